@@ -1,0 +1,26 @@
+# Stockpile developer tasks. Go lives in /usr/local/go on the project machines.
+export PATH := /usr/local/go/bin:$(PATH)
+
+.PHONY: run test bench lint build
+
+# Run the server with demo data.
+run:
+	go run ./cmd/stockpile serve --demo
+
+# The one test command (vet + race tests; provides PostgreSQL if needed).
+test:
+	bash scripts/test.sh
+
+# Ledger benchmark.
+bench:
+	go run ./bench/ledger
+
+# go vet, then fail if any file is not gofmt-formatted.
+lint:
+	go vet ./...
+	@unformatted="$$(gofmt -l .)" || exit 1; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+
+# Static binary.
+build:
+	CGO_ENABLED=0 go build -o bin/stockpile ./cmd/stockpile

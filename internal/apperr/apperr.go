@@ -1,0 +1,83 @@
+// Package apperr defines the errors Stockpile shows to people: each carries a
+// stable machine code, a kind that decides the HTTP status, and a message in
+// Chinese and in English. Domain packages return them; the API and the CLI
+// render them without knowing where they came from.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error by what the caller can do about it.
+type Kind int
+
+const (
+	// Invalid means the input was wrong; fix it and try again (HTTP 400/422).
+	Invalid Kind = iota + 1
+	// NotFound means a referenced thing does not exist (HTTP 404).
+	NotFound
+	// Conflict means the request clashes with the current state, such as
+	// insufficient stock or a reused idempotency key (HTTP 409).
+	Conflict
+	// TooLarge means the request body exceeded the limit (HTTP 413).
+	TooLarge
+)
+
+// Error is an error with a stable code and a bilingual message.
+type Error struct {
+	Kind  Kind
+	Code  string // stable, dotted, e.g. "stock.insufficient"
+	Field string // the offending input field, if any
+	ZH    string // message in Chinese
+	EN    string // message in English
+}
+
+func (e *Error) Error() string { return e.EN }
+
+// New returns an Error; the two messages are formatted with the same args.
+func New(kind Kind, code, zh, en string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)}
+}
+
+// WithField returns a copy of e that names the offending field.
+func (e *Error) WithField(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// As reports whether err wraps an *Error and returns it.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// IsKind reports whether err wraps an *Error of the given kind.
+func IsKind(err error, kind Kind) bool {
+	e, ok := As(err)
+	return ok && e.Kind == kind
+}
+
+// NotFoundf is shorthand for a NotFound error about a thing (named in English
+// and Chinese) identified by key.
+func NotFoundf(what, whatZH, key string) *Error {
+	return &Error{
+		Kind: NotFound,
+		Code: what + ".not_found",
+		ZH:   fmt.Sprintf("%s「%s」不存在", whatZH, key),
+		EN:   fmt.Sprintf("%s %q not found", what, key),
+	}
+}
+
+// Required is the error for a missing field, named in both languages.
+func Required(field, nameZH, nameEN string) *Error {
+	return &Error{
+		Kind:  Invalid,
+		Code:  "field.required",
+		Field: field,
+		ZH:    "缺少" + nameZH + "(" + field + ")",
+		EN:    nameEN + " (" + field + ") is required",
+	}
+}

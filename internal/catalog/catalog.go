@@ -1,0 +1,136 @@
+// Package catalog is the unified item catalogue (统一物资目录, BRIEF C1).
+//
+// Item codes follow the structure of GB/T 38565-2020 《应急物资分类及编码》:
+// seven digits in four levels, D NN NN NN — 大类 (1 digit), 中类, 小类 and
+// 细类 (2 digits each) — where 99 at any level is the catch-all "other"
+// (收容类目). Only the three top-level classes of the standard are known here;
+// the levels below in the default catalogue are local and marked so, and a
+// bureau replaces them by importing the official table.
+package catalog
+
+import (
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+)
+
+// Class is the top level of the code: the plan's three big classes.
+type Class int
+
+const (
+	ClassLife        Class = 1 // 基本生活保障物资
+	ClassEquipment   Class = 2 // 应急装备及配套物资
+	ClassEngineering Class = 3 // 工程材料与机械加工设备
+)
+
+// Names returns the Chinese and English names of the class.
+func (c Class) Names() (zh, en string) {
+	switch c {
+	case ClassLife:
+		return "基本生活保障物资", "Basic life-support materials"
+	case ClassEquipment:
+		return "应急装备及配套物资", "Emergency equipment and supporting materials"
+	case ClassEngineering:
+		return "工程材料与机械加工设备", "Engineering materials and machining equipment"
+	}
+	return "", ""
+}
+
+// Purpose is what an item is reserved for (物资用途).
+type Purpose string
+
+const (
+	PurposeRescue Purpose = "rescue" // 应急救援保障物资
+	PurposeLife   Purpose = "life"   // 受灾人员生活保障物资
+)
+
+// Valid reports whether p is one of the two purposes.
+func (p Purpose) Valid() bool { return p == PurposeRescue || p == PurposeLife }
+
+// Category is a node of the classification above the item level: a code of
+// 1, 3 or 5 digits.
+type Category struct {
+	Code   string `json:"code"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+	Local  bool   `json:"local"` // true when the code is ours, not the standard's
+}
+
+// Level returns 1, 2 or 3 for a category code.
+func (c Category) Level() int { return (len(c.Code) + 1) / 2 }
+
+// Parent returns the code of the enclosing category, or "" at the top.
+func (c Category) Parent() string {
+	if len(c.Code) <= 1 {
+		return ""
+	}
+	return c.Code[:len(c.Code)-2]
+}
+
+// Item is one kind of material in the catalogue (a 细类 code).
+type Item struct {
+	ID            int64   `json:"-"`
+	Code          string  `json:"code"`
+	NameZH        string  `json:"name_zh"`
+	NameEN        string  `json:"name_en"`
+	UnitZH        string  `json:"unit_zh"`
+	UnitEN        string  `json:"unit_en"`
+	Counted       bool    `json:"counted"` // whole units only (顶, 件, 台)
+	Spec          string  `json:"spec"`
+	ShelfLifeDays int     `json:"shelf_life_days,omitempty"` // 0: does not expire
+	Purpose       Purpose `json:"purpose"`
+	VolumeM3      float64 `json:"volume_m3"` // storage volume of one unit
+}
+
+// Class returns the item's top-level class, read from its code.
+func (it Item) Class() Class { return Class(it.Code[0] - '0') }
+
+// CategoryCode returns the code of the item's 小类 (its first five digits).
+func (it Item) CategoryCode() string { return it.Code[:5] }
+
+// ValidateCode checks that code is a well-formed code of the given length
+// (1, 3, 5 or 7 digits) whose top-level class exists.
+func ValidateCode(code string, length int) error {
+	if len(code) != length || strings.Trim(code, "0123456789") != "" {
+		return apperr.New(apperr.Invalid, "catalog.code_malformed",
+			"编码「%s」格式错误:应为 %d 位数字(GB/T 38565 结构 1+2+2+2)",
+			"code %q is malformed: want %d digits (GB/T 38565 structure 1+2+2+2)", code, length).WithField("code")
+	}
+	if code[0] < '1' || code[0] > '3' {
+		return apperr.New(apperr.Invalid, "catalog.class_unknown",
+			"编码「%s」的大类必须是 1、2 或 3", "code %q: top-level class must be 1, 2 or 3", code).WithField("code")
+	}
+	for i := 1; i+2 <= len(code); i += 2 {
+		if code[i:i+2] == "00" {
+			return apperr.New(apperr.Invalid, "catalog.code_malformed",
+				"编码「%s」的各级代码应在 01–99 之间", "code %q: each level must be 01–99", code).WithField("code")
+		}
+	}
+	return nil
+}
+
+// Validate checks an item before it is stored.
+func (it Item) Validate() error {
+	if err := ValidateCode(it.Code, 7); err != nil {
+		return err
+	}
+	switch {
+	case strings.TrimSpace(it.NameZH) == "":
+		return required("name_zh", "中文名称", "Chinese name")
+	case strings.TrimSpace(it.UnitZH) == "":
+		return required("unit_zh", "计量单位", "unit")
+	case !it.Purpose.Valid():
+		return apperr.New(apperr.Invalid, "catalog.purpose_invalid",
+			"用途「%s」无效:应为 rescue(应急救援保障)或 life(受灾人员生活保障)",
+			"purpose %q is invalid: want rescue or life", string(it.Purpose)).WithField("purpose")
+	case it.ShelfLifeDays < 0:
+		return apperr.New(apperr.Invalid, "catalog.shelf_life_negative",
+			"保质期不能为负数", "shelf life must not be negative").WithField("shelf_life_days")
+	case it.VolumeM3 < 0:
+		return apperr.New(apperr.Invalid, "catalog.volume_negative",
+			"单位体积不能为负数", "unit volume must not be negative").WithField("volume_m3")
+	}
+	return nil
+}
+
+func required(field, zh, en string) error { return apperr.Required(field, zh, en) }

@@ -1,0 +1,79 @@
+// Package depot models reserve depots and points (储备库/点, BRIEF C3): where
+// stock physically sits, who runs it, at which tier, and how full it is.
+package depot
+
+import (
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/geo"
+)
+
+// Kind distinguishes comprehensive depots from special-purpose ones.
+type Kind string
+
+const (
+	KindComprehensive Kind = "comprehensive" // 综合库
+	KindSpecial       Kind = "special"       // 专项库(防汛、救灾…)
+)
+
+// Depot is a store of physical reserves. Its tier is the level of government
+// that runs it, which uses the same ladder as areas.
+type Depot struct {
+	ID         int64      `json:"-"`
+	Code       string     `json:"code"`
+	NameZH     string     `json:"name_zh"`
+	NameEN     string     `json:"name_en"`
+	Tier       area.Level `json:"tier"`
+	Kind       Kind       `json:"kind"`
+	OrgCode    string     `json:"org_code"`
+	AreaCode   string     `json:"area_code"`
+	Point      geo.Point  `json:"point"`
+	Address    string     `json:"address,omitempty"`
+	CapacityM3 float64    `json:"capacity_m3"` // 库容
+}
+
+// Usage is how much of a depot's capacity its stock takes up.
+type Usage struct {
+	UsedM3      float64 `json:"used_m3"`
+	Utilisation float64 `json:"utilisation"` // used ÷ capacity, 0 when capacity unknown
+}
+
+// NewUsage computes utilisation from the volume in use.
+func NewUsage(usedM3, capacityM3 float64) Usage {
+	u := Usage{UsedM3: usedM3}
+	if capacityM3 > 0 {
+		u.Utilisation = usedM3 / capacityM3
+	}
+	return u
+}
+
+// Validate checks a depot before it is stored.
+func (d Depot) Validate() error {
+	switch {
+	case strings.TrimSpace(d.Code) == "":
+		return apperr.Required("code", "储备库编码", "depot code")
+	case strings.TrimSpace(d.NameZH) == "":
+		return apperr.Required("name_zh", "储备库名称", "depot name")
+	case d.Tier.Rank() < 0:
+		return apperr.New(apperr.Invalid, "depot.tier_invalid",
+			"储备库层级「%s」无效:应为 city、district、street 或 community",
+			"depot tier %q is invalid: want city, district, street or community", string(d.Tier)).WithField("tier")
+	case d.Kind != KindComprehensive && d.Kind != KindSpecial:
+		return apperr.New(apperr.Invalid, "depot.kind_invalid",
+			"储备库类型「%s」无效:应为 comprehensive(综合)或 special(专项)",
+			"depot kind %q is invalid: want comprehensive or special", string(d.Kind)).WithField("kind")
+	case strings.TrimSpace(d.OrgCode) == "":
+		return apperr.Required("org_code", "管理单位", "holding organisation")
+	case strings.TrimSpace(d.AreaCode) == "":
+		return apperr.Required("area_code", "所在区域", "area")
+	case !d.Point.Valid() || (d.Point == geo.Point{}):
+		return apperr.New(apperr.Invalid, "geo.point_invalid",
+			"储备库坐标无效", "depot coordinates are missing or out of range").WithField("point")
+	case d.CapacityM3 < 0:
+		return apperr.New(apperr.Invalid, "depot.capacity_negative",
+			"库容不能为负数", "capacity must not be negative").WithField("capacity_m3")
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package stock
+
+import (
+	"strings"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+)
+
+// DateLayout is how calendar dates (production, expiry) are written and
+// stored: ISO 8601, which also sorts correctly as text.
+const DateLayout = "2006-01-02"
+
+// Quality is the quality state of a lot (质量状态).
+type Quality string
+
+const (
+	QualityGood    Quality = "good"    // 合格,可发放
+	QualityPending Quality = "pending" // 待检
+	QualityDamaged Quality = "damaged" // 损坏/不合格
+)
+
+// Valid reports whether q is a known quality state.
+func (q Quality) Valid() bool {
+	return q == QualityGood || q == QualityPending || q == QualityDamaged
+}
+
+// Lot is one batch of one item (批次), labelled with a short code printed as a
+// QR label (一物一码). A lot can lie in several depots after transfers; its
+// quantity per depot is a balance.
+type Lot struct {
+	ID         int64   `json:"-"`
+	Code       string  `json:"code"`
+	ItemCode   string  `json:"item_code"`
+	Batch      string  `json:"batch"`
+	ProducedOn string  `json:"produced_on,omitempty"` // YYYY-MM-DD
+	ExpiresOn  string  `json:"expires_on,omitempty"`  // YYYY-MM-DD; empty: does not expire
+	Quality    Quality `json:"quality"`
+	OwnerCode  string  `json:"owner_code"` // organisation holding 物权
+	CreatedAt  int64   `json:"created_at"` // unix microseconds
+}
+
+// LotSpec describes a new lot arriving with a receipt.
+type LotSpec struct {
+	Code       string  `json:"code,omitempty"` // optional: keep a partner system's own code
+	Batch      string  `json:"batch"`
+	ProducedOn string  `json:"produced_on,omitempty"`
+	ExpiresOn  string  `json:"expires_on,omitempty"`
+	Quality    Quality `json:"quality,omitempty"` // default good
+	OwnerCode  string  `json:"owner_code,omitempty"`
+}
+
+// Expired reports whether the lot is past its expiry date on day today
+// (YYYY-MM-DD). A lot may be used on its expiry date.
+func (l Lot) Expired(today string) bool { return l.ExpiresOn != "" && l.ExpiresOn < today }
+
+// Normalize validates spec for item and fills in defaults: quality good, and
+// the expiry date from the production date and the item's shelf life when
+// the expiry is not given.
+func (s LotSpec) Normalize(item catalog.Item) (LotSpec, error) {
+	if strings.TrimSpace(s.Batch) == "" {
+		return s, apperr.Required("lot.batch", "批次号", "batch number")
+	}
+	if s.Quality == "" {
+		s.Quality = QualityGood
+	}
+	if !s.Quality.Valid() {
+		return s, apperr.New(apperr.Invalid, "lot.quality_invalid",
+			"质量状态「%s」无效:应为 good、pending 或 damaged",
+			"quality %q is invalid: want good, pending or damaged", string(s.Quality)).WithField("lot.quality")
+	}
+	produced, err := parseDate(s.ProducedOn, "lot.produced_on")
+	if err != nil {
+		return s, err
+	}
+	expires, err := parseDate(s.ExpiresOn, "lot.expires_on")
+	if err != nil {
+		return s, err
+	}
+	if expires.IsZero() && !produced.IsZero() && item.ShelfLifeDays > 0 {
+		s.ExpiresOn = produced.AddDate(0, 0, item.ShelfLifeDays).Format(DateLayout)
+	}
+	if !produced.IsZero() && !expires.IsZero() && expires.Before(produced) {
+		return s, apperr.New(apperr.Invalid, "lot.expiry_before_production",
+			"有效期至 %s 早于生产日期 %s", "expiry date %s is before production date %s",
+			s.ExpiresOn, s.ProducedOn).WithField("lot.expires_on")
+	}
+	if s.Code != "" {
+		if err := ValidateLotCode(s.Code); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func parseDate(s, field string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return t, apperr.New(apperr.Invalid, "date.malformed",
+			"日期「%s」格式错误:应为 YYYY-MM-DD", "date %q is malformed: want YYYY-MM-DD", s).WithField(field)
+	}
+	return t, nil
+}

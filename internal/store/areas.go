@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/org"
+)
+
+const areaColumns = `a.id, a.code, COALESCE(p.code, ''), a.level, a.name_zh, a.name_en, a.population,
+	a.lat, a.lon, a.terrain, a.path`
+
+const areaFrom = ` FROM areas a LEFT JOIN areas p ON p.id = a.parent_id `
+
+func scanArea(r interface{ Scan(...any) error }) (a area.Area, err error) {
+	var level string
+	err = r.Scan(&a.ID, &a.Code, &a.ParentCode, &level, &a.NameZH, &a.NameEN, &a.Population,
+		&a.Point.Lat, &a.Point.Lon, &a.Terrain, &a.Path)
+	a.Level = area.Level(level)
+	return a, err
+}
+
+// CreateArea adds an area under its parent (none for the root).
+func (s *Store) CreateArea(ctx context.Context, a area.Area) (area.Area, error) {
+	var parent *area.Area
+	if a.ParentCode != "" {
+		p, err := s.Area(ctx, a.ParentCode)
+		if err != nil {
+			return a, withField(err, "parent_code")
+		}
+		parent = &p
+	}
+	if err := a.Validate(parent); err != nil {
+		return a, err
+	}
+	a.Path = area.PathUnder(parent, a.Code)
+	var parentID sql.NullInt64
+	if parent != nil {
+		parentID = sql.NullInt64{Int64: parent.ID, Valid: true}
+	}
+	err := s.queryRow(ctx, `INSERT INTO areas (code, parent_id, level, name_zh, name_en, population, lat, lon,
+		terrain, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Code, parentID, string(a.Level), a.NameZH, a.NameEN, a.Population, a.Point.Lat, a.Point.Lon,
+		a.Terrain, a.Path).Scan(&a.ID)
+	if err != nil {
+		return a, s.alreadyExists(err, "area", "区域", a.Code)
+	}
+	return a, nil
+}
+
+// Area returns the area with the given code.
+func (s *Store) Area(ctx context.Context, code string) (area.Area, error) {
+	a, err := scanArea(s.queryRow(ctx, `SELECT `+areaColumns+areaFrom+`WHERE a.code = ?`, code))
+	if err != nil {
+		return a, notFound(err, "area", "区域", code)
+	}
+	return a, nil
+}
+
+// Areas lists the areas in the subtree under the area with code root (all
+// areas when root is empty), parents before children.
+func (s *Store) Areas(ctx context.Context, root string) ([]area.Area, error) {
+	prefix, err := s.subtreePrefix(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT `+areaColumns+areaFrom+`WHERE a.path LIKE ? ORDER BY a.path`, prefix+"%")
+	if err != nil {
+		return nil, fmt.Errorf("store: areas: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (area.Area, error) { return scanArea(r) })
+}
+
+// subtreePrefix returns the path prefix matching the subtree of code ("" for
+// everything).
+func (s *Store) subtreePrefix(ctx context.Context, code string) (string, error) {
+	if code == "" {
+		return "", nil
+	}
+	a, err := s.Area(ctx, code)
+	if err != nil {
+		return "", withField(err, "area")
+	}
+	return a.Path, nil
+}
+
+const orgColumns = `o.id, o.code, o.name_zh, o.name_en, o.kind, a.code`
+
+func scanOrg(r interface{ Scan(...any) error }) (o org.Org, err error) {
+	var kind string
+	err = r.Scan(&o.ID, &o.Code, &o.NameZH, &o.NameEN, &kind, &o.AreaCode)
+	o.Kind = org.Kind(kind)
+	return o, err
+}
+
+// CreateOrg adds an organisation.
+func (s *Store) CreateOrg(ctx context.Context, o org.Org) (org.Org, error) {
+	if err := o.Validate(); err != nil {
+		return o, err
+	}
+	a, err := s.Area(ctx, o.AreaCode)
+	if err != nil {
+		return o, withField(err, "area_code")
+	}
+	err = s.queryRow(ctx, `INSERT INTO orgs (code, name_zh, name_en, kind, area_id) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		o.Code, o.NameZH, o.NameEN, string(o.Kind), a.ID).Scan(&o.ID)
+	if err != nil {
+		return o, s.alreadyExists(err, "organisation", "单位", o.Code)
+	}
+	return o, nil
+}
+
+// Org returns the organisation with the given code.
+func (s *Store) Org(ctx context.Context, code string) (org.Org, error) {
+	o, err := scanOrg(s.queryRow(ctx, `SELECT `+orgColumns+` FROM orgs o JOIN areas a ON a.id = o.area_id
+		WHERE o.code = ?`, code))
+	if err != nil {
+		return o, notFound(err, "organisation", "单位", code)
+	}
+	return o, nil
+}
+
+// Orgs lists the organisations tied to areas in the subtree of areaCode (all
+// when empty), in code order.
+func (s *Store) Orgs(ctx context.Context, areaCode string) ([]org.Org, error) {
+	prefix, err := s.subtreePrefix(ctx, areaCode)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT `+orgColumns+` FROM orgs o JOIN areas a ON a.id = o.area_id
+		WHERE a.path LIKE ? ORDER BY o.code`, prefix+"%")
+	if err != nil {
+		return nil, fmt.Errorf("store: orgs: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (org.Org, error) { return scanOrg(r) })
+}

@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+)
+
+// migration is one step of the schema. Statements are portable SQL with the
+// tokens {{id}} and {{bool}} rewritten per engine; sqliteOnly and
+// postgresOnly hold what cannot be written portably (triggers).
+type migration struct {
+	name         string
+	stmts        []string
+	sqliteOnly   []string
+	postgresOnly []string
+}
+
+// migrations is the ordered list of schema steps. Append only: a released
+// step is never edited, because databases in the field have applied it.
+var migrations = []migration{
+	{name: "catalogue, areas, organisations, depots, lots and the ledger", stmts: []string{
+		`CREATE TABLE categories (
+			code    TEXT PRIMARY KEY,
+			name_zh TEXT NOT NULL,
+			name_en TEXT NOT NULL DEFAULT '',
+			local   {{bool}} NOT NULL
+		)`,
+		`CREATE TABLE items (
+			id              {{id}},
+			code            TEXT NOT NULL UNIQUE,
+			name_zh         TEXT NOT NULL,
+			name_en         TEXT NOT NULL DEFAULT '',
+			unit_zh         TEXT NOT NULL,
+			unit_en         TEXT NOT NULL DEFAULT '',
+			counted         {{bool}} NOT NULL,
+			spec            TEXT NOT NULL DEFAULT '',
+			shelf_life_days INTEGER NOT NULL DEFAULT 0 CHECK (shelf_life_days >= 0),
+			purpose         TEXT NOT NULL CHECK (purpose IN ('rescue', 'life')),
+			volume_m3       DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (volume_m3 >= 0)
+		)`,
+		`CREATE TABLE areas (
+			id         {{id}},
+			code       TEXT NOT NULL UNIQUE,
+			parent_id  BIGINT REFERENCES areas (id),
+			level      TEXT NOT NULL CHECK (level IN ('city', 'district', 'street', 'community')),
+			name_zh    TEXT NOT NULL,
+			name_en    TEXT NOT NULL DEFAULT '',
+			population BIGINT NOT NULL DEFAULT 0 CHECK (population >= 0),
+			lat        DOUBLE PRECISION NOT NULL,
+			lon        DOUBLE PRECISION NOT NULL,
+			terrain    TEXT NOT NULL DEFAULT '',
+			path       TEXT NOT NULL UNIQUE
+		)`,
+		`CREATE TABLE orgs (
+			id      {{id}},
+			code    TEXT NOT NULL UNIQUE,
+			name_zh TEXT NOT NULL,
+			name_en TEXT NOT NULL DEFAULT '',
+			kind    TEXT NOT NULL CHECK (kind IN ('bureau', 'department', 'enterprise')),
+			area_id BIGINT NOT NULL REFERENCES areas (id)
+		)`,
+		`CREATE TABLE depots (
+			id          {{id}},
+			code        TEXT NOT NULL UNIQUE,
+			name_zh     TEXT NOT NULL,
+			name_en     TEXT NOT NULL DEFAULT '',
+			tier        TEXT NOT NULL CHECK (tier IN ('city', 'district', 'street', 'community')),
+			kind        TEXT NOT NULL CHECK (kind IN ('comprehensive', 'special')),
+			org_id      BIGINT NOT NULL REFERENCES orgs (id),
+			area_id     BIGINT NOT NULL REFERENCES areas (id),
+			lat         DOUBLE PRECISION NOT NULL,
+			lon         DOUBLE PRECISION NOT NULL,
+			address     TEXT NOT NULL DEFAULT '',
+			capacity_m3 DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (capacity_m3 >= 0)
+		)`,
+		`CREATE INDEX depots_area ON depots (area_id)`,
+		`CREATE TABLE lots (
+			id          {{id}},
+			code        TEXT NOT NULL UNIQUE,
+			item_id     BIGINT NOT NULL REFERENCES items (id),
+			batch       TEXT NOT NULL,
+			produced_on TEXT NOT NULL DEFAULT '',
+			expires_on  TEXT NOT NULL DEFAULT '',
+			quality     TEXT NOT NULL CHECK (quality IN ('good', 'pending', 'damaged')),
+			owner_id    BIGINT NOT NULL REFERENCES orgs (id),
+			created_at  BIGINT NOT NULL,
+			CHECK (expires_on = '' OR produced_on = '' OR expires_on >= produced_on)
+		)`,
+		`CREATE INDEX lots_item ON lots (item_id, expires_on)`,
+		`CREATE TABLE postings (
+			id              {{id}},
+			idempotency_key TEXT UNIQUE,
+			request_hash    TEXT NOT NULL,
+			actor           TEXT NOT NULL,
+			reason          TEXT NOT NULL,
+			created_at      BIGINT NOT NULL
+		)`,
+		`CREATE TABLE movements (
+			seq        BIGINT PRIMARY KEY,
+			posting_id BIGINT NOT NULL REFERENCES postings (id),
+			kind       TEXT NOT NULL,
+			depot_id   BIGINT NOT NULL REFERENCES depots (id),
+			lot_id     BIGINT NOT NULL REFERENCES lots (id),
+			item_id    BIGINT NOT NULL REFERENCES items (id),
+			delta      BIGINT NOT NULL,
+			actor      TEXT NOT NULL,
+			reason     TEXT NOT NULL,
+			at         BIGINT NOT NULL,
+			prev_hash  TEXT NOT NULL,
+			hash       TEXT NOT NULL
+		)`,
+		`CREATE INDEX movements_depot ON movements (depot_id, seq)`,
+		`CREATE INDEX movements_lot ON movements (lot_id, seq)`,
+		`CREATE INDEX movements_posting ON movements (posting_id)`,
+		`CREATE TABLE balances (
+			depot_id BIGINT NOT NULL REFERENCES depots (id),
+			lot_id   BIGINT NOT NULL REFERENCES lots (id),
+			item_id  BIGINT NOT NULL REFERENCES items (id),
+			quantity BIGINT NOT NULL CHECK (quantity >= 0),
+			PRIMARY KEY (depot_id, lot_id)
+		)`,
+		`CREATE INDEX balances_item ON balances (item_id, depot_id)`,
+		`CREATE TABLE ledger_head (
+			id   INTEGER PRIMARY KEY CHECK (id = 1),
+			seq  BIGINT NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`INSERT INTO ledger_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000')`,
+	},
+		// The ledger is append-only: the database itself refuses to change
+		// or remove an entry. (Someone with the rights to drop the trigger
+		// can still do it; the hash chain is what reveals that.)
+		sqliteOnly: []string{
+			`CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
+			BEGIN SELECT RAISE(ABORT, 'movements are append-only'); END`,
+			`CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements
+			BEGIN SELECT RAISE(ABORT, 'movements are append-only'); END`,
+		},
+		postgresOnly: []string{
+			`CREATE FUNCTION movements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'movements are append-only'; END $$`,
+			`CREATE TRIGGER movements_no_change BEFORE UPDATE OR DELETE ON movements
+			FOR EACH ROW EXECUTE FUNCTION movements_append_only()`,
+		},
+	},
+}
+
+// LatestVersion is the schema version this binary expects.
+func LatestVersion() int { return len(migrations) }
+
+// Version returns the schema version of the database (0 when empty).
+func (s *Store) Version(ctx context.Context) (int, error) {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("store: schema_migrations: %w", err)
+	}
+	var v int
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// Migrate applies the steps the database has not seen yet, each in its own
+// transaction together with the bump of the version. It reports each step
+// applied through applied (which may be nil).
+func (s *Store) Migrate(ctx context.Context, applied func(version int, name string)) error {
+	current, err := s.Version(ctx)
+	if err != nil {
+		return err
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("store: database schema %d is newer than this program (%d): upgrade stockpile", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		m := migrations[v-1]
+		err := s.InTx(ctx, func(tx *Store) error {
+			stmts := append([]string{}, m.stmts...)
+			if s.dialect.name() == "sqlite" {
+				stmts = append(stmts, m.sqliteOnly...)
+			} else {
+				stmts = append(stmts, m.postgresOnly...)
+			}
+			for _, st := range stmts {
+				if _, err := tx.tx.ExecContext(ctx, s.dialect.ddl(st)); err != nil {
+					return fmt.Errorf("%w\n%s", err, st)
+				}
+			}
+			_, err := tx.tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+				v, m.name, s.now().Unix())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %d (%s): %w", v, m.name, err)
+		}
+		if applied != nil {
+			applied(v, m.name)
+		}
+	}
+	return nil
+}
+
+// CheckSchema returns an error unless the database is at LatestVersion; the
+// commands other than serve and migrate call it rather than changing the
+// schema behind the user's back.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return err
+	}
+	if v != len(migrations) {
+		return apperr.New(apperr.Conflict, "store.schema_outdated",
+			"数据库结构版本为 %d,本程序需要 %d:请先运行 stockpile migrate",
+			"database schema is at version %d, this program needs %d: run stockpile migrate first", v, len(migrations))
+	}
+	return nil
+}
