@@ -59,17 +59,18 @@ func CheckLotCode(code string) bool {
 }
 
 // ValidateLotCode checks a lot code supplied from outside (a partner
-// system's own label): 1 to 40 characters of A–Z, 0–9, '-', '_' or '.'.
+// system's own label): 1 to 40 characters of A–Z, 0–9, '-', '_', '.', or
+// the check symbols of generated codes ('*', '~', '$', '=').
 func ValidateLotCode(code string) error {
 	ok := len(code) > 0 && len(code) <= 40
 	for i := 0; ok && i < len(code); i++ {
 		c := code[i]
-		ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+		ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strings.IndexByte("-_.*~$=", c) >= 0
 	}
 	if !ok {
 		return apperr.New(apperr.Invalid, "lot.code_malformed",
-			"批次码「%s」格式错误:应为 1–40 位大写字母、数字或 - _ .",
-			"lot code %q is malformed: want 1–40 of A–Z, 0–9, '-', '_', '.'", code).WithField("lot.code")
+			"批次码「%s」格式错误:应为 1–40 位大写字母、数字或 - _ . * ~ $ =",
+			"lot code %q is malformed: want 1–40 of A–Z, 0–9, - _ . * ~ $ =", code).WithField("lot.code")
 	}
 	return nil
 }

@@ -1,0 +1,170 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/store/storetest"
+)
+
+// tamperSetup posts ten receipts and returns the store and a raw connection
+// to the same database, as someone with database rights but not the
+// program would have.
+func tamperSetup(t *testing.T, engine string) (*store.Store, *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	dsn := storetest.DSN(t, engine)
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	cats, items, _ := catalog.Defaults()
+	if _, err := s.InstallCatalogue(ctx, cats, items); err != nil {
+		t.Fatal(err)
+	}
+	w := storetest.Build(t, s)
+	for i := range 10 {
+		receive(t, s, w.DepotA, storetest.FoldingBed, "B"+string(rune('0'+i)), "", int64(10+i))
+	}
+	driver := "sqlite"
+	if engine == "postgres" {
+		driver = "pgx"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return s, raw
+}
+
+func mustExec(t *testing.T, db *sql.DB, query string) {
+	t.Helper()
+	if _, err := db.Exec(query); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func dropAppendOnlyGuard(t *testing.T, raw *sql.DB, engine string) {
+	t.Helper()
+	if engine == "postgres" {
+		mustExec(t, raw, `DROP TRIGGER movements_no_change ON movements`)
+		return
+	}
+	mustExec(t, raw, `DROP TRIGGER movements_no_update`)
+	mustExec(t, raw, `DROP TRIGGER movements_no_delete`)
+}
+
+func TestLedgerIsAppendOnly(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			_, raw := tamperSetup(t, engine)
+			if _, err := raw.Exec(`UPDATE movements SET delta = delta + 1000 WHERE seq = 3`); err == nil {
+				t.Fatal("UPDATE of a ledger entry succeeded; want the database to refuse it")
+			}
+			if _, err := raw.Exec(`DELETE FROM movements WHERE seq = 10`); err == nil {
+				t.Fatal("DELETE of a ledger entry succeeded; want the database to refuse it")
+			}
+		})
+	}
+}
+
+// TestVerifyNamesFirstAlteredEntry alters the ledger behind the program's
+// back in the ways an insider could, and checks that Verify names the first
+// entry that no longer checks out.
+func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
+	cases := []struct {
+		name     string
+		tamper   []string
+		wantSeq  int64
+		mismatch bool // stored balances no longer match the ledger
+	}{
+		{"quantity raised", []string{`UPDATE movements SET delta = delta + 1000 WHERE seq = 4`}, 4, true},
+		{"actor rewritten", []string{`UPDATE movements SET actor = 'someone else' WHERE seq = 7`}, 7, false},
+		{"hash overwritten",
+			[]string{`UPDATE movements SET reason = 'x', hash = 'f0f0' WHERE seq = 5`}, 5, false},
+		{"entry deleted", []string{`DELETE FROM movements WHERE seq = 6`}, 7, true},
+		{"tail truncated", []string{`DELETE FROM movements WHERE seq = 10`}, 10, true},
+		{"balance edited", []string{`UPDATE balances SET quantity = quantity + 5000`}, 0, true},
+	}
+	for _, engine := range storetest.Engines {
+		for _, tc := range cases {
+			t.Run(engine+"/"+tc.name, func(t *testing.T) {
+				s, raw := tamperSetup(t, engine)
+				ctx := context.Background()
+				if rep, err := s.Verify(ctx, nil); err != nil || !rep.OK {
+					t.Fatalf("before tampering: %+v %v", rep, err)
+				}
+				dropAppendOnlyGuard(t, raw, engine)
+				for _, q := range tc.tamper {
+					mustExec(t, raw, q)
+				}
+				rep, err := s.Verify(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.OK {
+					t.Fatal("Verify says OK after tampering")
+				}
+				if tc.wantSeq == 0 && rep.FirstBreak != nil {
+					t.Errorf("chain broken at %d; only a balance was edited", rep.FirstBreak.Seq)
+				}
+				if tc.wantSeq != 0 && (rep.FirstBreak == nil || rep.FirstBreak.Seq != tc.wantSeq) {
+					t.Errorf("first break %+v, want entry %d", rep.FirstBreak, tc.wantSeq)
+				}
+				if got := len(rep.Mismatches) > 0; got != tc.mismatch {
+					t.Errorf("balance mismatches %+v, want mismatch=%v", rep.Mismatches, tc.mismatch)
+				}
+			})
+		}
+	}
+}
+
+// TestChainLinksEntries checks the chain on the entries Post returns: each
+// links to the one before and its hash is what the hasher computes.
+func TestChainLinksEntries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := storetest.Build(t, s)
+		a := receive(t, s, w.DepotA, storetest.Tent, "A", "", 5)
+		b := receive(t, s, w.DepotA, storetest.Tent, "B", "", 5)
+		if a.PrevHash != stock.GenesisHash || b.PrevHash != a.Hash || b.Seq != a.Seq+1 {
+			t.Fatalf("chain: %+v -> %+v", a, b)
+		}
+		if got := stock.NewHasher().Hash(&b); got != b.Hash {
+			t.Fatalf("hash %s, recomputed %s", b.Hash, got)
+		}
+	})
+}
+
+// TestVerifyCatchesRecomputedHash plays an insider who alters entry 5 and
+// recomputes its hash correctly: the link from entry 6 then breaks.
+func TestVerifyCatchesRecomputedHash(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			s, raw := tamperSetup(t, engine)
+			ctx := context.Background()
+			es, err := s.Movements(ctx, store.MovementFilter{AfterSeq: 4, Limit: 1})
+			if err != nil || len(es) != 1 {
+				t.Fatal(err)
+			}
+			e := es[0]
+			e.Actor = "forger"
+			e.Hash = stock.NewHasher().Hash(&e)
+			dropAppendOnlyGuard(t, raw, engine)
+			q := `UPDATE movements SET actor = 'forger', hash = '` + e.Hash + `' WHERE seq = 5`
+			mustExec(t, raw, q)
+			rep, err := s.Verify(ctx, nil)
+			if err != nil || rep.OK || rep.FirstBreak == nil || rep.FirstBreak.Seq != 6 {
+				t.Fatalf("report %+v (%v), want first break at entry 6", rep, err)
+			}
+		})
+	}
+}
