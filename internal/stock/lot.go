@@ -57,10 +57,11 @@ func (l Lot) Expired(today string) bool { return l.ExpiresOn != "" && l.ExpiresO
 
 // Normalize validates spec for item and fills in defaults: quality good, and
 // the expiry date from the production date and the item's shelf life when
-// the expiry is not given.
+// the expiry is not given. Errors name the fields as the new_lot of a
+// [Line] holds them ("new_lot.expires_on").
 func (s LotSpec) Normalize(item catalog.Item) (LotSpec, error) {
 	if strings.TrimSpace(s.Batch) == "" {
-		return s, apperr.Required("lot.batch", "批次号", "batch number")
+		return s, apperr.Required("new_lot.batch", "批次号", "batch number")
 	}
 	if s.Quality == "" {
 		s.Quality = QualityGood
@@ -68,13 +69,13 @@ func (s LotSpec) Normalize(item catalog.Item) (LotSpec, error) {
 	if !s.Quality.Valid() {
 		return s, apperr.New(apperr.Invalid, "lot.quality_invalid",
 			"质量状态「%s」无效:应为 good、pending 或 damaged",
-			"quality %q is invalid: want good, pending or damaged", string(s.Quality)).WithField("lot.quality")
+			"quality %q is invalid: want good, pending or damaged", string(s.Quality)).WithField("new_lot.quality")
 	}
-	produced, err := parseDate(s.ProducedOn, "lot.produced_on")
+	produced, err := parseDate(s.ProducedOn, "new_lot.produced_on")
 	if err != nil {
 		return s, err
 	}
-	expires, err := parseDate(s.ExpiresOn, "lot.expires_on")
+	expires, err := parseDate(s.ExpiresOn, "new_lot.expires_on")
 	if err != nil {
 		return s, err
 	}
@@ -84,10 +85,13 @@ func (s LotSpec) Normalize(item catalog.Item) (LotSpec, error) {
 	if !produced.IsZero() && !expires.IsZero() && expires.Before(produced) {
 		return s, apperr.New(apperr.Invalid, "lot.expiry_before_production",
 			"有效期至 %s 早于生产日期 %s", "expiry date %s is before production date %s",
-			s.ExpiresOn, s.ProducedOn).WithField("lot.expires_on")
+			s.ExpiresOn, s.ProducedOn).WithField("new_lot.expires_on")
 	}
 	if s.Code != "" {
 		if err := ValidateLotCode(s.Code); err != nil {
+			if e, ok := apperr.As(err); ok {
+				err = e.WithField("new_lot.code")
+			}
 			return s, err
 		}
 	}

@@ -143,6 +143,7 @@ func (s *Store) Posting(ctx context.Context, id int64) (PostingResult, error) {
 
 type depotRef struct {
 	id, orgID int64
+	code      string
 }
 
 // poster applies the lines of one posting, caching what it looks up.
@@ -278,7 +279,7 @@ func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, l
 	}
 	e := stock.Entry{Seq: pp.head.seq + 1, PostingID: pp.res.ID, Kind: kind, DepotID: d.id, LotID: lot.ID,
 		ItemID: item.ID, Delta: delta, Actor: pp.res.Actor, Reason: pp.res.Reason, At: pp.res.CreatedAt,
-		LotCode: lot.Code, ItemCode: item.Code}
+		DepotCode: d.code, LotCode: lot.Code, ItemCode: item.Code}
 	pp.hasher.Seal(&e, pp.head.hash)
 	if _, err := pp.s.exec(ctx, `INSERT INTO movements (seq, posting_id, kind, depot_id, lot_id, item_id, delta,
 		actor, reason, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -294,6 +295,11 @@ func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, l
 // changeBalance adds delta to a balance. A decrease is a conditional update
 // that matches no row when the balance would go negative, so concurrent
 // issuers can never overdraw a lot, whatever the isolation level.
+//
+// A balance that reaches zero is deleted: the table holds stock on hand
+// only. Left in place, emptied balances outnumber live ones many times over
+// as the ledger grows, and every FEFO pick and balance report wades through
+// them (Verify treats a missing balance as zero).
 func (s *Store) changeBalance(ctx context.Context, depotID, lotID, itemID int64, delta stock.Quantity) error {
 	if delta > 0 {
 		_, err := s.exec(ctx, `INSERT INTO balances (depot_id, lot_id, item_id, quantity) VALUES (?, ?, ?, ?)
@@ -304,13 +310,19 @@ func (s *Store) changeBalance(ctx context.Context, depotID, lotID, itemID int64,
 		}
 		return nil
 	}
-	r, err := s.exec(ctx, `UPDATE balances SET quantity = quantity + ? WHERE depot_id = ? AND lot_id = ? AND quantity >= ?`,
-		int64(delta), depotID, lotID, int64(-delta))
-	if err != nil {
+	var left int64
+	err := s.queryRow(ctx, `UPDATE balances SET quantity = quantity + ? WHERE depot_id = ? AND lot_id = ? AND quantity >= ?
+		RETURNING quantity`, int64(delta), depotID, lotID, int64(-delta)).Scan(&left)
+	switch {
+	case err == nil && left > 0:
+		return nil
+	case err == nil:
+		if _, err := s.exec(ctx, `DELETE FROM balances WHERE depot_id = ? AND lot_id = ? AND quantity = 0`, depotID, lotID); err != nil {
+			return fmt.Errorf("store: balance: %w", err)
+		}
+		return nil
+	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("store: balance: %w", err)
-	}
-	if n, err := r.RowsAffected(); err != nil || n == 1 {
-		return err
 	}
 	var have int64
 	err = s.queryRow(ctx, `SELECT quantity FROM balances WHERE depot_id = ? AND lot_id = ?`, depotID, lotID).Scan(&have)
@@ -352,7 +364,7 @@ func (pp *poster) depot(ctx context.Context, code, field string) (depotRef, erro
 	if d, ok := pp.depots[code]; ok {
 		return d, nil
 	}
-	var d depotRef
+	d := depotRef{code: code}
 	err := pp.s.queryRow(ctx, `SELECT id, org_id FROM depots WHERE code = ?`, code).Scan(&d.id, &d.orgID)
 	if err != nil {
 		return d, withField(notFound(err, "depot", "储备库", code), field)

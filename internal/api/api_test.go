@@ -1,0 +1,465 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/store/storetest"
+)
+
+// fixedClock pins "today" to 2026-06-01 (China time), so expiry dates in
+// the scenarios mean the same on every run.
+func fixedClock() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }
+
+// testAPI is the API under test over one store, with its log captured.
+type testAPI struct {
+	s       *store.Store
+	h       http.Handler
+	w       storetest.World
+	logMu   sync.Mutex
+	logBuf  bytes.Buffer
+	version string
+}
+
+func (a *testAPI) Write(p []byte) (int, error) {
+	a.logMu.Lock()
+	defer a.logMu.Unlock()
+	return a.logBuf.Write(p)
+}
+
+func (a *testAPI) log() string {
+	a.logMu.Lock()
+	defer a.logMu.Unlock()
+	return a.logBuf.String()
+}
+
+// eachAPI runs fn on both engines, each with a fresh store holding the
+// default catalogue and the storetest World, and the API over it.
+func eachAPI(t *testing.T, fn func(t *testing.T, a *testAPI)) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := &testAPI{s: s, w: storetest.Build(t, s), version: "test-1.0"}
+		a.h = NewHandler(s, Options{Logger: slog.New(slog.NewTextHandler(a, nil)), Version: a.version})
+		fn(t, a)
+	}, store.WithClock(fixedClock))
+}
+
+// scenario is one request and what its response must be, in the manner of
+// PocketBase's ApiScenario. Scenarios in a table run in order against one
+// store, so later ones see what earlier ones wrote.
+type scenario struct {
+	name    string
+	method  string
+	path    string
+	body    string
+	headers map[string]string
+	chunked bool // send the body without a Content-Length
+
+	status  int
+	want    []string // substrings the body must contain
+	notWant []string // substrings it must not contain
+	// For error responses: the error code and field. Every error response
+	// must carry both messages and leave the database as it was.
+	code  string
+	field string
+	check func(t *testing.T, rec *httptest.ResponseRecorder) // further checks
+}
+
+func runScenarios(t *testing.T, a *testAPI, scenarios []scenario) {
+	t.Helper()
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, a) })
+	}
+}
+
+func (sc scenario) run(t *testing.T, a *testAPI) *httptest.ResponseRecorder {
+	t.Helper()
+	var before string
+	if sc.status >= 400 {
+		before = snapshot(t, a.s)
+	}
+	rec := a.do(sc.method, sc.path, sc.body, sc.headers, sc.chunked)
+	body := rec.Body.String()
+	if rec.Code != sc.status {
+		t.Fatalf("%s %s: status %d, want %d; body %s", sc.method, sc.path, rec.Code, sc.status, body)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") && sc.check == nil {
+		t.Errorf("Content-Type %q, want application/json", ct)
+	}
+	for _, s := range sc.want {
+		if !strings.Contains(body, s) {
+			t.Errorf("body lacks %s\nbody: %s", s, body)
+		}
+	}
+	for _, s := range sc.notWant {
+		if strings.Contains(body, s) {
+			t.Errorf("body contains %s\nbody: %s", s, body)
+		}
+	}
+	if sc.status >= 400 {
+		checkError(t, rec, sc.code, sc.field)
+		if after := snapshot(t, a.s); after != before {
+			t.Errorf("a refused request changed the database:\nbefore %s\nafter  %s", before, after)
+		}
+	}
+	if sc.check != nil {
+		sc.check(t, rec)
+	}
+	return rec
+}
+
+// do sends one request through the handler.
+func (a *testAPI) do(method, path, body string, headers map[string]string, chunked bool) *httptest.ResponseRecorder {
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if chunked {
+		req.ContentLength = -1
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// checkError checks the error envelope: the stable code, the field, and a
+// message in each language.
+func checkError(t *testing.T, rec *httptest.ResponseRecorder, code, field string) {
+	t.Helper()
+	var eb errorBody
+	dec := json.NewDecoder(rec.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&eb); err != nil {
+		t.Fatalf("error response is not the error envelope: %v", err)
+	}
+	e := eb.Error
+	if code == "" {
+		t.Fatalf("scenario gives no error code; got %q (%s)", e.Code, e.Message)
+	}
+	if e.Code != code {
+		t.Errorf("error code %q, want %q (%s)", e.Code, code, e.Message)
+	}
+	if e.Field != field {
+		t.Errorf("error field %q, want %q (%s)", e.Field, field, e.Message)
+	}
+	if strings.TrimSpace(e.Message) == "" || !hasHan(e.MessageZH) || hasHan(e.Message) {
+		t.Errorf("want an English message and a Chinese one; got %q and %q", e.Message, e.MessageZH)
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// snapshot summarises everything a request could write.
+func snapshot(t *testing.T, s *store.Store) string {
+	t.Helper()
+	ctx := context.Background()
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("snapshot: %v", err)
+		}
+	}
+	items, err := s.Items(ctx, store.ItemFilter{})
+	check(err)
+	areas, err := s.Areas(ctx, "")
+	check(err)
+	orgs, err := s.Orgs(ctx, "")
+	check(err)
+	depots, err := s.Depots(ctx, store.DepotFilter{})
+	check(err)
+	lots, err := s.Lots(ctx, store.LotFilter{Limit: 10000})
+	check(err)
+	moves, err := s.Movements(ctx, store.MovementFilter{Limit: 20000})
+	check(err)
+	bal, err := s.Balances(ctx, store.BalanceQuery{})
+	check(err)
+	rep, err := s.Verify(ctx, nil)
+	check(err)
+	return fmt.Sprintf("items=%d areas=%d orgs=%d depots=%d lots=%d movements=%d balances=%d/%s ledger=%d/%v",
+		len(items), len(areas), len(orgs), len(depots), len(lots), len(moves), bal.Totals.Rows, bal.Totals.Quantity,
+		rep.Entries, rep.OK)
+}
+
+// decodeBody decodes a JSON response into v.
+func decodeBody(t *testing.T, rec *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *testAPI) {
+		runScenarios(t, a, []scenario{
+			{name: "ok", method: "GET", path: "/healthz", status: 200,
+				want: []string{`"status":"ok"`, `"engine":"` + a.s.Engine() + `"`, `"version":"test-1.0"`}},
+			{name: "HEAD", method: "HEAD", path: "/healthz", status: 200},
+		})
+		if a.s.Engine() != "sqlite" && a.s.Engine() != "postgres" {
+			t.Errorf("engine %q", a.s.Engine())
+		}
+	})
+}
+
+func TestUnknownRouteAndWrongMethodAreJSON(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *testAPI) {
+		allow := func(want string) func(*testing.T, *httptest.ResponseRecorder) {
+			return func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if got := rec.Header().Get("Allow"); got != want {
+					t.Errorf("Allow %q, want %q", got, want)
+				}
+			}
+		}
+		runScenarios(t, a, []scenario{
+			{name: "unknown path", method: "GET", path: "/api/nothing", status: 404, code: "request.route_not_found"},
+			{name: "root", method: "GET", path: "/", status: 404, code: "request.route_not_found"},
+			{name: "below an item", method: "GET", path: "/api/items/1010101/more", status: 404, code: "request.route_not_found"},
+			{name: "empty code", method: "GET", path: "/api/items/", status: 404, code: "request.route_not_found"},
+			{name: "DELETE an item", method: "DELETE", path: "/api/items/1010101", status: 405,
+				code: "request.method_not_allowed", check: allow("GET, HEAD")},
+			{name: "POST healthz", method: "POST", path: "/healthz", body: "{}", status: 405,
+				code: "request.method_not_allowed", check: allow("GET, HEAD")},
+			{name: "PUT movements", method: "PUT", path: "/api/movements", body: "{}", status: 405,
+				code: "request.method_not_allowed", check: allow("GET, HEAD, POST")},
+			{name: "unclean path is redirected", method: "GET", path: "/api//items", status: 307,
+				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+					if loc := rec.Header().Get("Location"); loc != "/api/items" {
+						t.Errorf("Location %q", loc)
+					}
+				}},
+		})
+	})
+}
+
+func TestServerErrorsAreGenericAndLoggedOnce(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *testAPI) {
+		a.s.Close()
+		rec := a.do("GET", "/api/items", "", nil, false)
+		if rec.Code != 500 {
+			t.Fatalf("status %d, want 500: %s", rec.Code, rec.Body)
+		}
+		checkError(t, rec, "internal", "")
+		if strings.Contains(rec.Body.String(), "closed") || strings.Contains(rec.Body.String(), "store:") {
+			t.Errorf("500 leaks the cause: %s", rec.Body)
+		}
+		if n := strings.Count(a.log(), "api: internal error"); n != 1 {
+			t.Errorf("logged %d times, want once:\n%s", n, a.log())
+		}
+		if !strings.Contains(a.log(), "closed") {
+			t.Errorf("log lacks the cause:\n%s", a.log())
+		}
+
+		rec = a.do("GET", "/healthz", "", nil, false)
+		if rec.Code != 503 {
+			t.Fatalf("healthz on a closed store: status %d, want 503: %s", rec.Code, rec.Body)
+		}
+		checkError(t, rec, "health.database_unavailable", "")
+	})
+}
+
+func TestMaxBodyBytesOption(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *testAPI) {
+		a.h = NewHandler(a.s, Options{Logger: slog.New(slog.NewTextHandler(a, nil)), MaxBodyBytes: 100})
+		body := `{"code":"110111005","parent_code":"110111","level":"street","name_zh":"一个名字很长很长很长很长的街道"}`
+		runScenarios(t, a, []scenario{
+			{name: "over the limit", method: "POST", path: "/api/areas", body: body, status: 413,
+				code: "request.too_large", want: []string{"100"}},
+			{name: "over the limit, no Content-Length", method: "POST", path: "/api/areas", body: body, chunked: true,
+				status: 413, code: "request.too_large"},
+			{name: "under the limit", method: "POST", path: "/api/areas", status: 201,
+				body: `{"code":"X1","parent_code":"110111","level":"street","name_zh":"街"}`},
+		})
+	})
+}
+
+func TestPanicIsJSON500(t *testing.T) {
+	var logBuf bytes.Buffer
+	h := &handler{logger: slog.New(slog.NewTextHandler(&logBuf, nil))}
+	rec := httptest.NewRecorder()
+	h.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })).
+		ServeHTTP(rec, httptest.NewRequest("GET", "/api/items", nil))
+	if rec.Code != 500 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	checkError(t, rec, "internal", "")
+	if !strings.Contains(logBuf.String(), "boom") {
+		t.Errorf("panic not logged: %s", logBuf.String())
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *testAPI) {
+		rec := scenario{name: "doc", method: "GET", path: "/api/openapi.json", status: 200,
+			want: []string{`"openapi": "3.1.0"`}}.run(t, a)
+		var doc map[string]any
+		decodeBody(t, rec, &doc)
+		if doc["paths"] == nil || doc["components"] == nil {
+			t.Error("document lacks paths or components")
+		}
+	})
+}
+
+// TestOpenAPIMatchesRoutes keeps the OpenAPI document and the route table in
+// step: every route is documented with its method, every documented
+// operation is a route, every path parameter is declared, and every $ref
+// resolves.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	type parameter struct {
+		Ref      string `json:"$ref"`
+		Name     string `json:"name"`
+		In       string `json:"in"`
+		Required bool   `json:"required"`
+	}
+	type operation struct {
+		OperationID string                     `json:"operationId"`
+		Parameters  []parameter                `json:"parameters"`
+		Responses   map[string]json.RawMessage `json:"responses"`
+	}
+	var doc struct {
+		OpenAPI    string                                `json:"openapi"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Parameters map[string]parameter       `json:"parameters"`
+			Schemas    map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1.") {
+		t.Errorf("openapi %q, want 3.1.x", doc.OpenAPI)
+	}
+
+	routes := map[string]bool{}
+	for _, rt := range (&handler{}).routes() {
+		key := rt.method + " " + rt.path
+		if routes[key] {
+			t.Errorf("route %s listed twice", key)
+		}
+		routes[key] = true
+	}
+	methods := map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true,
+		"head": true, "patch": true, "trace": true}
+	documented := map[string]bool{}
+	operationIDs := map[string]bool{}
+	for path, item := range doc.Paths {
+		for m, raw := range item {
+			if !methods[m] {
+				continue
+			}
+			key := strings.ToUpper(m) + " " + path
+			documented[key] = true
+			if !routes[key] {
+				t.Errorf("openapi.json documents %s, which is not a route", key)
+			}
+			var op operation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Errorf("%s: %v", key, err)
+				continue
+			}
+			if op.OperationID == "" || operationIDs[op.OperationID] {
+				t.Errorf("%s: operationId %q missing or not unique", key, op.OperationID)
+			}
+			operationIDs[op.OperationID] = true
+			if len(op.Responses) == 0 {
+				t.Errorf("%s: no responses", key)
+			}
+			declared := map[string]bool{}
+			for _, p := range op.Parameters {
+				if p.Ref != "" {
+					p = doc.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+				}
+				if p.In == "path" {
+					declared[p.Name] = p.Required
+				}
+			}
+			for _, seg := range strings.Split(path, "/") {
+				if name, ok := strings.CutPrefix(seg, "{"); ok {
+					name = strings.TrimSuffix(name, "}")
+					if !declared[name] {
+						t.Errorf("%s: path parameter %s is not declared as a required path parameter", key, name)
+					}
+				}
+			}
+		}
+	}
+	for key := range routes {
+		if !documented[key] {
+			t.Errorf("route %s is missing from openapi.json", key)
+		}
+	}
+
+	for _, name := range []string{"Item", "Category", "Area", "Org", "Depot", "Lot", "Posting", "Line", "LotSpec",
+		"Entry", "PostingResult", "BalanceReport", "VerifyReport", "Error"} {
+		if doc.Components.Schemas[name] == nil {
+			t.Errorf("components/schemas lacks %s", name)
+		}
+	}
+
+	var whole any
+	if err := json.Unmarshal(openAPIDoc, &whole); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if ref, ok := x.(string); ok && k == "$ref" && resolve(whole, ref) == nil {
+					t.Errorf("$ref %s does not resolve", ref)
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(whole)
+}
+
+// resolve follows a local JSON pointer reference ("#/a/b") in doc.
+func resolve(doc any, ref string) any {
+	p, ok := strings.CutPrefix(ref, "#/")
+	if !ok {
+		return nil
+	}
+	cur := doc
+	for _, seg := range strings.Split(p, "/") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		seg = strings.NewReplacer("~1", "/", "~0", "~").Replace(seg)
+		if cur, ok = m[seg]; !ok {
+			return nil
+		}
+	}
+	return cur
+}

@@ -1,0 +1,43 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/stockpile-dev/stockpile/internal/area"
+)
+
+// listAreas lists the areas in the subtree under ?under= (all areas when
+// absent), parents before children.
+func (h *handler) listAreas(w http.ResponseWriter, r *http.Request) {
+	areas, err := h.store.Areas(r.Context(), r.URL.Query().Get("under"))
+	if err != nil {
+		h.error(w, r, withField(err, "under"))
+		return
+	}
+	h.json(w, r, http.StatusOK, list("areas", areas))
+}
+
+// getArea returns one area by its code.
+func (h *handler) getArea(w http.ResponseWriter, r *http.Request) {
+	a, err := h.store.Area(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, a)
+}
+
+// createArea adds an area under its parent_code (none for a root).
+func (h *handler) createArea(w http.ResponseWriter, r *http.Request) {
+	var a area.Area
+	if err := h.decode(w, r, &a); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	a, err := h.store.CreateArea(r.Context(), a)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.created(w, r, locationOf("areas", a.Code), a)
+}

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"testing"
+
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/store/storetest"
+)
+
+func TestBalances(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *testAPI) {
+		runScenarios(t, a, []scenario{
+			{name: "empty", method: "GET", path: "/api/balances", status: 200,
+				want: []string{`"group_by":"lot"`, `"today":"2026-06-01"`, `"rows":[]`,
+					`"totals":{"rows":0,"quantity":0,"usable":0,"volume_m3":0}`}},
+			{name: "receive tents", method: "POST", path: "/api/movements", body: receiveTents, status: 201},
+			{name: "receive geotextile", method: "POST", path: "/api/movements", body: receiveGeotextile, status: 201},
+			{name: "issue tents", method: "POST", path: "/api/movements", body: issueTents, status: 201},
+			{name: "move tents", method: "POST", path: "/api/movements", body: moveTents, status: 201},
+
+			{name: "by depot", method: "GET", path: "/api/balances?depot=C-TEST-A", status: 200,
+				want: []string{`"depot":"C-TEST-A"`, `"lot":"TENT-A"`, `"quantity":250`, `"usable":250`,
+					`"totals":{"rows":1,"quantity":250,"usable":250`},
+				notWant: []string{`"depot":"D-TEST-B"`}},
+			{name: "by depot, per item", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item", status: 200,
+				want: []string{`"group_by":"item"`, `"item":"1010101"`, `"quantity":30`, `"item":"3010201"`,
+					`"quantity":12.5`, `"totals":{"rows":2,"quantity":42.5`}},
+			{name: "by item, per depot", method: "GET", path: "/api/balances?item=1010101&group_by=depot", status: 200,
+				want: []string{`"depot":"C-TEST-A"`, `"quantity":250`, `"depot":"D-TEST-B"`, `"quantity":30`,
+					`"totals":{"rows":2,"quantity":280,"usable":280`}},
+			{name: "by item, per item", method: "GET", path: "/api/balances?item=1010101&group_by=item", status: 200,
+				want: []string{`"item_name_zh":"单帐篷"`, `"unit_zh":"顶"`, `"lots":1`, `"depots":2`,
+					`"totals":{"rows":1,"quantity":280`}},
+			{name: "by city", method: "GET", path: "/api/balances?area=110000", status: 200,
+				want: []string{`"totals":{"rows":3,"quantity":292.5,"usable":292.5`}},
+			{name: "by district, per depot", method: "GET", path: "/api/balances?area=110111&group_by=depot", status: 200,
+				want: []string{`"items":1`, `"items":2`, `"totals":{"rows":2,"quantity":292.5`}},
+			{name: "unknown area", method: "GET", path: "/api/balances?area=999999", status: 404, code: "area.not_found",
+				field: "area"},
+			{name: "unknown depot", method: "GET", path: "/api/balances?depot=NOPE", status: 200,
+				want: []string{`"rows":[]`}},
+			{name: "bad grouping", method: "GET", path: "/api/balances?group_by=colour", status: 400, code: "param.invalid",
+				field: "group_by"},
+			{name: "depot usage follows stock", method: "GET", path: "/api/depots/D-TEST-B", status: 200,
+				notWant: []string{`"used_m3":0,`}},
+		})
+	})
+}
+
+// TestVerifyReportsABrokenLedger alters a balance behind the program's
+// back: verification still answers 200, and says ok:false.
+func TestVerifyReportsABrokenLedger(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, engine)
+			s, err := store.Open(ctx, dsn, store.WithClock(fixedClock))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.Migrate(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			cats, items, _ := catalog.Defaults()
+			if _, err := s.InstallCatalogue(ctx, cats, items); err != nil {
+				t.Fatal(err)
+			}
+			a := &testAPI{s: s, w: storetest.Build(t, s)}
+			a.h = NewHandler(s, Options{Logger: slog.New(slog.NewTextHandler(a, nil))})
+			scenario{name: "receive", method: "POST", path: "/api/movements", body: receiveTents, status: 201}.run(t, a)
+			scenario{name: "intact", method: "GET", path: "/api/ledger/verify", status: 200,
+				want: []string{`"ok":true`}}.run(t, a)
+
+			driver := map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine]
+			raw, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.ExecContext(ctx, `UPDATE balances SET quantity = quantity + 1000`); err != nil {
+				t.Fatal(err)
+			}
+			scenario{name: "tampered", method: "GET", path: "/api/ledger/verify", status: 200,
+				want: []string{`"ok":false`, `"balance_mismatches":[{`, `"stored":301`, `"ledger":300`}}.run(t, a)
+		})
+	}
+}

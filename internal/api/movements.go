@@ -1,0 +1,116 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// maxMovementsPage is the largest page of GET /api/movements.
+const maxMovementsPage = 20000
+
+// createPosting posts a document of movement lines to the ledger, all or
+// nothing. The idempotency key comes from the body or the Idempotency-Key
+// header; a retry with the same key and body answers 200 with the stored
+// result instead of 201.
+func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
+	var p stock.Posting
+	if err := h.decode(w, r, &p); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if p.IdempotencyKey != "" && p.IdempotencyKey != key {
+			h.error(w, r, apperr.New(apperr.Invalid, "idempotency.key_mismatch",
+				"请求头 Idempotency-Key「%s」与请求体中的 idempotency_key「%s」不一致",
+				"the Idempotency-Key header %q differs from idempotency_key %q in the body",
+				key, p.IdempotencyKey).WithField("idempotency_key"))
+			return
+		}
+		p.IdempotencyKey = key
+	}
+	res, err := h.store.Post(r.Context(), p)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if res.Replayed {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/postings/"+strconv.FormatInt(res.ID, 10))
+	h.json(w, r, status, res)
+}
+
+// movementPage is a page of ledger entries. NextAfter is the sequence
+// number to pass as ?after= for the next page (or, on the last page, to
+// poll for new entries); More says whether the page was full.
+type movementPage struct {
+	Entries   []stock.Entry `json:"entries"`
+	Count     int           `json:"count"`
+	NextAfter int64         `json:"next_after"`
+	More      bool          `json:"more"`
+}
+
+// listMovements lists ledger entries in chain order, a page at a time.
+func (h *handler) listMovements(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	posting, err := intParam(q, "posting", 1, 1<<62)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	after, err := intParam(q, "after", 0, 1<<62)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	limit, err := intParam(q, "limit", 1, maxMovementsPage)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if limit == 0 {
+		limit = 100
+	}
+	entries, err := h.store.Movements(r.Context(), store.MovementFilter{Depot: q.Get("depot"), Lot: q.Get("lot"),
+		Item: q.Get("item"), Posting: posting, AfterSeq: after, Limit: int(limit)})
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	page := movementPage{Entries: entries, Count: len(entries), NextAfter: after, More: len(entries) == int(limit)}
+	if len(entries) > 0 {
+		page.NextAfter = entries[len(entries)-1].Seq
+	}
+	h.json(w, r, http.StatusOK, page)
+}
+
+// getPosting returns a stored posting and its ledger entries.
+func (h *handler) getPosting(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.error(w, r, badParam("id", r.PathValue("id"), "正整数单据号", "a positive posting number"))
+		return
+	}
+	res, err := h.store.Posting(r.Context(), id)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, res)
+}
+
+// verifyLedger checks the hash chain and every balance. It answers 200
+// whatever it finds; the report's ok field says whether the ledger holds.
+func (h *handler) verifyLedger(w http.ResponseWriter, r *http.Request) {
+	rep, err := h.store.Verify(r.Context(), nil)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, rep)
+}
