@@ -1,0 +1,179 @@
+// Package cli wires Stockpile's subcommands (cobra) to the store, the demo
+// data and the HTTP API. It holds no logic of its own beyond that wiring.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// app carries what every command shares: flags, output streams, version.
+type app struct {
+	version string
+	db      string
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+// Execute runs the command line and returns the process exit code.
+func Execute(version string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, version, os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// Run runs the command line args with the given output streams until ctx
+// is done, and returns the exit code. Tests call it in-process.
+func Run(ctx context.Context, version string, args []string, stdout, stderr io.Writer) int {
+	a := &app{version: version, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		a.printError(err)
+		var exit exitError
+		if errors.As(err, &exit) {
+			return int(exit)
+		}
+		return 1
+	}
+	return 0
+}
+
+// exitError ends the program with a code after its output was printed.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func (a *app) printError(err error) {
+	var exit exitError
+	if errors.As(err, &exit) {
+		return
+	}
+	if e, ok := apperr.As(err); ok {
+		fmt.Fprintf(a.stderr, "错误:%s\nerror: %s\n", e.ZH, e.EN)
+		return
+	}
+	fmt.Fprintf(a.stderr, "错误 error: %v\n", err)
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "stockpile",
+		Short: "应急物资储备与调度平台 — emergency-materials reserve and dispatch platform",
+		Long: `Stockpile keeps a city's emergency reserves: the item catalogue, areas, reserve
+holders, depots, and a tamper-evident stock ledger — over an embedded SQLite
+file or a PostgreSQL server.
+
+Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、储备库,以及防篡改的库存台账。`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&a.db, "db", envOr("STOCKPILE_DB", "stockpile.db"),
+		"database: a SQLite file path, or a postgres:// URL (env STOCKPILE_DB)")
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.versionCommand())
+	return root
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// open opens the store named by --db.
+func (a *app) open(ctx context.Context) (*store.Store, error) {
+	s, err := store.Open(ctx, a.db)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// migrate brings the schema up to date and installs the default catalogue
+// items the database lacks.
+func (a *app) migrate(ctx context.Context, s *store.Store) error {
+	err := s.Migrate(ctx, func(v int, name string) {
+		fmt.Fprintf(a.stderr, "migrated to schema %d: %s\n", v, name)
+	})
+	if err != nil {
+		return err
+	}
+	cats, items, err := catalog.Defaults()
+	if err != nil {
+		return err
+	}
+	n, err := s.InstallCatalogue(ctx, cats, items)
+	if n > 0 {
+		fmt.Fprintf(a.stderr, "installed %d catalogue items 已导入默认物资目录\n", n)
+	}
+	return err
+}
+
+// progress returns a progress callback drawing a bar on stderr.
+func (a *app) progress(desc string) (func(done, total int64), func()) {
+	var bar *progressbar.ProgressBar
+	update := func(done, total int64) {
+		if bar == nil {
+			bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(a.stderr),
+				progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
+				progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100e6), progressbar.OptionShowIts())
+		}
+		bar.Set64(done)
+	}
+	finish := func() {
+		if bar != nil {
+			bar.Finish()
+			fmt.Fprintln(a.stderr)
+		}
+	}
+	return update, finish
+}
+
+func (a *app) migrateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Create or upgrade the database schema 创建或升级数据库结构",
+		Long: `Apply the schema migrations the database has not seen yet, each in its own
+transaction, and install the default catalogue items it lacks. serve does the
+same on start; the other commands refuse an out-of-date schema.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := a.migrate(cmd.Context(), s); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "schema %d up to date (%s) 数据库结构已是最新\n", store.LatestVersion(), s.Engine())
+			return nil
+		},
+	}
+}
+
+func (a *app) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version 显示版本",
+		Args:  cobra.NoArgs,
+		Run: func(*cobra.Command, []string) {
+			fmt.Fprintf(a.stdout, "stockpile %s (schema %d)\n", a.version, store.LatestVersion())
+		},
+	}
+}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/store/storetest"
+)
+
+func run(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(ctx, "test", args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestDemoVerifyAndTamper runs demo, then verify (clean), alters one
+// ledger entry behind the program's back, and expects verify to exit 1
+// naming that entry — on both engines.
+func TestDemoVerifyAndTamper(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, engine)
+			if code, _, errOut := run(t, ctx, "verify", "--db", dsn); code != 1 || !strings.Contains(errOut, "stockpile migrate") {
+				t.Fatalf("verify on an empty database: exit %d, %s; want a refusal naming migrate", code, errOut)
+			}
+			if code, _, errOut := run(t, ctx, "demo", "--db", dsn); code != 0 {
+				t.Fatalf("demo: exit %d\n%s", code, errOut)
+			}
+			code, out, errOut := run(t, ctx, "verify", "--db", dsn)
+			if code != 0 || !strings.Contains(out, "OK") {
+				t.Fatalf("verify after demo: exit %d\n%s%s", code, out, errOut)
+			}
+			if code, _, _ := run(t, ctx, "demo", "--db", dsn); code == 0 {
+				t.Fatal("demo loaded twice into the same database")
+			}
+			tamper(t, engine, dsn, 17)
+			code, out, _ = run(t, ctx, "verify", "--db", dsn)
+			if code != 1 || !strings.Contains(out, "entry 17 ") {
+				t.Fatalf("verify after tampering: exit %d\n%s", code, out)
+			}
+		})
+	}
+}
+
+func tamper(t *testing.T, engine, dsn string, seq int) {
+	t.Helper()
+	driver, drop := "sqlite", []string{`DROP TRIGGER movements_no_update`}
+	if engine == "postgres" {
+		driver, drop = "pgx", []string{`DROP TRIGGER movements_no_change ON movements`}
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range append(drop, fmt.Sprintf(`UPDATE movements SET delta = delta * 2 WHERE seq = %d`, seq)) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// TestServe starts serve on a free port, checks /healthz and an API call,
+// then stops it through its context.
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	db := filepath.Join(t.TempDir(), "serve.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errb bytes.Buffer
+	go func() { done <- Run(ctx, "test", []string{"serve", "--db", db, "--addr", addr}, &bytes.Buffer{}, &errb) }()
+	var health struct{ Status, Engine string }
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			json.NewDecoder(resp.Body).Decode(&health)
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not come up: %v\n%s", err, errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if health.Status != "ok" || health.Engine != "sqlite" {
+		t.Fatalf("healthz: %+v", health)
+	}
+	resp, err := http.Get("http://" + addr + "/api/items?class=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items struct{ Count int }
+	json.NewDecoder(resp.Body).Decode(&items)
+	resp.Body.Close()
+	if items.Count == 0 {
+		t.Fatal("serve on a fresh database has no catalogue items")
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d\n%s", code, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	ctx := context.Background()
+	if code, out, _ := run(t, ctx, "version"); code != 0 || !strings.Contains(out, "stockpile test") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	for _, cmd := range []string{"serve", "migrate", "demo", "verify"} {
+		code, out, _ := run(t, ctx, cmd, "--help")
+		if code != 0 || !strings.Contains(out, "--db") {
+			t.Errorf("%s --help: exit %d, no --db flag documented\n%s", cmd, code, out)
+		}
+	}
+	if code, _, errOut := run(t, ctx, "frobnicate"); code == 0 || errOut == "" {
+		t.Fatal("unknown command accepted")
+	}
+}

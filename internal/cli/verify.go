@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func (a *app) verifyCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the ledger's hash chain and every balance 校验台账哈希链与库存余额",
+		Long: `Recompute the SHA-256 chain over every ledger entry from the first, and every
+balance from the entries. Prints the first entry that was altered, inserted or
+removed, and any balance that differs from its entries. Exits 1 if anything
+does not check out, 0 if all is well.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.CheckSchema(ctx); err != nil {
+				return err
+			}
+			update, finish := a.progress("verifying 校验中")
+			rep, err := s.Verify(ctx, update)
+			finish()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				enc.Encode(rep)
+			} else {
+				rate := float64(rep.Entries) / rep.Elapsed.Seconds()
+				fmt.Fprintf(a.stdout, "%d entries, %d balances checked in %s (%.0f entries/s)\n",
+					rep.Entries, rep.Balances, rep.Elapsed.Round(1e6), rate)
+				if b := rep.FirstBreak; b != nil {
+					fmt.Fprintf(a.stdout, "第一处异常 first break: entry %d — %s / %s\n", b.Seq, b.ZH, b.Reason)
+				}
+				for _, m := range rep.Mismatches {
+					fmt.Fprintf(a.stdout, "余额不符 balance mismatch: depot %d lot %d stored %s, ledger says %s\n",
+						m.DepotID, m.LotID, m.Stored, m.Ledger)
+				}
+				if rep.OK {
+					fmt.Fprintln(a.stdout, "OK: 台账完整,余额一致 ledger intact, balances match")
+				}
+			}
+			if !rep.OK {
+				fmt.Fprintln(a.stderr, "FAILED: 台账校验未通过 the ledger does not verify")
+				return exitError(1)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
