@@ -84,7 +84,9 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	var errb bytes.Buffer
-	go func() { done <- Run(ctx, "test", []string{"serve", "--db", db, "--addr", addr}, &bytes.Buffer{}, &errb) }()
+	go func() {
+		done <- Run(ctx, "test", []string{"serve", "--db", db, "--addr", addr}, &bytes.Buffer{}, &errb)
+	}()
 	var health struct{ Status, Engine string }
 	deadline := time.Now().Add(20 * time.Second)
 	for {
