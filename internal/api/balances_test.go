@@ -2,11 +2,9 @@ package api
 
 import (
 	"context"
-	"database/sql"
 	"log/slog"
 	"testing"
 
-	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
@@ -58,31 +56,14 @@ func TestVerifyReportsABrokenLedger(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, engine)
-			s, err := store.Open(ctx, dsn, store.WithClock(fixedClock))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx, nil); err != nil {
-				t.Fatal(err)
-			}
-			cats, items, _ := catalog.Defaults()
-			if _, err := s.InstallCatalogue(ctx, cats, items); err != nil {
-				t.Fatal(err)
-			}
+			s := storetest.OpenDSN(t, engine, dsn, store.WithClock(fixedClock))
 			a := &testAPI{s: s, w: storetest.Build(t, s)}
 			a.h = NewHandler(s, Options{Logger: slog.New(slog.NewTextHandler(a, nil))})
 			scenario{name: "receive", method: "POST", path: "/api/movements", body: receiveTents, status: 201}.run(t, a)
 			scenario{name: "intact", method: "GET", path: "/api/ledger/verify", status: 200,
 				want: []string{`"ok":true`}}.run(t, a)
 
-			driver := map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine]
-			raw, err := sql.Open(driver, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer raw.Close()
-			if _, err := raw.ExecContext(ctx, `UPDATE balances SET quantity = quantity + 1000`); err != nil {
+			if _, err := storetest.Insider(t, engine, dsn).ExecContext(ctx, `UPDATE balances SET quantity = quantity + 1000`); err != nil {
 				t.Fatal(err)
 			}
 			scenario{name: "tampered", method: "GET", path: "/api/ledger/verify", status: 200,

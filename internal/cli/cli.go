@@ -95,13 +95,31 @@ func envOr(key, def string) string {
 	return def
 }
 
-// open opens the store named by --db.
-func (a *app) open(ctx context.Context) (*store.Store, error) {
+// schemaPolicy says what a command does with an out-of-date schema.
+type schemaPolicy int
+
+const (
+	migrateSchema schemaPolicy = iota // bring it up to date (serve, migrate, demo)
+	requireSchema                     // refuse to run (everything else)
+)
+
+// withStore opens the store named by --db, applies the schema policy, runs
+// fn, and closes the store.
+func (a *app) withStore(ctx context.Context, policy schemaPolicy, fn func(s *store.Store) error) error {
 	s, err := store.Open(ctx, a.db)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return s, nil
+	defer s.Close()
+	if policy == migrateSchema {
+		err = a.migrate(ctx, s)
+	} else {
+		err = s.CheckSchema(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return fn(s)
 }
 
 // migrate brings the schema up to date and installs the default catalogue
@@ -153,16 +171,10 @@ transaction, and install the default catalogue items it lacks. serve does the
 same on start; the other commands refuse an out-of-date schema.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := a.migrate(cmd.Context(), s); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "schema %d up to date (%s) 数据库结构已是最新\n", store.LatestVersion(), s.Engine())
-			return nil
+			return a.withStore(cmd.Context(), migrateSchema, func(s *store.Store) error {
+				fmt.Fprintf(a.stdout, "schema %d up to date (%s) 数据库结构已是最新\n", store.LatestVersion(), s.Engine())
+				return nil
+			})
 		},
 	}
 }

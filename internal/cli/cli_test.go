@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -55,19 +54,9 @@ func TestDemoVerifyAndTamper(t *testing.T) {
 
 func tamper(t *testing.T, engine, dsn string, seq int) {
 	t.Helper()
-	driver, drop := "sqlite", []string{`DROP TRIGGER movements_no_update`}
-	if engine == "postgres" {
-		driver, drop = "pgx", []string{`DROP TRIGGER movements_no_change ON movements`}
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range append(drop, fmt.Sprintf(`UPDATE movements SET delta = delta * 2 WHERE seq = %d`, seq)) {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+	q := fmt.Sprintf(`UPDATE movements SET delta = delta * 2 WHERE seq = %d`, seq)
+	if _, err := storetest.Insider(t, engine, dsn).Exec(q); err != nil {
+		t.Fatalf("%s: %v", q, err)
 	}
 }
 

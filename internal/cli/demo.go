@@ -25,16 +25,9 @@ Generated deterministically from --seed.`,
   stockpile demo --db postgres://localhost/stockpile`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := a.migrate(ctx, s); err != nil {
-				return err
-			}
-			return a.loadDemo(ctx, s, seed)
+			return a.withStore(cmd.Context(), migrateSchema, func(s *store.Store) error {
+				return a.loadDemo(cmd.Context(), s, seed)
+			})
 		},
 	}
 	cmd.Flags().Int64Var(&seed, "seed", 2020, "random seed of the generated stock")

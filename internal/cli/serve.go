@@ -29,20 +29,14 @@ The API is described at /api/openapi.json.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := a.migrate(ctx, s); err != nil {
-				return err
-			}
-			if withDemo {
-				if err := a.loadDemoIfEmpty(ctx, s); err != nil {
-					return err
+			return a.withStore(ctx, migrateSchema, func(s *store.Store) error {
+				if withDemo {
+					if err := a.loadDemoIfEmpty(ctx, s); err != nil {
+						return err
+					}
 				}
-			}
-			return a.serve(ctx, s, addr)
+				return a.serve(ctx, s, addr)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", envOr("STOCKPILE_ADDR", "127.0.0.1:8080"), "listen address (env STOCKPILE_ADDR)")

@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
 func (a *app) verifyCommand() *cobra.Command {
@@ -18,47 +23,50 @@ removed, and any balance that differs from its entries. Exits 1 if anything
 does not check out, 0 if all is well.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := s.CheckSchema(ctx); err != nil {
-				return err
-			}
-			update, finish := a.progress("verifying 校验中")
-			rep, err := s.Verify(ctx, update)
-			finish()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				enc.Encode(rep)
-			} else {
-				rate := float64(rep.Entries) / rep.Elapsed.Seconds()
-				fmt.Fprintf(a.stdout, "%d entries, %d balances checked in %s (%.0f entries/s)\n",
-					rep.Entries, rep.Balances, rep.Elapsed.Round(1e6), rate)
-				if b := rep.FirstBreak; b != nil {
-					fmt.Fprintf(a.stdout, "第一处异常 first break: entry %d — %s / %s\n", b.Seq, b.ZH, b.Reason)
-				}
-				for _, m := range rep.Mismatches {
-					fmt.Fprintf(a.stdout, "余额不符 balance mismatch: depot %d lot %d stored %s, ledger says %s\n",
-						m.DepotID, m.LotID, m.Stored, m.Ledger)
-				}
-				if rep.OK {
-					fmt.Fprintln(a.stdout, "OK: 台账完整,余额一致 ledger intact, balances match")
-				}
-			}
-			if !rep.OK {
-				fmt.Fprintln(a.stderr, "FAILED: 台账校验未通过 the ledger does not verify")
-				return exitError(1)
-			}
-			return nil
+			return a.withStore(cmd.Context(), requireSchema, func(s *store.Store) error {
+				return a.verify(cmd.Context(), s, asJSON)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
+}
+
+func (a *app) verify(ctx context.Context, s *store.Store, asJSON bool) error {
+	update, finish := a.progress("verifying 校验中")
+	rep, err := s.Verify(ctx, update)
+	finish()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printVerifyReport(a.stdout, rep)
+	}
+	if !rep.OK {
+		fmt.Fprintln(a.stderr, "FAILED: 台账校验未通过 the ledger does not verify")
+		return exitError(1)
+	}
+	return nil
+}
+
+func printVerifyReport(w io.Writer, rep store.VerifyReport) {
+	rate := float64(rep.Entries) / rep.Elapsed.Seconds()
+	fmt.Fprintf(w, "%d entries, %d balances checked in %s (%.0f entries/s)\n",
+		rep.Entries, rep.Balances, rep.Elapsed.Round(time.Millisecond), rate)
+	if b := rep.FirstBreak; b != nil {
+		fmt.Fprintf(w, "第一处异常 first break: entry %d — %s / %s\n", b.Seq, b.ZH, b.Reason)
+	}
+	for _, m := range rep.Mismatches {
+		fmt.Fprintf(w, "余额不符 balance mismatch: depot %s lot %s stored %s, ledger says %s\n",
+			m.DepotCode, m.LotCode, m.Stored, m.Ledger)
+	}
+	if rep.OK {
+		fmt.Fprintln(w, "OK: 台账完整,余额一致 ledger intact, balances match")
+	}
 }

@@ -18,10 +18,12 @@ type Breach struct {
 // BalanceMismatch is a stored balance that differs from the sum of its
 // ledger entries.
 type BalanceMismatch struct {
-	DepotID int64          `json:"depot_id"`
-	LotID   int64          `json:"lot_id"`
-	Stored  stock.Quantity `json:"stored"`
-	Ledger  stock.Quantity `json:"ledger"`
+	DepotID   int64          `json:"-"`
+	LotID     int64          `json:"-"`
+	DepotCode string         `json:"depot"`
+	LotCode   string         `json:"lot"`
+	Stored    stock.Quantity `json:"stored"`
+	Ledger    stock.Quantity `json:"ledger"`
 }
 
 // VerifyReport is the outcome of Verify.
@@ -136,10 +138,21 @@ func (s *Store) verifyBalances(ctx context.Context, sums map[balanceKey]stock.Qu
 			mismatch(m)
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: verify balances: %w", err)
+	}
 	for k, q := range sums {
 		if !seen[k] && q != 0 {
 			mismatch(BalanceMismatch{DepotID: k.depot, LotID: k.lot, Ledger: q})
 		}
 	}
-	return rows.Err()
+	for i := range rep.Mismatches {
+		m := &rep.Mismatches[i]
+		err := s.rdb.QueryRowContext(ctx, s.q(`SELECT d.code, l.code FROM depots d, lots l WHERE d.id = ? AND l.id = ?`),
+			m.DepotID, m.LotID).Scan(&m.DepotCode, &m.LotCode)
+		if err != nil {
+			return fmt.Errorf("store: verify balances: %w", err)
+		}
+	}
+	return nil
 }

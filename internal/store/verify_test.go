@@ -5,45 +5,22 @@ import (
 	"database/sql"
 	"testing"
 
-	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
 
-// tamperSetup posts ten receipts and returns the store and a raw connection
-// to the same database, as someone with database rights but not the
-// program would have.
-func tamperSetup(t *testing.T, engine string) (*store.Store, *sql.DB) {
+// tamperSetup posts ten receipts and returns the store and the DSN of its
+// database.
+func tamperSetup(t *testing.T, engine string) (*store.Store, string) {
 	t.Helper()
-	ctx := context.Background()
 	dsn := storetest.DSN(t, engine)
-	s, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	cats, items, _ := catalog.Defaults()
-	if _, err := s.InstallCatalogue(ctx, cats, items); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.OpenDSN(t, engine, dsn)
 	w := storetest.Build(t, s)
 	for i := range 10 {
 		receive(t, s, w.DepotA, storetest.FoldingBed, "B"+string(rune('0'+i)), "", int64(10+i))
 	}
-	driver := "sqlite"
-	if engine == "postgres" {
-		driver = "pgx"
-	}
-	raw, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	return s, raw
+	return s, dsn
 }
 
 func mustExec(t *testing.T, db *sql.DB, query string) {
@@ -53,20 +30,15 @@ func mustExec(t *testing.T, db *sql.DB, query string) {
 	}
 }
 
-func dropAppendOnlyGuard(t *testing.T, raw *sql.DB, engine string) {
-	t.Helper()
-	if engine == "postgres" {
-		mustExec(t, raw, `DROP TRIGGER movements_no_change ON movements`)
-		return
-	}
-	mustExec(t, raw, `DROP TRIGGER movements_no_update`)
-	mustExec(t, raw, `DROP TRIGGER movements_no_delete`)
-}
-
 func TestLedgerIsAppendOnly(t *testing.T) {
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
-			_, raw := tamperSetup(t, engine)
+			_, dsn := tamperSetup(t, engine)
+			raw, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine], dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
 			if _, err := raw.Exec(`UPDATE movements SET delta = delta + 1000 WHERE seq = 3`); err == nil {
 				t.Fatal("UPDATE of a ledger entry succeeded; want the database to refuse it")
 			}
@@ -98,12 +70,12 @@ func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
 	for _, engine := range storetest.Engines {
 		for _, tc := range cases {
 			t.Run(engine+"/"+tc.name, func(t *testing.T) {
-				s, raw := tamperSetup(t, engine)
+				s, dsn := tamperSetup(t, engine)
 				ctx := context.Background()
 				if rep, err := s.Verify(ctx, nil); err != nil || !rep.OK {
 					t.Fatalf("before tampering: %+v %v", rep, err)
 				}
-				dropAppendOnlyGuard(t, raw, engine)
+				raw := storetest.Insider(t, engine, dsn)
 				for _, q := range tc.tamper {
 					mustExec(t, raw, q)
 				}
@@ -149,7 +121,7 @@ func TestChainLinksEntries(t *testing.T) {
 func TestVerifyCatchesRecomputedHash(t *testing.T) {
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
-			s, raw := tamperSetup(t, engine)
+			s, dsn := tamperSetup(t, engine)
 			ctx := context.Background()
 			es, err := s.Movements(ctx, store.MovementFilter{AfterSeq: 4, Limit: 1})
 			if err != nil || len(es) != 1 {
@@ -158,7 +130,7 @@ func TestVerifyCatchesRecomputedHash(t *testing.T) {
 			e := es[0]
 			e.Actor = "forger"
 			e.Hash = stock.NewHasher().Hash(&e)
-			dropAppendOnlyGuard(t, raw, engine)
+			raw := storetest.Insider(t, engine, dsn)
 			q := `UPDATE movements SET actor = 'forger', hash = '` + e.Hash + `' WHERE seq = 5`
 			mustExec(t, raw, q)
 			rep, err := s.Verify(ctx, nil)

@@ -6,6 +6,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -44,8 +45,15 @@ func DSN(t testing.TB, engine string) string {
 // default catalogue installed; it is closed when the test ends.
 func Open(t testing.TB, engine string, opts ...store.Option) *store.Store {
 	t.Helper()
+	return OpenDSN(t, engine, DSN(t, engine), opts...)
+}
+
+// OpenDSN is Open on a database the caller named, for tests that also reach
+// the database behind the store's back (see Insider).
+func OpenDSN(t testing.TB, engine, dsn string, opts ...store.Option) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, DSN(t, engine), opts...)
+	s, err := store.Open(ctx, dsn, opts...)
 	if err != nil {
 		t.Fatalf("open %s: %v", engine, err)
 	}
@@ -100,4 +108,27 @@ func Build(t testing.TB, s *store.Store) World {
 	must(s.CreateDepot(ctx, depot.Depot{Code: w.DepotB, NameZH: "测试区级库", Tier: area.LevelDistrict, Kind: depot.KindSpecial,
 		OrgCode: w.Bureau, AreaCode: w.District, Point: geo.Point{Lon: 116.13, Lat: 39.73}, CapacityM3: 200}))
 	return w
+}
+
+// Insider returns a raw connection to the database at dsn with the ledger's
+// append-only triggers dropped: what someone with database rights, but
+// without the program, could do. Tamper tests use it to alter rows behind
+// the store's back.
+func Insider(t testing.TB, engine, dsn string) *sql.DB {
+	t.Helper()
+	driver, drop := "sqlite", []string{`DROP TRIGGER movements_no_update`, `DROP TRIGGER movements_no_delete`}
+	if engine == "postgres" {
+		driver, drop = "pgx", []string{`DROP TRIGGER movements_no_change ON movements`}
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, q := range drop {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return db
 }
