@@ -55,8 +55,13 @@ type Area struct {
 // Validate checks an area against its parent (nil for a root).
 func (a Area) Validate(parent *Area) error {
 	switch {
-	case strings.TrimSpace(a.Code) == "" || strings.Contains(a.Code, "/"):
+	case strings.TrimSpace(a.Code) == "":
 		return apperr.Required("code", "区域编码", "area code")
+	case strings.Trim(a.Code, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") != "":
+		// Codes make up the materialised path, matched with LIKE: no
+		// slashes or wildcards.
+		return apperr.New(apperr.Invalid, "area.code_malformed",
+			"区域编码「%s」只能包含字母、数字和 -", "area code %q may contain only letters, digits and -", a.Code).WithField("code")
 	case strings.TrimSpace(a.NameZH) == "":
 		return apperr.Required("name_zh", "区域名称", "area name")
 	case a.Level.Rank() < 0:

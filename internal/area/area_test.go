@@ -29,6 +29,13 @@ func TestValidateLevelsAndPath(t *testing.T) {
 	if bad.Validate(&city) == nil {
 		t.Error("unknown level accepted")
 	}
+	for _, code := range []string{"11_0", "11%", "a/b", "房山"} {
+		bad = district
+		bad.Code = code
+		if bad.Validate(&city) == nil {
+			t.Errorf("area code %q accepted", code)
+		}
+	}
 	bad = district
 	bad.Population = -1
 	if bad.Validate(&city) == nil {
