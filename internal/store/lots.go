@@ -41,13 +41,13 @@ func (s *Store) Lots(ctx context.Context, f LotFilter) ([]stock.Lot, error) {
 	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 1000
 	}
-	rows, err := s.query(ctx, `SELECT `+lotColumns+lotFrom+`
-		WHERE (? = '' OR i.code = ?)
-		AND (? = '' OR EXISTS (SELECT 1 FROM balances b JOIN depots d ON d.id = b.depot_id
-			WHERE b.lot_id = l.id AND d.code = ? AND b.quantity > 0))
-		AND (? = '' OR (l.expires_on <> '' AND l.expires_on < ?))
-		ORDER BY l.expires_on = '', l.expires_on, l.code LIMIT ?`,
-		f.Item, f.Item, f.Depot, f.Depot, f.ExpiringBefore, f.ExpiringBefore, f.Limit)
+	var w where
+	w.addIf(f.Item, "i.code = ?")
+	w.addIf(f.Depot, `EXISTS (SELECT 1 FROM balances b JOIN depots d ON d.id = b.depot_id
+		WHERE b.lot_id = l.id AND d.code = ? AND b.quantity > 0)`)
+	w.addIf(f.ExpiringBefore, "l.expires_on <> '' AND l.expires_on < ?")
+	rows, err := s.query(ctx, `SELECT `+lotColumns+lotFrom+w.String()+
+		`ORDER BY l.expires_on = '', l.expires_on, l.code LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: lots: %w", err)
 	}

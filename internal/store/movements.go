@@ -24,14 +24,18 @@ func (s *Store) Movements(ctx context.Context, f MovementFilter) ([]stock.Entry,
 		f.Limit = 100
 	}
 	f.Limit = min(f.Limit, 20000)
+	var w where
+	w.add("m.seq > ?", f.AfterSeq)
+	if f.Posting != 0 {
+		w.add("m.posting_id = ?", f.Posting)
+	}
+	w.addIf(f.Depot, "d.code = ?")
+	w.addIf(f.Lot, "l.code = ?")
+	w.addIf(f.Item, "i.code = ?")
 	rows, err := s.query(ctx, `SELECT m.seq, m.posting_id, m.kind, m.depot_id, m.lot_id, m.item_id, m.delta,
 		m.actor, m.reason, m.at, m.prev_hash, m.hash, d.code, l.code, i.code
 		FROM movements m JOIN depots d ON d.id = m.depot_id JOIN lots l ON l.id = m.lot_id
-		JOIN items i ON i.id = m.item_id
-		WHERE m.seq > ? AND (? = 0 OR m.posting_id = ?) AND (? = '' OR d.code = ?)
-		AND (? = '' OR l.code = ?) AND (? = '' OR i.code = ?)
-		ORDER BY m.seq LIMIT ?`,
-		f.AfterSeq, f.Posting, f.Posting, f.Depot, f.Depot, f.Lot, f.Lot, f.Item, f.Item, f.Limit)
+		JOIN items i ON i.id = m.item_id`+w.String()+`ORDER BY m.seq LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: movements: %w", err)
 	}
