@@ -55,9 +55,21 @@ type BalanceReport struct {
 	Totals  BalanceTotals `json:"totals"`
 }
 
-const balanceFrom = ` FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
-	JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
-	WHERE b.quantity > 0 AND (? = '' OR d.code = ?) AND (? = '' OR i.code = ?) AND a.path LIKE ? `
+// balanceFrom returns the FROM and WHERE clauses of a balance report with
+// their arguments. Only the filters in use are written (see where), so a
+// report for one depot or one item starts from that depot's or item's
+// balances instead of reading them all.
+func balanceFrom(bq BalanceQuery, areaPrefix string) (string, []any) {
+	var w where
+	w.add("b.quantity > 0")
+	w.addIf(bq.Depot, "d.code = ?")
+	w.addIf(bq.Item, "i.code = ?")
+	if areaPrefix != "" {
+		w.add("a.path LIKE ?", areaPrefix+"%")
+	}
+	return ` FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
+	JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id` + w.String(), w.args
+}
 
 const usableExpr = `CASE WHEN l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) THEN b.quantity ELSE 0 END`
 
@@ -71,12 +83,13 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 	if err != nil {
 		return rep, err
 	}
+	from, args := balanceFrom(bq, prefix)
 	var query string
 	var scan func(*sql.Rows) (BalanceRow, error)
 	switch rep.GroupBy {
 	case "lot":
 		query = `SELECT d.code, d.name_zh, i.code, i.name_zh, i.name_en, i.unit_zh, l.code, l.batch, l.expires_on,
-			l.quality, b.quantity, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0` + balanceFrom +
+			l.quality, b.quantity, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0` + from +
 			`ORDER BY d.code, i.code, l.expires_on, l.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
 			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Lot,
@@ -84,7 +97,7 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 		}
 	case "item":
 		query = `SELECT i.code, i.name_zh, i.name_en, i.unit_zh, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
-			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.depot_id)` + balanceFrom +
+			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.depot_id)` + from +
 			`GROUP BY i.code, i.name_zh, i.name_en, i.unit_zh ORDER BY i.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
 			return x, r.Scan(&x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Quantity, &x.Usable, &x.VolumeM3,
@@ -92,7 +105,7 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 		}
 	case "depot":
 		query = `SELECT d.code, d.name_zh, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
-			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.item_id)` + balanceFrom +
+			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.item_id)` + from +
 			`GROUP BY d.code, d.name_zh ORDER BY d.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
 			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Quantity, &x.Usable, &x.VolumeM3, &x.Lots, &x.Items)
@@ -102,7 +115,7 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 			"分组方式「%s」无效:应为 lot、item 或 depot", "group_by %q is invalid: want lot, item or depot",
 			bq.GroupBy).WithField("group_by")
 	}
-	rows, err := s.query(ctx, query, rep.Today, bq.Depot, bq.Depot, bq.Item, bq.Item, prefix+"%")
+	rows, err := s.query(ctx, query, append([]any{rep.Today}, args...)...)
 	if err != nil {
 		return rep, fmt.Errorf("store: balances: %w", err)
 	}

@@ -23,9 +23,11 @@ type Store struct {
 	dialect dialect
 	now     func() time.Time
 	rebinds *sync.Map // query text → dialect-specific text
+	shared  *sync.Map // query text → *sql.Stmt prepared on db, for every transaction
 
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // per-transaction prepared statements
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt // statements of this transaction
+	unshared []string             // queries this transaction prepared for itself
 }
 
 // Option configures a Store.
@@ -40,7 +42,7 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // (created if absent). It does not migrate: call Migrate, or CheckSchema to
 // refuse an out-of-date database.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	s := &Store{now: time.Now, rebinds: new(sync.Map)}
+	s := &Store{now: time.Now, rebinds: new(sync.Map), shared: new(sync.Map)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -65,6 +67,10 @@ func (s *Store) Engine() string { return s.dialect.name() }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.shared.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	err := s.db.Close()
 	if s.rdb != s.db {
 		err = errors.Join(err, s.rdb.Close())
@@ -101,6 +107,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 		if err = sqlTx.Commit(); err != nil {
 			err = fmt.Errorf("store: commit: %w", err)
 		}
+		s.share(ctx, tx.unshared)
 	}()
 	return fn(&tx)
 }
@@ -171,16 +178,46 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	return s.pool(query).QueryRowContext(ctx, s.q(query), args...)
 }
 
-// stmt returns a statement prepared in the current transaction, reused for
-// the rest of it: a posting of many lines prepares each statement once.
+// stmt returns query as a statement of the current transaction, reused for
+// the rest of it: a posting of many lines prepares each statement once. A
+// statement already prepared on the pool is taken from there; one that is
+// not yet is prepared for this transaction and shared once it ends.
 func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := s.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := s.tx.PrepareContext(ctx, s.q(query))
-	if err != nil {
-		return nil, fmt.Errorf("store: prepare: %w", err)
+	var st *sql.Stmt
+	if v, ok := s.shared.Load(query); ok {
+		st = s.tx.StmtContext(ctx, v.(*sql.Stmt))
+	} else {
+		var err error
+		if st, err = s.tx.PrepareContext(ctx, s.q(query)); err != nil {
+			return nil, fmt.Errorf("store: prepare: %w", err)
+		}
+		s.unshared = append(s.unshared, query)
 	}
 	s.stmts[query] = st
 	return st, nil
+}
+
+// share prepares on the write pool the statements a transaction had to
+// prepare for itself, so that later transactions reuse them. Preparing
+// anew in every transaction cost a one-line posting a fifth of its time on
+// SQLite and two extra round trips per statement on PostgreSQL. It runs
+// after the transaction because SQLite's single write connection is busy
+// until then. It is best effort: on failure a later transaction prepares
+// the statement for itself again.
+func (s *Store) share(ctx context.Context, queries []string) {
+	for _, query := range queries {
+		if _, ok := s.shared.Load(query); ok {
+			continue
+		}
+		st, err := s.db.PrepareContext(ctx, s.q(query))
+		if err != nil {
+			return
+		}
+		if _, loaded := s.shared.LoadOrStore(query, st); loaded {
+			st.Close()
+		}
+	}
 }

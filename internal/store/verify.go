@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -47,19 +48,38 @@ const maxMismatches = 100
 // whose sequence number, previous hash or own hash is not what the chain
 // says, or that drives a balance below zero. progress, if not nil, is called
 // every 50,000 entries with the count so far and the expected total.
+//
+// Verify reads in one read-only transaction, so it judges one state of the
+// ledger even while postings commit: the head, the entries and the balances
+// must be read from the same snapshot, or the entries and balances a
+// posting adds between two reads look like tampering.
 func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (VerifyReport, error) {
 	start := time.Now()
 	var rep VerifyReport
-	var head ledgerHead
-	if err := s.rdb.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_head WHERE id = 1`).Scan(&head.seq, &head.hash); err != nil {
-		return rep, fmt.Errorf("store: verify: %w", err)
-	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT seq, posting_id, kind, depot_id, lot_id, item_id, delta, actor,
-		reason, at, prev_hash, hash FROM movements ORDER BY seq`)
+	// REPEATABLE READ gives PostgreSQL a snapshot for the whole transaction;
+	// SQLite's transactions are serializable anyway, and a read transaction
+	// in WAL mode keeps its snapshot from its first read until it ends.
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return rep, fmt.Errorf("store: verify: %w", err)
 	}
-	defer rows.Close()
+	defer tx.Rollback()
+	var head ledgerHead
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_head WHERE id = 1`).Scan(&head.seq, &head.hash); err != nil {
+		return rep, fmt.Errorf("store: verify: %w", err)
+	}
+	// Decoding the rows takes about twice as long as hashing and summing
+	// them, and both are CPU-bound: a second goroutine reads the entries in
+	// batches while this one checks them, so Verify runs on two cores.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []stock.Entry, 2)
+	free := make(chan []stock.Entry, 3)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = readEntries(ctx, tx, batches, free)
+	}()
 	sums := map[balanceKey]stock.Quantity{}
 	hasher := stock.NewHasher()
 	prev := stock.GenesisHash
@@ -68,42 +88,43 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 			rep.FirstBreak = &Breach{Seq: seq, Reason: en, ZH: zh}
 		}
 	}
-	var e stock.Entry
-	var kind string
-	for rows.Next() {
-		if err := rows.Scan(&e.Seq, &e.PostingID, &kind, &e.DepotID, &e.LotID, &e.ItemID, &e.Delta, &e.Actor,
-			&e.Reason, &e.At, &e.PrevHash, &e.Hash); err != nil {
-			return rep, fmt.Errorf("store: verify: %w", err)
+	for batch := range batches {
+		for i := range batch {
+			e := &batch[i]
+			rep.Entries++
+			switch {
+			case e.Seq != rep.Entries:
+				breach(e.Seq, fmt.Sprintf("expected entry %d here: entries are missing", rep.Entries),
+					fmt.Sprintf("此处应为第 %d 条:有记录缺失", rep.Entries))
+			case e.PrevHash != prev:
+				breach(e.Seq, "previous-hash link does not match the entry before", "前序哈希与上一条记录不符")
+			case hasher.Hash(e) != e.Hash:
+				breach(e.Seq, "entry content does not match its hash: it was altered", "记录内容与其哈希不符:已被篡改")
+			}
+			prev = e.Hash
+			k := balanceKey{e.DepotID, e.LotID}
+			sum := sums[k] + e.Delta
+			sums[k] = sum
+			if sum < 0 {
+				breach(e.Seq, "balance goes negative after this entry", "该记录使库存变为负数")
+			}
+			if progress != nil && rep.Entries%50000 == 0 {
+				progress(rep.Entries, head.seq)
+			}
 		}
-		e.Kind = stock.EntryKind(kind)
-		rep.Entries++
-		switch {
-		case e.Seq != rep.Entries:
-			breach(e.Seq, fmt.Sprintf("expected entry %d here: entries are missing", rep.Entries),
-				fmt.Sprintf("此处应为第 %d 条:有记录缺失", rep.Entries))
-		case e.PrevHash != prev:
-			breach(e.Seq, "previous-hash link does not match the entry before", "前序哈希与上一条记录不符")
-		case hasher.Hash(&e) != e.Hash:
-			breach(e.Seq, "entry content does not match its hash: it was altered", "记录内容与其哈希不符:已被篡改")
-		}
-		prev = e.Hash
-		k := balanceKey{e.DepotID, e.LotID}
-		sums[k] += e.Delta
-		if sums[k] < 0 {
-			breach(e.Seq, "balance goes negative after this entry", "该记录使库存变为负数")
-		}
-		if progress != nil && rep.Entries%50000 == 0 {
-			progress(rep.Entries, head.seq)
+		select {
+		case free <- batch:
+		default:
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return rep, fmt.Errorf("store: verify: %w", err)
+	if readErr != nil {
+		return rep, readErr
 	}
 	if head.seq != rep.Entries || head.hash != prev {
 		breach(rep.Entries+1, fmt.Sprintf("ledger head says %d entries, found %d: entries at the end are missing or the head was altered", head.seq, rep.Entries),
 			fmt.Sprintf("账本头记录 %d 条,实际 %d 条:末尾记录缺失或账本头被改动", head.seq, rep.Entries))
 	}
-	if err := s.verifyBalances(ctx, sums, &rep); err != nil {
+	if err := s.verifyBalances(ctx, tx, sums, &rep); err != nil {
 		return rep, err
 	}
 	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0
@@ -114,8 +135,61 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 	return rep, nil
 }
 
-func (s *Store) verifyBalances(ctx context.Context, sums map[balanceKey]stock.Quantity, rep *VerifyReport) error {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT depot_id, lot_id, quantity FROM balances`)
+// verifyBatch is the number of entries readEntries hands over at a time.
+const verifyBatch = 1024
+
+// readEntries sends every ledger entry, in chain order, to out in batches,
+// reusing the batches that come back on free. It stops early when ctx is
+// done.
+func readEntries(ctx context.Context, tx *sql.Tx, out chan<- []stock.Entry, free <-chan []stock.Entry) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, posting_id, kind, depot_id, lot_id, item_id, delta, actor,
+		reason, at, prev_hash, hash FROM movements ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("store: verify: %w", err)
+	}
+	defer rows.Close()
+	send := func(batch []stock.Entry) error {
+		select {
+		case out <- batch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	batch := make([]stock.Entry, 0, verifyBatch)
+	var kind string
+	for rows.Next() {
+		batch = append(batch, stock.Entry{})
+		e := &batch[len(batch)-1]
+		if err := rows.Scan(&e.Seq, &e.PostingID, &kind, &e.DepotID, &e.LotID, &e.ItemID, &e.Delta, &e.Actor,
+			&e.Reason, &e.At, &e.PrevHash, &e.Hash); err != nil {
+			return fmt.Errorf("store: verify: %w", err)
+		}
+		e.Kind = stock.EntryKind(kind)
+		if len(batch) < verifyBatch {
+			continue
+		}
+		if err := send(batch); err != nil {
+			return err
+		}
+		select {
+		case batch = <-free:
+			batch = batch[:0]
+		default:
+			batch = make([]stock.Entry, 0, verifyBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: verify: %w", err)
+	}
+	if len(batch) > 0 {
+		return send(batch)
+	}
+	return nil
+}
+
+func (s *Store) verifyBalances(ctx context.Context, tx *sql.Tx, sums map[balanceKey]stock.Quantity, rep *VerifyReport) error {
+	rows, err := tx.QueryContext(ctx, `SELECT depot_id, lot_id, quantity FROM balances`)
 	if err != nil {
 		return fmt.Errorf("store: verify balances: %w", err)
 	}
@@ -148,7 +222,7 @@ func (s *Store) verifyBalances(ctx context.Context, sums map[balanceKey]stock.Qu
 	}
 	for i := range rep.Mismatches {
 		m := &rep.Mismatches[i]
-		err := s.rdb.QueryRowContext(ctx, s.q(`SELECT d.code, l.code FROM depots d, lots l WHERE d.id = ? AND l.id = ?`),
+		err := tx.QueryRowContext(ctx, s.q(`SELECT d.code, l.code FROM depots d, lots l WHERE d.id = ? AND l.id = ?`),
 			m.DepotID, m.LotID).Scan(&m.DepotCode, &m.LotCode)
 		if err != nil {
 			return fmt.Errorf("store: verify balances: %w", err)
