@@ -56,9 +56,7 @@ type BalanceReport struct {
 }
 
 // balanceFrom returns the FROM and WHERE clauses of a balance report with
-// their arguments. Only the filters in use are written (see where), so a
-// report for one depot or one item starts from that depot's or item's
-// balances instead of reading them all.
+// their arguments.
 func balanceFrom(bq BalanceQuery, areaPrefix string) (string, []any) {
 	var w where
 	w.add("b.quantity > 0")

@@ -3,8 +3,8 @@ package store
 import "strings"
 
 // where builds a WHERE clause from the filters in use. Writing only those
-// filters into the query, rather than catch-alls such as
-// "(? = '' OR d.code = ?)", lets the planner start from an index.
+// filters into the query, rather than catch-alls that compare each argument
+// with the empty string, lets the planner start from an index.
 type where struct {
 	conds []string
 	args  []any
