@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -96,6 +97,9 @@ func (s *Store) post(ctx context.Context, p stock.Posting, requestHash string) (
 			return res, stock.LineError(i, err)
 		}
 	}
+	if err := pp.writeEntries(ctx); err != nil {
+		return res, err
+	}
 	if _, err := s.exec(ctx, `UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1`, pp.head.seq, pp.head.hash); err != nil {
 		return res, fmt.Errorf("store: ledger head: %w", err)
 	}
@@ -147,15 +151,20 @@ type depotRef struct {
 }
 
 // poster applies the lines of one posting, caching what it looks up.
+// Balances change line by line, so that later lines see earlier ones; the
+// ledger entries are written in multi-row INSERTs of up to entryChunk rows,
+// which saves a statement per entry. Nothing else reads them before the
+// posting commits.
 type poster struct {
-	s      *Store
-	head   ledgerHead
-	res    *PostingResult
-	hasher *stock.Hasher
-	today  string
-	items  map[string]catalog.Item
-	depots map[string]depotRef
-	lots   map[string]stock.Lot
+	s       *Store
+	written int // entries of res already inserted
+	head    ledgerHead
+	res     *PostingResult
+	hasher  *stock.Hasher
+	today   string
+	items   map[string]catalog.Item
+	depots  map[string]depotRef
+	lots    map[string]stock.Lot
 }
 
 func (pp *poster) line(ctx context.Context, l stock.Line) error {
@@ -281,14 +290,11 @@ func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, l
 		ItemID: item.ID, Delta: delta, Actor: pp.res.Actor, Reason: pp.res.Reason, At: pp.res.CreatedAt,
 		DepotCode: d.code, LotCode: lot.Code, ItemCode: item.Code}
 	pp.hasher.Seal(&e, pp.head.hash)
-	if _, err := pp.s.exec(ctx, `INSERT INTO movements (seq, posting_id, kind, depot_id, lot_id, item_id, delta,
-		actor, reason, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.PostingID, string(e.Kind), e.DepotID, e.LotID, e.ItemID, int64(e.Delta), e.Actor, e.Reason, e.At,
-		e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("store: insert movement: %w", err)
-	}
 	pp.head = ledgerHead{seq: e.Seq, hash: e.Hash}
 	pp.res.Entries = append(pp.res.Entries, e)
+	if len(pp.res.Entries)-pp.written == entryChunk {
+		return pp.writeEntries(ctx)
+	}
 	return nil
 }
 
@@ -388,4 +394,36 @@ func (pp *poster) lot(ctx context.Context, code string, item catalog.Item) (stoc
 			"批次 %s 属于物资 %s,不是 %s", "lot %s is of item %s, not %s", l.Code, l.ItemCode, item.Code).WithField("lot")
 	}
 	return l, nil
+}
+
+// entryChunk is the most entries one INSERT writes: 64 rows of 12 values
+// stay below SQLite's and PostgreSQL's limits on bound parameters.
+const entryChunk = 64
+
+const entryInsert = `INSERT INTO movements (seq, posting_id, kind, depot_id, lot_id, item_id, delta, actor, reason,
+	at, prev_hash, hash) VALUES `
+
+// writeEntries inserts the entries not yet written, in chunks whose sizes
+// are powers of two: only seven statement texts ever occur, and each is
+// prepared once and reused.
+func (pp *poster) writeEntries(ctx context.Context) error {
+	todo := pp.res.Entries[pp.written:]
+	for len(todo) > 0 {
+		n := entryChunk
+		for n > len(todo) {
+			n /= 2
+		}
+		args := make([]any, 0, 12*n)
+		for _, e := range todo[:n] {
+			args = append(args, e.Seq, e.PostingID, string(e.Kind), e.DepotID, e.LotID, e.ItemID, int64(e.Delta),
+				e.Actor, e.Reason, e.At, e.PrevHash, e.Hash)
+		}
+		query := entryInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := pp.s.exec(ctx, query, args...); err != nil {
+			return fmt.Errorf("store: insert movements: %w", err)
+		}
+		todo = todo[n:]
+	}
+	pp.written = len(pp.res.Entries)
+	return nil
 }
