@@ -90,6 +90,59 @@ func TestFEFOIssueAndTransfer(t *testing.T) {
 	}, store.WithClock(fixedClock))
 }
 
+// TestLinesSeeEarlierLines posts one multi-line posting whose later lines
+// depend on its earlier ones: stock received, taken by FEFO, emptied and
+// refilled within the posting. The balances written at the end and the
+// chain must agree with the lines, and verify must find them consistent.
+func TestLinesSeeEarlierLines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := storetest.Build(t, s)
+		ctx := context.Background()
+		old := receive(t, s, w.DepotA, storetest.Water, "W-OLD", "2098-01-01", 40)
+		res, err := s.Post(ctx, stock.Posting{Actor: "甲", Reason: "整理", Lines: []stock.Line{
+			{Kind: stock.KindReceive, Depot: w.DepotA, Item: storetest.Water, Quantity: stock.Units(25),
+				NewLot: &stock.LotSpec{Batch: "W-NEW", ExpiresOn: "2099-01-01"}},
+			// FEFO takes the old lot first, then 10 of the lot received above.
+			{Kind: stock.KindIssue, Depot: w.DepotA, Item: storetest.Water, Quantity: stock.Units(50)},
+			// The old lot is empty now, so FEFO transfers from the new one...
+			{Kind: stock.KindTransfer, Depot: w.DepotA, ToDepot: w.DepotB, Item: storetest.Water, Quantity: stock.Units(15)},
+			// ...the receiving depot can issue what it was sent...
+			{Kind: stock.KindIssue, Depot: w.DepotB, Item: storetest.Water, Quantity: stock.Units(5)},
+			// ...and a return refills the emptied old lot.
+			{Kind: stock.KindReturn, Depot: w.DepotA, Item: storetest.Water, Lot: old.LotCode, Quantity: stock.Units(5)},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var deltas []string
+		for _, e := range res.Entries {
+			deltas = append(deltas, fmt.Sprintf("%s %t %s", e.Kind, e.LotCode == old.LotCode, e.Delta))
+		}
+		want := []string{"receive false 25", "issue true -40", "issue false -10", "transfer_out false -15",
+			"transfer_in false 15", "issue false -5", "return true 5"}
+		if fmt.Sprint(deltas) != fmt.Sprint(want) {
+			t.Fatalf("entries\n got %v\nwant %v", deltas, want)
+		}
+		if got := balance(t, s, w.DepotA, storetest.Water); got != stock.Units(5) {
+			t.Errorf("depot A holds %s water, want 5", got)
+		}
+		if got := balance(t, s, w.DepotB, storetest.Water); got != stock.Units(10) {
+			t.Errorf("depot B holds %s water, want 10", got)
+		}
+		_, err = s.Post(ctx, stock.Posting{Actor: "甲", Reason: "发放", Lines: []stock.Line{
+			{Kind: stock.KindIssue, Depot: w.DepotA, Item: storetest.Water, Lot: old.LotCode, Quantity: stock.Units(5)},
+			{Kind: stock.KindIssue, Depot: w.DepotA, Item: storetest.Water, Lot: old.LotCode, Quantity: stock.Units(1)},
+		}})
+		if errCode(err) != "stock.insufficient" {
+			t.Fatalf("second line overdrawing what the first left: got %v, want stock.insufficient", err)
+		}
+		rep, err := s.Verify(ctx, nil)
+		if err != nil || !rep.OK {
+			t.Fatalf("verify: %+v, %v", rep, err)
+		}
+	})
+}
+
 func TestPostingIsAllOrNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)

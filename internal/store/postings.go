@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -90,12 +89,15 @@ func (s *Store) post(ctx context.Context, p stock.Posting, requestHash string) (
 		VALUES (?, ?, ?, ?, ?) RETURNING id`, key, requestHash, p.Actor, p.Reason, res.CreatedAt).Scan(&res.ID); err != nil {
 		return res, fmt.Errorf("store: insert posting: %w", err)
 	}
-	pp := &poster{s: s, head: head, res: &res, hasher: stock.NewHasher(), today: s.Today(),
+	pp := &poster{s: s, head: head, res: &res, hasher: stock.NewHasher(), today: s.Today(), bal: newBalanceOverlay(s),
 		items: map[string]catalog.Item{}, depots: map[string]depotRef{}, lots: map[string]stock.Lot{}}
 	for i, line := range p.Lines {
 		if err := pp.line(ctx, line); err != nil {
 			return res, stock.LineError(i, err)
 		}
+	}
+	if err := pp.bal.flush(ctx); err != nil {
+		return res, err
 	}
 	if err := pp.writeEntries(ctx); err != nil {
 		return res, err
@@ -151,16 +153,17 @@ type depotRef struct {
 }
 
 // poster applies the lines of one posting, caching what it looks up.
-// Balances change line by line, so that later lines see earlier ones; the
-// ledger entries are written in multi-row INSERTs of up to entryChunk rows,
-// which saves a statement per entry. Nothing else reads them before the
-// posting commits.
+// Balances change line by line in an overlay, so that later lines see
+// earlier ones; the balances and the ledger entries are written in
+// multi-row statements, which saves several statements per line. Nothing
+// else reads them before the posting commits.
 type poster struct {
 	s       *Store
 	written int // entries of res already inserted
 	head    ledgerHead
 	res     *PostingResult
 	hasher  *stock.Hasher
+	bal     *balanceOverlay
 	today   string
 	items   map[string]catalog.Item
 	depots  map[string]depotRef
@@ -204,34 +207,18 @@ func (pp *poster) line(ctx context.Context, l stock.Line) error {
 
 // takeOut issues or transfers, from the named lot or by FEFO.
 func (pp *poster) takeOut(ctx context.Context, l stock.Line, item catalog.Item, from depotRef) error {
-	var picks []stock.Pick
-	if l.Lot != "" {
-		lot, err := pp.lot(ctx, l.Lot, item)
-		if err != nil {
-			return err
-		}
-		if err := stock.NotIssuable(lot, pp.today); err != nil {
-			return err
-		}
-		picks = []stock.Pick{{LotID: lot.ID, LotCode: lot.Code, Quantity: l.Quantity}}
-	} else {
-		cands, err := pp.s.candidates(ctx, from.id, item.ID)
-		if err != nil {
-			return err
-		}
-		if picks, err = stock.PickFEFO(cands, l.Quantity, pp.today); err != nil {
-			return err
-		}
+	picks, lots, err := pp.pick(ctx, l, item, from)
+	if err != nil {
+		return err
 	}
 	var to depotRef
 	if l.Kind == stock.KindTransfer {
-		var err error
 		if to, err = pp.depot(ctx, l.ToDepot, "to_depot"); err != nil {
 			return err
 		}
 	}
 	for _, pk := range picks {
-		lot := stock.Lot{ID: pk.LotID, Code: pk.LotCode}
+		lot := lots[pk.LotID]
 		if l.Kind == stock.KindIssue {
 			if err := pp.apply(ctx, stock.EntryIssue, from, lot, item, -pk.Quantity); err != nil {
 				return err
@@ -246,6 +233,36 @@ func (pp *poster) takeOut(ctx context.Context, l stock.Line, item catalog.Item, 
 		}
 	}
 	return nil
+}
+
+// pick chooses the lots a line takes from: the one it names, or by FEFO.
+// It returns them with the lots' details, which a transfer carries to the
+// receiving depot.
+func (pp *poster) pick(ctx context.Context, l stock.Line, item catalog.Item, from depotRef) ([]stock.Pick, map[int64]stock.Lot, error) {
+	if l.Lot != "" {
+		lot, err := pp.lot(ctx, l.Lot, item)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := stock.NotIssuable(lot, pp.today); err != nil {
+			return nil, nil, err
+		}
+		return []stock.Pick{{LotID: lot.ID, LotCode: lot.Code, Quantity: l.Quantity}}, map[int64]stock.Lot{lot.ID: lot}, nil
+	}
+	cands, err := pp.bal.candidates(ctx, from.id, item.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	picks, err := stock.PickFEFO(cands, l.Quantity, pp.today)
+	if err != nil {
+		return nil, nil, err
+	}
+	lots := make(map[int64]stock.Lot, len(picks))
+	for _, c := range cands {
+		lots[c.LotID] = stock.Lot{ID: c.LotID, Code: c.LotCode, ItemCode: item.Code, ExpiresOn: c.ExpiresOn,
+			ProducedOn: c.ProducedOn, Quality: c.Quality}
+	}
+	return picks, lots, nil
 }
 
 // receiptLot returns the existing lot named by the line or creates its new
@@ -278,12 +295,13 @@ func (pp *poster) receiptLot(ctx context.Context, l stock.Line, item catalog.Ite
 		return lot, withField(pp.s.alreadyExists(err, "lot", "批次", lot.Code), "new_lot.code")
 	}
 	pp.lots[lot.Code] = lot
+	pp.bal.addNew(at.id, lot, item.ID)
 	return lot, nil
 }
 
 // apply writes one ledger entry and the balance it changes.
 func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, lot stock.Lot, item catalog.Item, delta stock.Quantity) error {
-	if err := pp.s.changeBalance(ctx, d.id, lot.ID, item.ID, delta); err != nil {
+	if err := pp.bal.change(ctx, d.id, lot, item.ID, delta); err != nil {
 		return err
 	}
 	e := stock.Entry{Seq: pp.head.seq + 1, PostingID: pp.res.ID, Kind: kind, DepotID: d.id, LotID: lot.ID,
@@ -296,62 +314,6 @@ func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, l
 		return pp.writeEntries(ctx)
 	}
 	return nil
-}
-
-// changeBalance adds delta to a balance. A decrease is a conditional update
-// that matches no row when the balance would go negative, so concurrent
-// issuers can never overdraw a lot, whatever the isolation level.
-//
-// A balance that reaches zero is deleted: the table holds stock on hand
-// only. Left in place, emptied balances outnumber live ones many times over
-// as the ledger grows, and every FEFO pick and balance report wades through
-// them (Verify treats a missing balance as zero).
-func (s *Store) changeBalance(ctx context.Context, depotID, lotID, itemID int64, delta stock.Quantity) error {
-	if delta > 0 {
-		_, err := s.exec(ctx, `INSERT INTO balances (depot_id, lot_id, item_id, quantity) VALUES (?, ?, ?, ?)
-			ON CONFLICT (depot_id, lot_id) DO UPDATE SET quantity = balances.quantity + excluded.quantity`,
-			depotID, lotID, itemID, int64(delta))
-		if err != nil {
-			return fmt.Errorf("store: balance: %w", err)
-		}
-		return nil
-	}
-	var left int64
-	err := s.queryRow(ctx, `UPDATE balances SET quantity = quantity + ? WHERE depot_id = ? AND lot_id = ? AND quantity >= ?
-		RETURNING quantity`, int64(delta), depotID, lotID, int64(-delta)).Scan(&left)
-	switch {
-	case err == nil && left > 0:
-		return nil
-	case err == nil:
-		if _, err := s.exec(ctx, `DELETE FROM balances WHERE depot_id = ? AND lot_id = ? AND quantity = 0`, depotID, lotID); err != nil {
-			return fmt.Errorf("store: balance: %w", err)
-		}
-		return nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("store: balance: %w", err)
-	}
-	var have int64
-	err = s.queryRow(ctx, `SELECT quantity FROM balances WHERE depot_id = ? AND lot_id = ?`, depotID, lotID).Scan(&have)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: balance: %w", err)
-	}
-	return stock.Insufficient(-delta, stock.Quantity(have))
-}
-
-// candidates returns the lots of an item that a depot holds, for FEFO.
-func (s *Store) candidates(ctx context.Context, depotID, itemID int64) ([]stock.Candidate, error) {
-	rows, err := s.query(ctx, `SELECT l.id, l.code, l.expires_on, l.produced_on, l.quality, b.quantity
-		FROM balances b JOIN lots l ON l.id = b.lot_id
-		WHERE b.depot_id = ? AND b.item_id = ? AND b.quantity > 0`, depotID, itemID)
-	if err != nil {
-		return nil, fmt.Errorf("store: candidates: %w", err)
-	}
-	return collect(rows, func(r *sql.Rows) (c stock.Candidate, err error) {
-		var q string
-		err = r.Scan(&c.LotID, &c.LotCode, &c.ExpiresOn, &c.ProducedOn, &q, &c.Available)
-		c.Quality = stock.Quality(q)
-		return c, err
-	})
 }
 
 func (pp *poster) item(ctx context.Context, code string) (catalog.Item, error) {
@@ -403,26 +365,16 @@ const entryChunk = 64
 const entryInsert = `INSERT INTO movements (seq, posting_id, kind, depot_id, lot_id, item_id, delta, actor, reason,
 	at, prev_hash, hash) VALUES `
 
-// writeEntries inserts the entries not yet written, in chunks whose sizes
-// are powers of two: only seven statement texts ever occur, and each is
-// prepared once and reused.
+// writeEntries inserts the entries not yet written.
 func (pp *poster) writeEntries(ctx context.Context) error {
 	todo := pp.res.Entries[pp.written:]
-	for len(todo) > 0 {
-		n := entryChunk
-		for n > len(todo) {
-			n /= 2
-		}
-		args := make([]any, 0, 12*n)
-		for _, e := range todo[:n] {
-			args = append(args, e.Seq, e.PostingID, string(e.Kind), e.DepotID, e.LotID, e.ItemID, int64(e.Delta),
-				e.Actor, e.Reason, e.At, e.PrevHash, e.Hash)
-		}
-		query := entryInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
-		if _, err := pp.s.exec(ctx, query, args...); err != nil {
-			return fmt.Errorf("store: insert movements: %w", err)
-		}
-		todo = todo[n:]
+	args := make([]any, 0, 12*len(todo))
+	for _, e := range todo {
+		args = append(args, e.Seq, e.PostingID, string(e.Kind), e.DepotID, e.LotID, e.ItemID, int64(e.Delta),
+			e.Actor, e.Reason, e.At, e.PrevHash, e.Hash)
+	}
+	if err := pp.s.execRows(ctx, entryInsert, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 12, entryChunk, args); err != nil {
+		return fmt.Errorf("store: insert movements: %w", err)
 	}
 	pp.written = len(pp.res.Entries)
 	return nil
