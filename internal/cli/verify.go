@@ -63,8 +63,8 @@ func printVerifyReport(w io.Writer, rep store.VerifyReport) {
 		fmt.Fprintf(w, "第一处异常 first break: entry %d — %s / %s\n", b.Seq, b.ZH, b.Reason)
 	}
 	for _, m := range rep.Mismatches {
-		fmt.Fprintf(w, "余额不符 balance mismatch: depot %s lot %s stored %s, ledger says %s\n",
-			m.DepotCode, m.LotCode, m.Stored, m.Ledger)
+		fmt.Fprintf(w, "余额不符 balance mismatch: depot %s lot %s stored %s (reserved %s), ledger says %s (reserved %s)\n",
+			m.DepotCode, m.LotCode, m.Stored, m.StoredReserved, m.Ledger, m.LedgerReserved)
 	}
 	if rep.OK {
 		fmt.Fprintln(w, "OK: 台账完整,余额一致 ledger intact, balances match")

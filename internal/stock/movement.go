@@ -25,6 +25,8 @@ const (
 	KindAdjust   Kind = "adjust"   // 盘点调整:signed correction after a count
 	KindScrap    Kind = "scrap"    // 报废:out of a depot, written off
 	KindReturn   Kind = "return"   // 归还/回收:back into a depot, existing lot
+	KindReserve  Kind = "reserve"  // 预留:set units of a lot aside for an approved plan
+	KindRelease  Kind = "release"  // 释放预留:return reserved units to general use
 )
 
 // EntryKind is the kind of a ledger entry. A transfer line becomes two
@@ -39,7 +41,15 @@ const (
 	EntryAdjust      EntryKind = "adjust"
 	EntryScrap       EntryKind = "scrap"
 	EntryReturn      EntryKind = "return"
+	EntryReserve     EntryKind = "reserve"
+	EntryRelease     EntryKind = "release"
 )
+
+// Reservation reports whether entries of kind k change the units reserved
+// for plans (预留) rather than the units on hand. A reserve entry's delta
+// adds to the reservation, a release entry's (negative) delta takes from it;
+// reserved units stay on hand but no issue, transfer or scrap may take them.
+func (k EntryKind) Reservation() bool { return k == EntryReserve || k == EntryRelease }
 
 // Line is one line of a posting: a request to move stock.
 type Line struct {
@@ -126,14 +136,14 @@ func (l Line) validate() error {
 			return apperr.New(apperr.Invalid, "line.to_depot",
 				"调拨须指定不同的调入库(to_depot)", "a transfer needs a different destination depot (to_depot)").WithField("to_depot")
 		}
-	case KindAdjust, KindScrap, KindReturn:
+	case KindAdjust, KindScrap, KindReturn, KindReserve, KindRelease:
 		if l.Lot == "" {
 			return apperr.Required("lot", "批次码", "lot code")
 		}
 	default:
 		return apperr.New(apperr.Invalid, "line.kind_invalid",
-			"业务类型「%s」无效:应为 receive、issue、transfer、adjust、scrap 或 return",
-			"kind %q is invalid: want receive, issue, transfer, adjust, scrap or return", string(l.Kind)).WithField("kind")
+			"业务类型「%s」无效:应为 receive、issue、transfer、adjust、scrap、return、reserve 或 release",
+			"kind %q is invalid: want receive, issue, transfer, adjust, scrap, return, reserve or release", string(l.Kind)).WithField("kind")
 	}
 	if l.NewLot != nil && l.Kind != KindReceive {
 		return apperr.New(apperr.Invalid, "line.new_lot_kind",

@@ -31,7 +31,8 @@ type BalanceRow struct {
 	ExpiresOn   string         `json:"expires_on,omitempty"`
 	Quality     string         `json:"quality,omitempty"`
 	Quantity    stock.Quantity `json:"quantity"`
-	Usable      stock.Quantity `json:"usable"` // good quality and not expired today
+	Reserved    stock.Quantity `json:"reserved"` // set aside for approved plans
+	Usable      stock.Quantity `json:"usable"`   // good quality, not expired today, not reserved
 	VolumeM3    float64        `json:"volume_m3"`
 	Lots        int            `json:"lots,omitempty"`
 	Depots      int            `json:"depots,omitempty"`
@@ -43,6 +44,7 @@ type BalanceRow struct {
 type BalanceTotals struct {
 	Rows     int            `json:"rows"`
 	Quantity stock.Quantity `json:"quantity"`
+	Reserved stock.Quantity `json:"reserved"`
 	Usable   stock.Quantity `json:"usable"`
 	VolumeM3 float64        `json:"volume_m3"`
 }
@@ -69,7 +71,7 @@ func balanceFrom(bq BalanceQuery, areaPrefix string) (string, []any) {
 	JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id` + w.String(), w.args
 }
 
-const usableExpr = `CASE WHEN l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) THEN b.quantity ELSE 0 END`
+const usableExpr = `CASE WHEN l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) THEN b.quantity - b.reserved ELSE 0 END`
 
 // Balances reports stock on hand, grouped as asked, with totals.
 func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, error) {
@@ -87,26 +89,28 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 	switch rep.GroupBy {
 	case "lot":
 		query = `SELECT d.code, d.name_zh, i.code, i.name_zh, i.name_en, i.unit_zh, l.code, l.batch, l.expires_on,
-			l.quality, b.quantity, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0` + from +
+			l.quality, b.quantity, b.reserved, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0` + from +
 			`ORDER BY d.code, i.code, l.expires_on, l.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
 			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Lot,
-				&x.Batch, &x.ExpiresOn, &x.Quality, &x.Quantity, &x.Usable, &x.VolumeM3)
+				&x.Batch, &x.ExpiresOn, &x.Quality, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3)
 		}
 	case "item":
-		query = `SELECT i.code, i.name_zh, i.name_en, i.unit_zh, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
+		query = `SELECT i.code, i.name_zh, i.name_en, i.unit_zh, CAST(SUM(b.quantity) AS BIGINT),
+			CAST(SUM(b.reserved) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
 			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.depot_id)` + from +
 			`GROUP BY i.code, i.name_zh, i.name_en, i.unit_zh ORDER BY i.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Quantity, &x.Usable, &x.VolumeM3,
+			return x, r.Scan(&x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3,
 				&x.Lots, &x.Depots)
 		}
 	case "depot":
-		query = `SELECT d.code, d.name_zh, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
+		query = `SELECT d.code, d.name_zh, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(b.reserved) AS BIGINT),
+			CAST(SUM(` + usableExpr + `) AS BIGINT),
 			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.item_id)` + from +
 			`GROUP BY d.code, d.name_zh ORDER BY d.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Quantity, &x.Usable, &x.VolumeM3, &x.Lots, &x.Items)
+			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3, &x.Lots, &x.Items)
 		}
 	default:
 		return rep, apperr.New(apperr.Invalid, "balances.group_by_invalid",
@@ -122,6 +126,7 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 	}
 	for _, r := range rep.Rows {
 		rep.Totals.Quantity += r.Quantity
+		rep.Totals.Reserved += r.Reserved
 		rep.Totals.Usable += r.Usable
 		rep.Totals.VolumeM3 += r.VolumeM3
 	}

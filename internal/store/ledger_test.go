@@ -287,3 +287,48 @@ func TestSchemaCheck(t *testing.T) {
 }
 
 var _ = errors.New
+
+// TestReservations sets units aside for a plan: they stay on hand, but no
+// issue may take them until they are released, and Verify recomputes them.
+func TestReservations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := storetest.Build(t, s)
+		ctx := context.Background()
+		lot := receive(t, s, w.DepotA, storetest.Tent, "T-R", "", 100).LotCode
+		post := func(lines ...stock.Line) error {
+			_, err := s.Post(ctx, stock.Posting{Actor: "指挥员", Reason: "方案 1", Lines: lines})
+			return err
+		}
+		line := func(kind stock.Kind, n int64) stock.Line {
+			return stock.Line{Kind: kind, Depot: w.DepotA, Item: storetest.Tent, Lot: lot, Quantity: stock.Units(n)}
+		}
+		fefo := stock.Line{Kind: stock.KindIssue, Depot: w.DepotA, Item: storetest.Tent, Quantity: stock.Units(71)}
+		if err := post(line(stock.KindReserve, 30)); err != nil {
+			t.Fatal(err)
+		}
+		if err := post(fefo); errCode(err) != "stock.insufficient" {
+			t.Fatalf("FEFO issue of 71 with 30 of 100 reserved: got %v, want stock.insufficient", err)
+		}
+		if err := post(line(stock.KindIssue, 71)); errCode(err) != "stock.insufficient" {
+			t.Fatalf("named-lot issue of 71 with 30 of 100 reserved: got %v, want stock.insufficient", err)
+		}
+		if err := post(line(stock.KindReserve, 71)); errCode(err) != "stock.insufficient" {
+			t.Fatalf("reserving 71 more: got %v, want stock.insufficient", err)
+		}
+		if err := post(line(stock.KindRelease, 31)); errCode(err) != "stock.not_reserved" {
+			t.Fatalf("releasing 31 of 30: got %v, want stock.not_reserved", err)
+		}
+		// Executing a plan: release what it reserved and issue it, at once.
+		if err := post(line(stock.KindRelease, 30), line(stock.KindIssue, 30)); err != nil {
+			t.Fatal(err)
+		}
+		fefo.Quantity = stock.Units(70)
+		if err := post(fefo); err != nil {
+			t.Fatalf("issuing the 70 left: %v", err)
+		}
+		rep, err := s.Verify(ctx, nil)
+		if err != nil || !rep.OK || rep.Entries != 5 {
+			t.Fatalf("verify: %+v, %v", rep, err)
+		}
+	})
+}

@@ -145,6 +145,78 @@ var migrations = []migration{
 			FOR EACH ROW EXECUTE FUNCTION movements_append_only()`,
 		},
 	},
+	{name: "reservations, agreement and capacity reserves, incidents and plans", stmts: []string{
+		// Units set aside for approved plans (预留). They stay on hand, but no
+		// issue, transfer or scrap may take them; reserve and release ledger
+		// entries change them, so Verify recomputes them like quantities.
+		`ALTER TABLE balances ADD COLUMN reserved BIGINT NOT NULL DEFAULT 0`,
+		`CREATE TABLE agreement_reserves (
+			id             {{id}},
+			code           TEXT NOT NULL UNIQUE,
+			org_id         BIGINT NOT NULL REFERENCES orgs (id),
+			item_id        BIGINT NOT NULL REFERENCES items (id),
+			quantity       BIGINT NOT NULL CHECK (quantity > 0),
+			reserved       BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
+			delivery_hours DOUBLE PRECISION NOT NULL CHECK (delivery_hours >= 0),
+			valid_from     TEXT NOT NULL,
+			valid_until    TEXT NOT NULL,
+			lat            DOUBLE PRECISION NOT NULL,
+			lon            DOUBLE PRECISION NOT NULL,
+			note           TEXT NOT NULL DEFAULT '',
+			CHECK (valid_until >= valid_from)
+		)`,
+		`CREATE INDEX agreement_reserves_item ON agreement_reserves (item_id)`,
+		`CREATE TABLE capacity_reserves (
+			id          {{id}},
+			code        TEXT NOT NULL UNIQUE,
+			org_id      BIGINT NOT NULL REFERENCES orgs (id),
+			item_id     BIGINT NOT NULL REFERENCES items (id),
+			per_day     BIGINT NOT NULL CHECK (per_day > 0),
+			lead_hours  DOUBLE PRECISION NOT NULL CHECK (lead_hours >= 0),
+			reserved    BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+			valid_from  TEXT NOT NULL,
+			valid_until TEXT NOT NULL,
+			lat         DOUBLE PRECISION NOT NULL,
+			lon         DOUBLE PRECISION NOT NULL,
+			note        TEXT NOT NULL DEFAULT '',
+			CHECK (valid_until >= valid_from)
+		)`,
+		`CREATE INDEX capacity_reserves_item ON capacity_reserves (item_id)`,
+		`CREATE TABLE incidents (
+			id         {{id}},
+			code       TEXT NOT NULL UNIQUE,
+			status     TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+			priority   INTEGER NOT NULL,
+			body       TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL
+		)`,
+		`CREATE TABLE plans (
+			id          {{id}},
+			status      TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'executed', 'cancelled', 'superseded')),
+			incidents   TEXT NOT NULL,
+			objective   BIGINT NOT NULL,
+			body        TEXT NOT NULL,
+			created_at  BIGINT NOT NULL,
+			updated_at  BIGINT NOT NULL,
+			replaces_id BIGINT REFERENCES plans (id),
+			posting_id  BIGINT REFERENCES postings (id)
+		)`,
+		`CREATE INDEX plans_status ON plans (status, id)`,
+	},
+		sqliteOnly: []string{
+			// SQLite cannot add a table constraint; a trigger does its work.
+			`CREATE TRIGGER balances_reserved_check BEFORE UPDATE OF quantity, reserved ON balances
+			WHEN NEW.reserved < 0 OR NEW.reserved > NEW.quantity
+			BEGIN SELECT RAISE(ABORT, 'reserved units must be between 0 and the quantity on hand'); END`,
+			`CREATE TRIGGER balances_reserved_insert BEFORE INSERT ON balances
+			WHEN NEW.reserved < 0 OR NEW.reserved > NEW.quantity
+			BEGIN SELECT RAISE(ABORT, 'reserved units must be between 0 and the quantity on hand'); END`,
+		},
+		postgresOnly: []string{
+			`ALTER TABLE balances ADD CONSTRAINT balances_reserved CHECK (reserved >= 0 AND reserved <= quantity)`,
+		},
+	},
 }
 
 // LatestVersion is the schema version this binary expects.

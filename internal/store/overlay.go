@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -18,7 +19,8 @@ import (
 // ledger head row first (a row lock on PostgreSQL; SQLite's BEGIN IMMEDIATE
 // holds the write lock), and nothing but a posting writes balances. What a
 // posting reads after taking the head therefore stays true until it
-// commits. The CHECK (quantity >= 0) on the table remains the last guard.
+// commits. The table's checks (quantity >= 0, 0 <= reserved <= quantity)
+// remain the last guard.
 type balanceOverlay struct {
 	s       *Store
 	lots    map[balanceKey]*heldLot
@@ -32,15 +34,25 @@ type stockKey struct{ depot, item int64 }
 // heldLot is one lot's balance at one depot: what the table holds (stored,
 // zero when absent) and what it will hold when the posting commits.
 type heldLot struct {
-	item      int64
-	stored    int64
-	inTable   bool
-	candidate stock.Candidate // Available is the current quantity
+	item           int64
+	inTable        bool
+	stored, qty    int64 // on hand
+	storedReserved int64
+	reserved       int64           // of qty, set aside for approved plans
+	lot            stock.Candidate // the lot's details; Available is unused
 }
+
+// free is what may be issued, transferred or scrapped: on hand, not reserved.
+func (h *heldLot) free() stock.Quantity { return stock.Quantity(h.qty - h.reserved) }
 
 func newBalanceOverlay(s *Store) *balanceOverlay {
 	return &balanceOverlay{s: s, lots: map[balanceKey]*heldLot{}, byStock: map[stockKey][]balanceKey{},
 		loaded: map[stockKey]bool{}}
+}
+
+func heldFor(lot stock.Lot, item int64) *heldLot {
+	return &heldLot{item: item, lot: stock.Candidate{LotID: lot.ID, LotCode: lot.Code, ExpiresOn: lot.ExpiresOn,
+		ProducedOn: lot.ProducedOn, Quality: lot.Quality}}
 }
 
 // held returns the balance of lot at depot, reading it on first use.
@@ -49,14 +61,13 @@ func (o *balanceOverlay) held(ctx context.Context, depot int64, lot stock.Lot, i
 	if h, ok := o.lots[k]; ok {
 		return h, nil
 	}
-	var q int64
-	err := o.s.queryRow(ctx, `SELECT quantity FROM balances WHERE depot_id = ? AND lot_id = ?`, depot, lot.ID).Scan(&q)
+	h := heldFor(lot, item)
+	err := o.s.queryRow(ctx, `SELECT quantity, reserved FROM balances WHERE depot_id = ? AND lot_id = ?`, depot, lot.ID).
+		Scan(&h.stored, &h.storedReserved)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: balance: %w", err)
 	}
-	h := &heldLot{item: item, stored: q, inTable: err == nil, candidate: stock.Candidate{LotID: lot.ID,
-		LotCode: lot.Code, ExpiresOn: lot.ExpiresOn, ProducedOn: lot.ProducedOn, Quality: lot.Quality,
-		Available: stock.Quantity(q)}}
+	h.inTable, h.qty, h.reserved = err == nil, h.stored, h.storedReserved
 	o.add(k, h)
 	return h, nil
 }
@@ -68,21 +79,55 @@ func (o *balanceOverlay) add(k balanceKey, h *heldLot) {
 	o.byStock[sk] = append(o.byStock[sk], k)
 }
 
-// change adds delta to a balance, refusing to take it below zero.
-func (o *balanceOverlay) change(ctx context.Context, depot int64, lot stock.Lot, item int64, delta stock.Quantity) error {
+// addNew enters a lot created by this posting, which holds nothing yet.
+func (o *balanceOverlay) addNew(depot int64, lot stock.Lot, item int64) {
+	o.add(balanceKey{depot, lot.ID}, heldFor(lot, item))
+}
+
+// change applies one entry's delta: to the units on hand, never taking
+// away reserved ones, or, for reserve and release entries, to the reserved
+// units, never reserving more than is free nor releasing more than is
+// reserved.
+func (o *balanceOverlay) change(ctx context.Context, kind stock.EntryKind, depot int64, lot stock.Lot, item int64, delta stock.Quantity) error {
 	h, err := o.held(ctx, depot, lot, item)
 	if err != nil {
 		return err
 	}
-	if h.candidate.Available+delta < 0 {
-		return stock.Insufficient(-delta, h.candidate.Available)
+	switch {
+	case !kind.Reservation():
+		if delta < 0 && h.free() < -delta {
+			return insufficient(-delta, h)
+		}
+		h.qty += int64(delta)
+	case delta > 0:
+		if h.free() < delta {
+			return insufficient(delta, h)
+		}
+		h.reserved += int64(delta)
+	default:
+		if h.reserved < int64(-delta) {
+			return apperr.New(apperr.Conflict, "stock.not_reserved",
+				"批次 %s 仅预留 %s,无法释放 %s", "lot %s has only %s reserved, cannot release %s",
+				lot.Code, stock.Quantity(h.reserved).String(), (-delta).String()).WithField("quantity")
+		}
+		h.reserved += int64(delta)
 	}
-	h.candidate.Available += delta
 	return nil
 }
 
+// insufficient names what is free, and what is reserved when that is why.
+func insufficient(want stock.Quantity, h *heldLot) error {
+	if h.reserved == 0 {
+		return stock.Insufficient(want, h.free())
+	}
+	return apperr.New(apperr.Conflict, "stock.insufficient",
+		"库存不足:需要 %s,可用 %s(另有 %s 已为调度方案预留)",
+		"insufficient stock: need %s, available %s (%s more reserved for plans)",
+		want.String(), h.free().String(), stock.Quantity(h.reserved).String()).WithField("quantity")
+}
+
 // candidates returns the lots of an item that a depot holds, for FEFO, as
-// they stand after the lines applied so far.
+// they stand after the lines applied so far; Available is the free part.
 func (o *balanceOverlay) candidates(ctx context.Context, depot, item int64) ([]stock.Candidate, error) {
 	sk := stockKey{depot, item}
 	if !o.loaded[sk] {
@@ -92,7 +137,10 @@ func (o *balanceOverlay) candidates(ctx context.Context, depot, item int64) ([]s
 	}
 	var cands []stock.Candidate
 	for _, k := range o.byStock[sk] {
-		if c := o.lots[k].candidate; c.Available > 0 {
+		h := o.lots[k]
+		if free := h.free(); free > 0 {
+			c := h.lot
+			c.Available = free
 			cands = append(cands, c)
 		}
 	}
@@ -102,25 +150,27 @@ func (o *balanceOverlay) candidates(ctx context.Context, depot, item int64) ([]s
 // loadStock reads every lot of an item at a depot into the overlay; lots it
 // already holds keep their in-posting quantities.
 func (o *balanceOverlay) loadStock(ctx context.Context, sk stockKey) error {
-	rows, err := o.s.query(ctx, `SELECT l.id, l.code, l.expires_on, l.produced_on, l.quality, b.quantity
+	rows, err := o.s.query(ctx, `SELECT l.id, l.code, l.expires_on, l.produced_on, l.quality, b.quantity, b.reserved
 		FROM balances b JOIN lots l ON l.id = b.lot_id
 		WHERE b.depot_id = ? AND b.item_id = ?`, sk.depot, sk.item)
 	if err != nil {
 		return fmt.Errorf("store: candidates: %w", err)
 	}
-	cands, err := collect(rows, func(r *sql.Rows) (c stock.Candidate, err error) {
+	hs, err := collect(rows, func(r *sql.Rows) (*heldLot, error) {
+		h := &heldLot{item: sk.item, inTable: true}
 		var q string
-		err = r.Scan(&c.LotID, &c.LotCode, &c.ExpiresOn, &c.ProducedOn, &q, &c.Available)
-		c.Quality = stock.Quality(q)
-		return c, err
+		err := r.Scan(&h.lot.LotID, &h.lot.LotCode, &h.lot.ExpiresOn, &h.lot.ProducedOn, &q, &h.stored, &h.storedReserved)
+		h.lot.Quality = stock.Quality(q)
+		h.qty, h.reserved = h.stored, h.storedReserved
+		return h, err
 	})
 	if err != nil {
 		return fmt.Errorf("store: candidates: %w", err)
 	}
-	for _, c := range cands {
-		k := balanceKey{sk.depot, c.LotID}
+	for _, h := range hs {
+		k := balanceKey{sk.depot, h.lot.LotID}
 		if _, ok := o.lots[k]; !ok {
-			o.add(k, &heldLot{item: sk.item, stored: int64(c.Available), inTable: true, candidate: c})
+			o.add(k, h)
 		}
 	}
 	o.loaded[sk] = true
@@ -139,17 +189,17 @@ func (o *balanceOverlay) flush(ctx context.Context) error {
 	var upserts, deletes []any
 	for _, k := range o.order {
 		h := o.lots[k]
-		q := int64(h.candidate.Available)
 		switch {
-		case h.inTable && q == h.stored:
-		case q == 0 && h.inTable:
+		case h.inTable && h.qty == h.stored && h.reserved == h.storedReserved:
+		case h.qty == 0 && h.inTable:
 			deletes = append(deletes, k.depot, k.lot)
-		case q != 0:
-			upserts = append(upserts, k.depot, k.lot, h.item, q)
+		case h.qty != 0:
+			upserts = append(upserts, k.depot, k.lot, h.item, h.qty, h.reserved)
 		}
 	}
-	if err := o.s.execRows(ctx, `INSERT INTO balances (depot_id, lot_id, item_id, quantity) VALUES `, "(?, ?, ?, ?)",
-		` ON CONFLICT (depot_id, lot_id) DO UPDATE SET quantity = excluded.quantity`, 4, balanceRowsPerInsert, upserts); err != nil {
+	if err := o.s.execRows(ctx, `INSERT INTO balances (depot_id, lot_id, item_id, quantity, reserved) VALUES `,
+		"(?, ?, ?, ?, ?)", ` ON CONFLICT (depot_id, lot_id) DO UPDATE SET quantity = excluded.quantity, reserved = excluded.reserved`,
+		5, balanceRowsPerInsert, upserts); err != nil {
 		return fmt.Errorf("store: write balances: %w", err)
 	}
 	if err := o.s.execRows(ctx, `DELETE FROM balances WHERE (depot_id, lot_id) IN (VALUES `,
@@ -176,10 +226,4 @@ func (s *Store) execRows(ctx context.Context, prefix, row, suffix string, width,
 		args = args[n*width:]
 	}
 	return nil
-}
-
-// addNew enters a lot created by this posting, which holds nothing yet.
-func (o *balanceOverlay) addNew(depot int64, lot stock.Lot, item int64) {
-	o.add(balanceKey{depot, lot.ID}, &heldLot{item: item, candidate: stock.Candidate{LotID: lot.ID,
-		LotCode: lot.Code, ExpiresOn: lot.ExpiresOn, ProducedOn: lot.ProducedOn, Quality: lot.Quality}})
 }

@@ -196,11 +196,16 @@ func (pp *poster) line(ctx context.Context, l stock.Line) error {
 	if err != nil {
 		return err
 	}
-	kind := map[stock.Kind]stock.EntryKind{stock.KindAdjust: stock.EntryAdjust,
-		stock.KindScrap: stock.EntryScrap, stock.KindReturn: stock.EntryReturn}[l.Kind]
+	kind := map[stock.Kind]stock.EntryKind{stock.KindAdjust: stock.EntryAdjust, stock.KindScrap: stock.EntryScrap,
+		stock.KindReturn: stock.EntryReturn, stock.KindReserve: stock.EntryReserve, stock.KindRelease: stock.EntryRelease}[l.Kind]
 	delta := l.Quantity
-	if l.Kind == stock.KindScrap {
+	switch l.Kind {
+	case stock.KindScrap, stock.KindRelease:
 		delta = -delta
+	case stock.KindReserve:
+		if err := stock.NotIssuable(lot, pp.today); err != nil {
+			return err
+		}
 	}
 	return pp.apply(ctx, kind, from, lot, item, delta)
 }
@@ -301,7 +306,7 @@ func (pp *poster) receiptLot(ctx context.Context, l stock.Line, item catalog.Ite
 
 // apply writes one ledger entry and the balance it changes.
 func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, lot stock.Lot, item catalog.Item, delta stock.Quantity) error {
-	if err := pp.bal.change(ctx, d.id, lot, item.ID, delta); err != nil {
+	if err := pp.bal.change(ctx, kind, d.id, lot, item.ID, delta); err != nil {
 		return err
 	}
 	e := stock.Entry{Seq: pp.head.seq + 1, PostingID: pp.res.ID, Kind: kind, DepotID: d.id, LotID: lot.ID,

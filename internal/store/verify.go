@@ -25,7 +25,13 @@ type BalanceMismatch struct {
 	LotCode   string         `json:"lot"`
 	Stored    stock.Quantity `json:"stored"`
 	Ledger    stock.Quantity `json:"ledger"`
+	// Reserved units, stored and recomputed, when they differ.
+	StoredReserved stock.Quantity `json:"stored_reserved,omitempty"`
+	LedgerReserved stock.Quantity `json:"ledger_reserved,omitempty"`
 }
+
+// sum is a balance recomputed from the ledger.
+type sum struct{ qty, reserved stock.Quantity }
 
 // VerifyReport is the outcome of Verify.
 type VerifyReport struct {
@@ -80,7 +86,7 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 		defer close(batches)
 		readErr = readEntries(ctx, tx, batches, free)
 	}()
-	sums := map[balanceKey]stock.Quantity{}
+	sums := map[balanceKey]sum{}
 	hasher := stock.NewHasher()
 	prev := stock.GenesisHash
 	breach := func(seq int64, en, zh string) {
@@ -103,10 +109,19 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 			}
 			prev = e.Hash
 			k := balanceKey{e.DepotID, e.LotID}
-			sum := sums[k] + e.Delta
-			sums[k] = sum
-			if sum < 0 {
+			b := sums[k]
+			if e.Kind.Reservation() {
+				b.reserved += e.Delta
+			} else {
+				b.qty += e.Delta
+			}
+			sums[k] = b
+			switch {
+			case b.qty < 0:
 				breach(e.Seq, "balance goes negative after this entry", "该记录使库存变为负数")
+			case b.reserved < 0 || b.reserved > b.qty:
+				breach(e.Seq, "reserved units fall outside 0 and the quantity on hand after this entry",
+					"该记录使预留数量小于 0 或超过在库数量")
 			}
 			if progress != nil && rep.Entries%50000 == 0 {
 				progress(rep.Entries, head.seq)
@@ -188,8 +203,8 @@ func readEntries(ctx context.Context, tx *sql.Tx, out chan<- []stock.Entry, free
 	return nil
 }
 
-func (s *Store) verifyBalances(ctx context.Context, tx *sql.Tx, sums map[balanceKey]stock.Quantity, rep *VerifyReport) error {
-	rows, err := tx.QueryContext(ctx, `SELECT depot_id, lot_id, quantity FROM balances`)
+func (s *Store) verifyBalances(ctx context.Context, tx *sql.Tx, sums map[balanceKey]sum, rep *VerifyReport) error {
+	rows, err := tx.QueryContext(ctx, `SELECT depot_id, lot_id, quantity, reserved FROM balances`)
 	if err != nil {
 		return fmt.Errorf("store: verify balances: %w", err)
 	}
@@ -202,22 +217,24 @@ func (s *Store) verifyBalances(ctx context.Context, tx *sql.Tx, sums map[balance
 	}
 	for rows.Next() {
 		var m BalanceMismatch
-		if err := rows.Scan(&m.DepotID, &m.LotID, &m.Stored); err != nil {
+		if err := rows.Scan(&m.DepotID, &m.LotID, &m.Stored, &m.StoredReserved); err != nil {
 			return fmt.Errorf("store: verify balances: %w", err)
 		}
 		rep.Balances++
 		k := balanceKey{m.DepotID, m.LotID}
 		seen[k] = true
-		if m.Ledger = sums[k]; m.Ledger != m.Stored {
+		b := sums[k]
+		m.Ledger, m.LedgerReserved = b.qty, b.reserved
+		if m.Ledger != m.Stored || m.LedgerReserved != m.StoredReserved {
 			mismatch(m)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: verify balances: %w", err)
 	}
-	for k, q := range sums {
-		if !seen[k] && q != 0 {
-			mismatch(BalanceMismatch{DepotID: k.depot, LotID: k.lot, Ledger: q})
+	for k, b := range sums {
+		if !seen[k] && (b.qty != 0 || b.reserved != 0) {
+			mismatch(BalanceMismatch{DepotID: k.depot, LotID: k.lot, Ledger: b.qty, LedgerReserved: b.reserved})
 		}
 	}
 	for i := range rep.Mismatches {

@@ -66,6 +66,7 @@ func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
 		{"entry deleted", []string{`DELETE FROM movements WHERE seq = 6`}, 7, true},
 		{"tail truncated", []string{`DELETE FROM movements WHERE seq = 10`}, 10, true},
 		{"balance edited", []string{`UPDATE balances SET quantity = quantity + 5000`}, 0, true},
+		{"reservation edited", []string{`UPDATE balances SET reserved = 1000`}, 0, true},
 	}
 	for _, engine := range storetest.Engines {
 		for _, tc := range cases {
