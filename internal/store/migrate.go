@@ -155,7 +155,7 @@ var migrations = []migration{
 			code           TEXT NOT NULL UNIQUE,
 			org_id         BIGINT NOT NULL REFERENCES orgs (id),
 			item_id        BIGINT NOT NULL REFERENCES items (id),
-			quantity       BIGINT NOT NULL CHECK (quantity > 0),
+			quantity       BIGINT NOT NULL CHECK (quantity >= 0),
 			reserved       BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
 			delivery_hours DOUBLE PRECISION NOT NULL CHECK (delivery_hours >= 0),
 			valid_from     TEXT NOT NULL,

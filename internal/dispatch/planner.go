@@ -1,0 +1,377 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/alloc"
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/reserve"
+	"github.com/stockpile-dev/stockpile/internal/routing"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+)
+
+// Inventory is what the planner reads: the catalogue, the stock free to
+// plan with, contract reserves and the districts. The store implements it;
+// tests use fakes.
+type Inventory interface {
+	// Items returns the catalogue entries of the codes that exist.
+	Items(ctx context.Context, codes []string) (map[string]catalog.Item, error)
+	// DepotStock returns, per depot and item, the lots that can be planned
+	// with today: good quality, not expired, not reserved, FEFO order.
+	DepotStock(ctx context.Context, items []string) ([]DepotStock, error)
+	// Agreements and Capacities return the contract reserves of the items
+	// valid today.
+	Agreements(ctx context.Context, items []string) ([]reserve.Agreement, error)
+	Capacities(ctx context.Context, items []string) ([]reserve.Capacity, error)
+	// Districts returns the districts of the home city (the region the
+	// plan serves), with their reference points.
+	Districts(ctx context.Context) ([]District, error)
+}
+
+// DepotInfo is what the planner needs to know of a depot.
+type DepotInfo struct {
+	Code     string
+	NameZH   string
+	Tier     area.Level
+	District string // district area code; empty for city depots
+	Outside  bool   // in a neighbouring province, not the home city
+	Point    geo.Point
+}
+
+// DepotStock is one item's plannable lots at one depot.
+type DepotStock struct {
+	Depot DepotInfo
+	Item  string
+	Lots  []stock.Candidate // Available: free units; FEFO order
+}
+
+// District is a district of the home city.
+type District struct {
+	Code   string
+	NameZH string
+	Point  geo.Point
+}
+
+// Planner computes dispatch plans.
+type Planner struct {
+	Inventory Inventory
+	Router    routing.Router
+	// Costs weigh the objective; the zero value means alloc.DefaultCosts().
+	Costs alloc.Costs
+	// RegionMarginKm is how far beyond the home city's districts a site may
+	// lie (support to neighbouring provinces); 0 means 300 km. Farther sites
+	// are reported as unmet: their coordinates are almost surely wrong.
+	RegionMarginKm float64
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// demandRef ties a solver demand back to the incident's demand.
+type demandRef struct{ incident, site, demand int }
+
+// run is one planning run's working state.
+type run struct {
+	pl        *Planner
+	incidents []Incident
+	now       time.Time
+	items     map[string]catalog.Item
+	districts []District
+	problem   alloc.Problem
+	sources   []Source    // per alloc source
+	points    []geo.Point // per alloc source
+	depots    []*depotSource
+	siteOf    []demandSite // per alloc site
+	coverage  map[demandRef]*Coverage
+	order     []demandRef
+	stats     Stats
+}
+
+type demandSite struct {
+	incident, site int
+	demands        []int // alloc demand index → incident demand index
+}
+
+type depotSource struct {
+	source int                   // alloc source index
+	lots   map[string][]lotState // item → FEFO lots
+}
+
+type lotState struct {
+	c    stock.Candidate
+	left stock.Quantity
+}
+
+// Plan solves one plan over the given (open) incidents.
+func (pl *Planner) Plan(ctx context.Context, incidents []Incident) (Plan, error) {
+	start := time.Now()
+	r := &run{pl: pl, incidents: incidents, now: pl.clock(), coverage: map[demandRef]*Coverage{}}
+	if err := r.load(ctx); err != nil {
+		return Plan{}, err
+	}
+	r.addSites()
+	if err := r.addSources(ctx); err != nil {
+		return Plan{}, err
+	}
+	if err := r.route(ctx); err != nil {
+		return Plan{}, err
+	}
+	solveStart := time.Now()
+	sol, err := alloc.Solve(ctx, r.problem)
+	if err != nil {
+		return Plan{}, fmt.Errorf("dispatch: solve: %w", err)
+	}
+	r.stats.SolveMs = time.Since(solveStart).Milliseconds()
+	p := r.plan(sol)
+	p.Stats.TotalMs = time.Since(start).Milliseconds()
+	return p, nil
+}
+
+func (pl *Planner) clock() time.Time {
+	if pl.Now != nil {
+		return pl.Now()
+	}
+	return time.Now()
+}
+
+func (r *run) load(ctx context.Context) error {
+	var codes []string
+	for _, in := range r.incidents {
+		for _, s := range in.Sites {
+			for _, d := range s.Demands {
+				codes = append(codes, d.Item)
+			}
+		}
+	}
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	var err error
+	if r.items, err = r.pl.Inventory.Items(ctx, codes); err != nil {
+		return fmt.Errorf("dispatch: items: %w", err)
+	}
+	if r.districts, err = r.pl.Inventory.Districts(ctx); err != nil {
+		return fmt.Errorf("dispatch: districts: %w", err)
+	}
+	return nil
+}
+
+// addSites turns the incidents' sites into solver sites, recording each
+// demand's coverage; demands for unknown items and sites outside the region
+// go straight to the report as unmet.
+func (r *run) addSites() {
+	for ii, in := range r.incidents {
+		prio := in.EffectivePriority()
+		for si, s := range in.Sites {
+			outside := !r.inRegion(s.Point)
+			as := alloc.Site{Key: in.Code + "/" + s.Code, Incident: in.Code, District: r.districtOf(s), Priority: prio}
+			ds := demandSite{incident: ii, site: si}
+			for di, d := range s.Demands {
+				ref := demandRef{ii, si, di}
+				cov := &Coverage{Incident: in.Code, Site: s.Code, Item: d.Item, Demand: d.Quantity,
+					Deadline: in.Deadline(d).Unix(), Short: d.Quantity}
+				r.coverage[ref] = cov
+				r.order = append(r.order, ref)
+				item, known := r.items[d.Item]
+				switch {
+				case !known:
+					cov.ReasonZH, cov.ReasonEN = "物资编码不存在", "unknown item code"
+				case outside:
+					cov.ItemNameZH = item.NameZH
+					cov.ReasonZH = fmt.Sprintf("需求点坐标 %s 超出本市及周边 %.0f 公里范围,请核对", s.Point, r.marginKm())
+					cov.ReasonEN = fmt.Sprintf("site coordinates %s lie outside the city and %.0f km around it; check them", s.Point, r.marginKm())
+				default:
+					cov.ItemNameZH = item.NameZH
+					as.Demands = append(as.Demands, alloc.Demand{Item: d.Item, Qty: int64(d.Quantity),
+						Deadline: in.Deadline(d).Sub(r.now)})
+					ds.demands = append(ds.demands, di)
+				}
+			}
+			if len(as.Demands) > 0 {
+				r.problem.Sites = append(r.problem.Sites, as)
+				r.siteOf = append(r.siteOf, ds)
+			}
+		}
+	}
+	r.stats.Sites = len(r.problem.Sites)
+}
+
+func (r *run) marginKm() float64 {
+	if r.pl.RegionMarginKm > 0 {
+		return r.pl.RegionMarginKm
+	}
+	return 300
+}
+
+// inRegion reports whether p lies within the margin of a home district.
+func (r *run) inRegion(p geo.Point) bool {
+	if len(r.districts) == 0 {
+		return true
+	}
+	for _, d := range r.districts {
+		if geo.DistanceKm(p, d.Point) <= r.marginKm() {
+			return true
+		}
+	}
+	return false
+}
+
+// districtOf is the site's district: its area if that is a district,
+// else the nearest district within 60 km (none beyond: a site in a
+// neighbouring province has no own district here).
+func (r *run) districtOf(s Site) string {
+	best, bestKm := "", 60.0
+	for _, d := range r.districts {
+		if d.Code == s.Area {
+			return d.Code
+		}
+		if km := geo.DistanceKm(s.Point, d.Point); km < bestKm {
+			best, bestKm = d.Code, km
+		}
+	}
+	return best
+}
+
+// addSources gathers depot stock, agreement and capacity reserves of the
+// items some site in the region needs.
+func (r *run) addSources(ctx context.Context) error {
+	needed := map[string]bool{}
+	for _, s := range r.problem.Sites {
+		for _, d := range s.Demands {
+			needed[d.Item] = true
+		}
+	}
+	if len(needed) == 0 {
+		return nil
+	}
+	items := make([]string, 0, len(needed))
+	for it := range needed {
+		items = append(items, it)
+	}
+	sort.Strings(items)
+	if err := r.addDepots(ctx, items); err != nil {
+		return err
+	}
+	agreements, err := r.pl.Inventory.Agreements(ctx, items)
+	if err != nil {
+		return fmt.Errorf("dispatch: agreements: %w", err)
+	}
+	for _, a := range agreements {
+		if a.Free() > 0 {
+			ready := time.Duration(a.DeliveryHours * float64(time.Hour))
+			r.addSource(Source{Kind: SourceAgreement, Code: a.Code, NameZH: a.OrgNameZH, Tier: "agreement"}, a.Point,
+				alloc.Source{Key: a.Code, Tier: alloc.TierAgreement,
+					Supplies: []alloc.Supply{{Item: a.Item, Qty: int64(a.Free()), ReadyAfter: ready}}})
+		}
+	}
+	capacities, err := r.pl.Inventory.Capacities(ctx, items)
+	if err != nil {
+		return fmt.Errorf("dispatch: capacities: %w", err)
+	}
+	for _, c := range capacities {
+		if supplies := r.capacitySupplies(c); len(supplies) > 0 {
+			r.addSource(Source{Kind: SourceCapacity, Code: c.Code, NameZH: c.OrgNameZH, Tier: "capacity"}, c.Point,
+				alloc.Source{Key: c.Code, Tier: alloc.TierCapacity, Supplies: supplies})
+		}
+	}
+	r.stats.Sources = len(r.problem.Sources)
+	return nil
+}
+
+func (r *run) addDepots(ctx context.Context, items []string) error {
+	stocks, err := r.pl.Inventory.DepotStock(ctx, items)
+	if err != nil {
+		return fmt.Errorf("dispatch: depot stock: %w", err)
+	}
+	byCode := map[string]*depotSource{}
+	for _, ds := range stocks {
+		var free stock.Quantity
+		for _, c := range ds.Lots {
+			free += c.Available
+		}
+		if free <= 0 {
+			continue
+		}
+		d := byCode[ds.Depot.Code]
+		if d == nil {
+			tier := map[area.Level]alloc.Tier{area.LevelCity: alloc.TierCity, area.LevelDistrict: alloc.TierDistrict}[ds.Depot.Tier]
+			if tier == 0 {
+				tier = alloc.TierStreet
+			}
+			if ds.Depot.Outside {
+				tier = alloc.TierProvince
+			}
+			d = &depotSource{source: len(r.problem.Sources), lots: map[string][]lotState{}}
+			byCode[ds.Depot.Code] = d
+			r.depots = append(r.depots, d)
+			r.addSource(Source{Kind: SourceDepot, Code: ds.Depot.Code, NameZH: ds.Depot.NameZH, Tier: string(ds.Depot.Tier)},
+				ds.Depot.Point, alloc.Source{Key: ds.Depot.Code, Tier: tier, District: ds.Depot.District})
+		}
+		src := &r.problem.Sources[d.source]
+		src.Supplies = append(src.Supplies, alloc.Supply{Item: ds.Item, Qty: int64(free)})
+		for _, c := range ds.Lots {
+			d.lots[ds.Item] = append(d.lots[ds.Item], lotState{c: c, left: c.Available})
+		}
+	}
+	return nil
+}
+
+// capacitySupplies expands a capacity reserve into daily batches as far as
+// the item's latest deadline needs, less what approved plans took (from the
+// earliest days).
+func (r *run) capacitySupplies(c reserve.Capacity) []alloc.Supply {
+	lead := time.Duration(c.LeadHours * float64(time.Hour))
+	taken := int64(c.Reserved)
+	var out []alloc.Supply
+	for _, b := range alloc.CapacityBatches(int64(c.PerDay), lead, r.problem.LatestDeadline(c.Item)) {
+		use := min(taken, b.Qty)
+		taken -= use
+		if b.Qty > use {
+			out = append(out, alloc.Supply{Item: c.Item, Qty: b.Qty - use, ReadyAfter: b.ReadyAfter})
+		}
+	}
+	return out
+}
+
+func (r *run) addSource(s Source, p geo.Point, as alloc.Source) {
+	r.sources = append(r.sources, s)
+	r.points = append(r.points, p)
+	r.problem.Sources = append(r.problem.Sources, as)
+}
+
+// route asks the router for every source-to-site travel time.
+func (r *run) route(ctx context.Context) error {
+	r.problem.Costs = r.pl.Costs
+	sites := make([]geo.Point, len(r.siteOf))
+	for i, ds := range r.siteOf {
+		sites[i] = r.incidents[ds.incident].Sites[ds.site].Point
+	}
+	if len(sites) == 0 || len(r.points) == 0 {
+		r.problem.Travel = func(int, int) (time.Duration, bool) { return 0, false }
+		return nil
+	}
+	start := time.Now()
+	m, err := r.pl.Router.Matrix(ctx, r.points, sites)
+	if err != nil {
+		return fmt.Errorf("dispatch: travel times: %w", err)
+	}
+	r.stats.RoutingMs = time.Since(start).Milliseconds()
+	for _, s := range m.Seconds {
+		if s == routing.Unreachable {
+			r.stats.Unreachable++
+		}
+	}
+	r.problem.Travel = func(src, site int) (time.Duration, bool) {
+		s := m.At(src, site)
+		return time.Duration(s) * time.Second, s != routing.Unreachable
+	}
+	return nil
+}
+
+// minutes rounds a duration up to whole minutes.
+func minutes(d time.Duration) int { return int(math.Ceil(d.Minutes())) }

@@ -1,0 +1,125 @@
+// Package reserve models the reserves a bureau holds by contract rather than
+// in its own depots (BRIEF C4): agreement reserves (协议储备), stock an
+// enterprise keeps and delivers within agreed hours after a call-off, and
+// production-capacity reserves (生产能力储备), output an enterprise commits
+// to produce per day once a lead time has passed.
+package reserve
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+)
+
+// Agreement is an agreement reserve: an enterprise holds Quantity of an
+// item for the bureau and delivers it within DeliveryHours of a call-off
+// (调用指令), while the agreement is valid. Reserved is the part promised to
+// approved plans.
+type Agreement struct {
+	ID            int64          `json:"-"`
+	Code          string         `json:"code"`
+	OrgCode       string         `json:"org_code"`
+	OrgNameZH     string         `json:"org_name_zh,omitempty"`
+	Item          string         `json:"item"`
+	ItemNameZH    string         `json:"item_name_zh,omitempty"`
+	Quantity      stock.Quantity `json:"quantity"`
+	Reserved      stock.Quantity `json:"reserved"`
+	DeliveryHours float64        `json:"delivery_hours"`
+	ValidFrom     string         `json:"valid_from"`  // YYYY-MM-DD
+	ValidUntil    string         `json:"valid_until"` // YYYY-MM-DD, inclusive
+	Point         geo.Point      `json:"point"`       // where deliveries start
+	Note          string         `json:"note,omitempty"`
+}
+
+// Free is what the agreement can still promise.
+func (a Agreement) Free() stock.Quantity { return a.Quantity - a.Reserved }
+
+// Validate checks an agreement reserve before it is stored.
+func (a Agreement) Validate() error {
+	if err := common(a.Code, a.OrgCode, a.Item, a.ValidFrom, a.ValidUntil, a.Point, a.DeliveryHours, "delivery_hours"); err != nil {
+		return err
+	}
+	if a.Quantity <= 0 {
+		return positive("quantity", a.Quantity)
+	}
+	return nil
+}
+
+// Capacity is a production-capacity reserve: an enterprise can turn out
+// PerDay units of an item a day, the first day's output ready LeadHours
+// after a call-off. Reserved is the output already promised to approved
+// plans; planning takes it from the earliest days' output.
+type Capacity struct {
+	ID         int64          `json:"-"`
+	Code       string         `json:"code"`
+	OrgCode    string         `json:"org_code"`
+	OrgNameZH  string         `json:"org_name_zh,omitempty"`
+	Item       string         `json:"item"`
+	ItemNameZH string         `json:"item_name_zh,omitempty"`
+	PerDay     stock.Quantity `json:"per_day"`
+	LeadHours  float64        `json:"lead_hours"`
+	Reserved   stock.Quantity `json:"reserved"`
+	ValidFrom  string         `json:"valid_from"`
+	ValidUntil string         `json:"valid_until"`
+	Point      geo.Point      `json:"point"`
+	Note       string         `json:"note,omitempty"`
+}
+
+// Validate checks a capacity reserve before it is stored.
+func (c Capacity) Validate() error {
+	if err := common(c.Code, c.OrgCode, c.Item, c.ValidFrom, c.ValidUntil, c.Point, c.LeadHours, "lead_hours"); err != nil {
+		return err
+	}
+	if c.PerDay <= 0 {
+		return positive("per_day", c.PerDay)
+	}
+	return nil
+}
+
+// ActiveOn reports whether a reserve valid from..until may be called on day.
+func ActiveOn(from, until, day string) bool { return from <= day && day <= until }
+
+func common(code, org, item, from, until string, p geo.Point, hours float64, hoursField string) error {
+	switch {
+	case strings.TrimSpace(code) == "":
+		return apperr.Required("code", "储备编码", "reserve code")
+	case strings.TrimSpace(org) == "":
+		return apperr.Required("org_code", "签约企业", "enterprise (org_code)")
+	case strings.TrimSpace(item) == "":
+		return apperr.Required("item", "物资编码", "item")
+	case !p.Valid() || (p == geo.Point{}):
+		return apperr.New(apperr.Invalid, "geo.point_invalid",
+			"储备地点坐标无效", "reserve coordinates are missing or out of range").WithField("point")
+	case math.IsNaN(hours) || hours < 0 || hours > 24*365:
+		return apperr.New(apperr.Invalid, "reserve.hours_invalid",
+			"时长须在 0 到 8760 小时之间", "hours must be between 0 and 8760").WithField(hoursField)
+	}
+	if err := checkDate(from, "valid_from"); err != nil {
+		return err
+	}
+	if err := checkDate(until, "valid_until"); err != nil {
+		return err
+	}
+	if until < from {
+		return apperr.New(apperr.Invalid, "reserve.validity_reversed",
+			"有效期截止日 %s 早于起始日 %s", "valid_until %s is before valid_from %s", until, from).WithField("valid_until")
+	}
+	return nil
+}
+
+func checkDate(s, field string) error {
+	if _, err := time.Parse(stock.DateLayout, s); err != nil {
+		return apperr.New(apperr.Invalid, "date.invalid",
+			"日期「%s」无效,应为 YYYY-MM-DD", "date %q is invalid; want YYYY-MM-DD", s).WithField(field)
+	}
+	return nil
+}
+
+func positive(field string, q stock.Quantity) error {
+	return apperr.New(apperr.Invalid, "quantity.not_positive",
+		"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField(field)
+}

@@ -1,0 +1,416 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/reserve"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+)
+
+// Inventory returns the store as the dispatch planner's view of stock.
+func (s *Store) Inventory() dispatch.Inventory { return inventory{s} }
+
+type inventory struct{ s *Store }
+
+func (inv inventory) Items(ctx context.Context, codes []string) (map[string]catalog.Item, error) {
+	out := make(map[string]catalog.Item, len(codes))
+	for _, c := range codes {
+		it, err := inv.s.Item(ctx, c)
+		if _, isApp := apperr.As(err); isApp {
+			continue // unknown: the plan reports it
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[c] = it
+	}
+	return out, nil
+}
+
+// districtIndex finds the district and the root of an area path.
+type districtIndex struct {
+	home  string            // root code of the home city
+	paths map[string]string // district path → code
+}
+
+func (inv inventory) districtIndex(ctx context.Context) (districtIndex, []dispatch.District, error) {
+	rows, err := inv.s.query(ctx, `SELECT code, name_zh, lat, lon, path FROM areas WHERE level = 'district' ORDER BY path`)
+	if err != nil {
+		return districtIndex{}, nil, fmt.Errorf("store: districts: %w", err)
+	}
+	type row struct {
+		d    dispatch.District
+		path string
+	}
+	all, err := collect(rows, func(r *sql.Rows) (x row, err error) {
+		return x, r.Scan(&x.d.Code, &x.d.NameZH, &x.d.Point.Lat, &x.d.Point.Lon, &x.path)
+	})
+	if err != nil {
+		return districtIndex{}, nil, err
+	}
+	// The home city is the root with the most districts; districts of other
+	// roots belong to neighbouring provinces.
+	count := map[string]int{}
+	for _, r := range all {
+		count[rootOf(r.path)]++
+	}
+	idx := districtIndex{paths: map[string]string{}}
+	for root, n := range count {
+		if n > count[idx.home] || (n == count[idx.home] && root < idx.home) {
+			idx.home = root
+		}
+	}
+	var home []dispatch.District
+	for _, r := range all {
+		idx.paths[r.path] = r.d.Code
+		if rootOf(r.path) == idx.home {
+			home = append(home, r.d)
+		}
+	}
+	return idx, home, nil
+}
+
+func rootOf(path string) string { root, _, _ := strings.Cut(path, "/"); return root }
+
+// district returns the code of the district containing the area at path.
+func (idx districtIndex) district(path string) string {
+	for p := path; p != ""; {
+		if code, ok := idx.paths[p]; ok {
+			return code
+		}
+		i := strings.LastIndex(strings.TrimSuffix(p, "/"), "/")
+		if i < 0 {
+			break
+		}
+		p = p[:i+1]
+	}
+	return ""
+}
+
+func (inv inventory) Districts(ctx context.Context) ([]dispatch.District, error) {
+	_, home, err := inv.districtIndex(ctx)
+	return home, err
+}
+
+func (inv inventory) DepotStock(ctx context.Context, items []string) ([]dispatch.DepotStock, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	idx, _, err := inv.districtIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{inv.s.Today()}
+	for _, it := range items {
+		args = append(args, it)
+	}
+	rows, err := inv.s.query(ctx, `SELECT d.code, d.name_zh, d.tier, a.path, d.lat, d.lon, i.code,
+		l.id, l.code, l.expires_on, l.produced_on, b.quantity - b.reserved
+		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
+		JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
+		WHERE l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) AND b.quantity > b.reserved
+		AND i.code IN (?`+strings.Repeat(", ?", len(items)-1)+`)
+		ORDER BY d.code, i.code, CASE WHEN l.expires_on = '' THEN 1 ELSE 0 END, l.expires_on, l.produced_on, l.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: depot stock: %w", err)
+	}
+	defer rows.Close()
+	var out []dispatch.DepotStock
+	for rows.Next() {
+		var d dispatch.DepotInfo
+		var tier, path, item string
+		c := stock.Candidate{Quality: stock.QualityGood}
+		if err := rows.Scan(&d.Code, &d.NameZH, &tier, &path, &d.Point.Lat, &d.Point.Lon, &item,
+			&c.LotID, &c.LotCode, &c.ExpiresOn, &c.ProducedOn, &c.Available); err != nil {
+			return nil, fmt.Errorf("store: depot stock: %w", err)
+		}
+		d.Tier, d.District, d.Outside = area.Level(tier), idx.district(path), rootOf(path) != idx.home
+		if n := len(out); n > 0 && out[n-1].Depot.Code == d.Code && out[n-1].Item == item {
+			out[n-1].Lots = append(out[n-1].Lots, c)
+			continue
+		}
+		out = append(out, dispatch.DepotStock{Depot: d, Item: item, Lots: []stock.Candidate{c}})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: depot stock: %w", err)
+	}
+	return out, nil
+}
+
+func (inv inventory) Agreements(ctx context.Context, items []string) ([]reserve.Agreement, error) {
+	all, err := inv.s.Agreements(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
+	return keepItems(all, items, func(a reserve.Agreement) string { return a.Item }), err
+}
+
+func (inv inventory) Capacities(ctx context.Context, items []string) ([]reserve.Capacity, error) {
+	all, err := inv.s.Capacities(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
+	return keepItems(all, items, func(c reserve.Capacity) string { return c.Item }), err
+}
+
+func keepItems[T any](all []T, items []string, item func(T) string) []T {
+	want := map[string]bool{}
+	for _, it := range items {
+		want[it] = true
+	}
+	var out []T
+	for _, x := range all {
+		if want[item(x)] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// SaveIncident stores an incident, replacing the one with the same code;
+// its report time is kept from the first save unless the new one sets it.
+func (s *Store) SaveIncident(ctx context.Context, in dispatch.Incident) (dispatch.Incident, error) {
+	if err := in.Validate(); err != nil {
+		return in, err
+	}
+	if in.Status == "" {
+		in.Status = dispatch.IncidentOpen
+	}
+	now := s.now().Unix()
+	err := s.InTx(ctx, func(tx *Store) error {
+		old, err := tx.Incident(ctx, in.Code)
+		switch {
+		case err == nil:
+			if in.ReportedAt == 0 {
+				in.ReportedAt = old.ReportedAt
+			}
+			body, _ := json.Marshal(in)
+			_, err = tx.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, body = ?, updated_at = ? WHERE code = ?`,
+				string(in.Status), in.EffectivePriority(), string(body), now, in.Code)
+			return err
+		case isNotFound(err):
+			if in.ReportedAt == 0 {
+				in.ReportedAt = now
+			}
+			body, _ := json.Marshal(in)
+			_, err = tx.exec(ctx, `INSERT INTO incidents (code, status, priority, body, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?)`, in.Code, string(in.Status), in.EffectivePriority(), string(body), now, now)
+			return err
+		}
+		return err
+	})
+	if err != nil {
+		return in, fmt.Errorf("store: save incident %s: %w", in.Code, err)
+	}
+	return in, nil
+}
+
+func isNotFound(err error) bool {
+	e, ok := apperr.As(err)
+	return ok && e.Kind == apperr.NotFound
+}
+
+// Incident returns an incident by its code.
+func (s *Store) Incident(ctx context.Context, code string) (dispatch.Incident, error) {
+	var in dispatch.Incident
+	var body string
+	if err := s.queryRow(ctx, `SELECT body FROM incidents WHERE code = ?`, code).Scan(&body); err != nil {
+		return in, notFound(err, "incident", "事件", code)
+	}
+	return in, json.Unmarshal([]byte(body), &in)
+}
+
+// Incidents lists incidents, most recent first; status "" lists all.
+func (s *Store) Incidents(ctx context.Context, status string) ([]dispatch.Incident, error) {
+	var w where
+	w.addIf(status, "status = ?")
+	rows, err := s.query(ctx, `SELECT body FROM incidents`+w.String()+`ORDER BY id DESC`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: incidents: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (in dispatch.Incident, err error) {
+		var body string
+		if err = r.Scan(&body); err != nil {
+			return in, err
+		}
+		return in, json.Unmarshal([]byte(body), &in)
+	})
+}
+
+// CreatePlan stores a computed plan as proposed; when it replaces another,
+// that one must be proposed or approved and becomes superseded in the same
+// transaction, its reservations released.
+func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan, actor string) (dispatch.Plan, error) {
+	p.Status = dispatch.PlanProposed
+	err := s.InTx(ctx, func(tx *Store) error {
+		if p.ReplacesID != 0 {
+			if err := tx.supersede(ctx, p.ReplacesID, actor); err != nil {
+				return err
+			}
+		}
+		body, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		now := s.now().Unix()
+		var replaces sql.NullInt64
+		if p.ReplacesID != 0 {
+			replaces = sql.NullInt64{Int64: p.ReplacesID, Valid: true}
+		}
+		return tx.queryRow(ctx, `INSERT INTO plans (status, incidents, objective, body, created_at, updated_at,
+			replaces_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(p.Status), strings.Join(p.Incidents, ","),
+			p.Objective, string(body), now, now, replaces).Scan(&p.ID)
+	})
+	if err != nil {
+		return p, fmt.Errorf("store: create plan: %w", err)
+	}
+	return p, nil
+}
+
+func (s *Store) supersede(ctx context.Context, id int64, actor string) error {
+	old, err := s.Plan(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := old.Cancel(actor)
+	if err != nil {
+		return err
+	}
+	t.To = dispatch.PlanSuperseded
+	if t.Posting != nil {
+		t.Posting.IdempotencyKey = fmt.Sprintf("plan-%d-%s", id, t.To)
+	}
+	_, err = s.transition(ctx, old, t)
+	return err
+}
+
+// Plan returns a stored plan.
+func (s *Store) Plan(ctx context.Context, id int64) (dispatch.Plan, error) {
+	var p dispatch.Plan
+	var body, status string
+	var posting sql.NullInt64
+	err := s.queryRow(ctx, `SELECT body, status, posting_id FROM plans WHERE id = ?`, id).Scan(&body, &status, &posting)
+	if err != nil {
+		return p, notFound(err, "plan", "调度方案", strconv.FormatInt(id, 10))
+	}
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		return p, fmt.Errorf("store: plan %d: %w", id, err)
+	}
+	p.ID, p.Status, p.PostingID = id, dispatch.PlanStatus(status), posting.Int64
+	return p, nil
+}
+
+// PlanSummary is a plan as listed.
+type PlanSummary struct {
+	ID        int64               `json:"id"`
+	Status    dispatch.PlanStatus `json:"status"`
+	Incidents []string            `json:"incidents"`
+	Objective int64               `json:"objective"`
+	CreatedAt int64               `json:"created_at"`
+	UpdatedAt int64               `json:"updated_at"`
+}
+
+// Plans lists plans, newest first, optionally of one status.
+func (s *Store) Plans(ctx context.Context, status string, limit int) ([]PlanSummary, error) {
+	var w where
+	w.addIf(status, "status = ?")
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := s.query(ctx, `SELECT id, status, incidents, objective, created_at, updated_at FROM plans`+
+		w.String()+`ORDER BY id DESC LIMIT `+strconv.Itoa(limit), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: plans: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (p PlanSummary, err error) {
+		var st, incidents string
+		err = r.Scan(&p.ID, &st, &incidents, &p.Objective, &p.CreatedAt, &p.UpdatedAt)
+		p.Status, p.Incidents = dispatch.PlanStatus(st), strings.Split(incidents, ",")
+		sort.Strings(p.Incidents)
+		return p, err
+	})
+}
+
+// PlanAction is what a person does to a stored plan.
+type PlanAction func(p dispatch.Plan, actor string) (dispatch.Transition, error)
+
+// Approve, Cancel and Execute are the plan actions.
+var (
+	Approve PlanAction = dispatch.Plan.Approve
+	Cancel  PlanAction = dispatch.Plan.Cancel
+	Execute PlanAction = dispatch.Plan.Execute
+)
+
+// ActOnPlan applies an action to a plan in one transaction: the status
+// change, its ledger posting (reserve, release, issue) and its contract
+// reserve promises commit together or not at all. When stock a plan counted
+// on has meanwhile gone to another plan or been issued, approval fails with
+// plan.stale and nothing changes: recompute the plan.
+func (s *Store) ActOnPlan(ctx context.Context, id int64, act PlanAction, actor string) (dispatch.Plan, error) {
+	var out dispatch.Plan
+	err := s.InTx(ctx, func(tx *Store) error {
+		p, err := tx.Plan(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := act(p, actor)
+		if err != nil {
+			return err
+		}
+		out, err = tx.transition(ctx, p, t)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Transition) (dispatch.Plan, error) {
+	res, err := s.exec(ctx, `UPDATE plans SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+		string(t.To), s.now().Unix(), p.ID, string(p.Status))
+	if err != nil {
+		return p, fmt.Errorf("store: plan %d: %w", p.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return p, apperr.New(apperr.Conflict, "plan.changed", "方案 #%d 已被他人修改,请刷新",
+			"plan #%d was changed meanwhile; reload it", p.ID)
+	}
+	if t.Posting != nil {
+		r, err := s.Post(ctx, *t.Posting)
+		if err != nil {
+			return p, stale(p.ID, err)
+		}
+		if _, err := s.exec(ctx, `UPDATE plans SET posting_id = ? WHERE id = ?`, r.ID, p.ID); err != nil {
+			return p, fmt.Errorf("store: plan %d: %w", p.ID, err)
+		}
+		p.PostingID = r.ID
+	}
+	for _, pr := range t.Promises {
+		if err := s.PromiseReserve(ctx, string(pr.Kind), pr.Code, pr.Quantity); err != nil {
+			return p, stale(p.ID, err)
+		}
+	}
+	for _, d := range t.Drawn {
+		if _, err := s.exec(ctx, `UPDATE agreement_reserves SET quantity = quantity - ? WHERE code = ?`,
+			int64(d.Quantity), d.Code); err != nil {
+			return p, fmt.Errorf("store: draw agreement %s: %w", d.Code, err)
+		}
+	}
+	p.Status = t.To
+	return p, nil
+}
+
+// stale turns a ledger or reserve refusal during a plan transition into a
+// conflict that tells the planner what to do.
+func stale(id int64, err error) error {
+	e, ok := apperr.As(err)
+	if !ok || e.Kind != apperr.Conflict {
+		return err
+	}
+	return apperr.New(apperr.Conflict, "plan.stale",
+		"方案 #%[1]d 依据的库存已变化(%[2]s),请重新计算方案",
+		"the stock plan #%[1]d counted on has changed (%[3]s); recompute the plan",
+		id, e.ZH, e.EN)
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/reserve"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+)
+
+// ReserveFilter narrows Agreements and Capacities; zero fields do not filter.
+type ReserveFilter struct {
+	Item     string // item code
+	Org      string // enterprise code
+	ActiveOn string // YYYY-MM-DD: only reserves valid on that day
+}
+
+func (f ReserveFilter) where() where {
+	var w where
+	w.addIf(f.Item, "i.code = ?")
+	w.addIf(f.Org, "o.code = ?")
+	if f.ActiveOn != "" {
+		w.add("r.valid_from <= ? AND r.valid_until >= ?", f.ActiveOn, f.ActiveOn)
+	}
+	return w
+}
+
+const agreementSelect = `SELECT r.id, r.code, o.code, o.name_zh, i.code, i.name_zh, r.quantity, r.reserved,
+	r.delivery_hours, r.valid_from, r.valid_until, r.lat, r.lon, r.note
+	FROM agreement_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id`
+
+func scanAgreement(r interface{ Scan(...any) error }) (a reserve.Agreement, err error) {
+	return a, r.Scan(&a.ID, &a.Code, &a.OrgCode, &a.OrgNameZH, &a.Item, &a.ItemNameZH, &a.Quantity, &a.Reserved,
+		&a.DeliveryHours, &a.ValidFrom, &a.ValidUntil, &a.Point.Lat, &a.Point.Lon, &a.Note)
+}
+
+// CreateAgreement registers an agreement reserve (协议储备); its enterprise
+// and item must exist.
+func (s *Store) CreateAgreement(ctx context.Context, a reserve.Agreement) (reserve.Agreement, error) {
+	if err := a.Validate(); err != nil {
+		return a, err
+	}
+	orgID, itemID, err := s.reserveRefs(ctx, a.OrgCode, a.Item, a.Quantity)
+	if err != nil {
+		return a, err
+	}
+	err = s.queryRow(ctx, `INSERT INTO agreement_reserves (code, org_id, item_id, quantity, delivery_hours,
+		valid_from, valid_until, lat, lon, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Code, orgID, itemID, int64(a.Quantity), a.DeliveryHours, a.ValidFrom, a.ValidUntil,
+		a.Point.Lat, a.Point.Lon, a.Note).Scan(&a.ID)
+	if err != nil {
+		return a, s.alreadyExists(err, "agreement", "协议储备", a.Code)
+	}
+	return s.Agreement(ctx, a.Code)
+}
+
+// Agreement returns an agreement reserve by its code.
+func (s *Store) Agreement(ctx context.Context, code string) (reserve.Agreement, error) {
+	a, err := scanAgreement(s.queryRow(ctx, agreementSelect+` WHERE r.code = ?`, code))
+	if err != nil {
+		return a, notFound(err, "agreement", "协议储备", code)
+	}
+	return a, nil
+}
+
+// Agreements lists agreement reserves in code order.
+func (s *Store) Agreements(ctx context.Context, f ReserveFilter) ([]reserve.Agreement, error) {
+	w := f.where()
+	rows, err := s.query(ctx, agreementSelect+w.String()+` ORDER BY r.code`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: agreements: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (reserve.Agreement, error) { return scanAgreement(r) })
+}
+
+const capacitySelect = `SELECT r.id, r.code, o.code, o.name_zh, i.code, i.name_zh, r.per_day, r.lead_hours,
+	r.reserved, r.valid_from, r.valid_until, r.lat, r.lon, r.note
+	FROM capacity_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id`
+
+func scanCapacity(r interface{ Scan(...any) error }) (c reserve.Capacity, err error) {
+	return c, r.Scan(&c.ID, &c.Code, &c.OrgCode, &c.OrgNameZH, &c.Item, &c.ItemNameZH, &c.PerDay, &c.LeadHours,
+		&c.Reserved, &c.ValidFrom, &c.ValidUntil, &c.Point.Lat, &c.Point.Lon, &c.Note)
+}
+
+// CreateCapacity registers a production-capacity reserve (生产能力储备).
+func (s *Store) CreateCapacity(ctx context.Context, c reserve.Capacity) (reserve.Capacity, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	orgID, itemID, err := s.reserveRefs(ctx, c.OrgCode, c.Item, c.PerDay)
+	if err != nil {
+		return c, err
+	}
+	err = s.queryRow(ctx, `INSERT INTO capacity_reserves (code, org_id, item_id, per_day, lead_hours,
+		valid_from, valid_until, lat, lon, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Code, orgID, itemID, int64(c.PerDay), c.LeadHours, c.ValidFrom, c.ValidUntil,
+		c.Point.Lat, c.Point.Lon, c.Note).Scan(&c.ID)
+	if err != nil {
+		return c, s.alreadyExists(err, "capacity", "产能储备", c.Code)
+	}
+	return s.Capacity(ctx, c.Code)
+}
+
+// Capacity returns a production-capacity reserve by its code.
+func (s *Store) Capacity(ctx context.Context, code string) (reserve.Capacity, error) {
+	c, err := scanCapacity(s.queryRow(ctx, capacitySelect+` WHERE r.code = ?`, code))
+	if err != nil {
+		return c, notFound(err, "capacity", "产能储备", code)
+	}
+	return c, nil
+}
+
+// Capacities lists production-capacity reserves in code order.
+func (s *Store) Capacities(ctx context.Context, f ReserveFilter) ([]reserve.Capacity, error) {
+	w := f.where()
+	rows, err := s.query(ctx, capacitySelect+w.String()+` ORDER BY r.code`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: capacities: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (reserve.Capacity, error) { return scanCapacity(r) })
+}
+
+// reserveRefs resolves a reserve's enterprise and item and checks the
+// quantity against the item's unit.
+func (s *Store) reserveRefs(ctx context.Context, orgCode, itemCode string, q stock.Quantity) (orgID, itemID int64, err error) {
+	o, err := s.Org(ctx, orgCode)
+	if err != nil {
+		return 0, 0, withField(err, "org_code")
+	}
+	it, err := s.Item(ctx, itemCode)
+	if err != nil {
+		return 0, 0, withField(err, "item")
+	}
+	if err := stock.CheckUnit(q, it.Counted, it.UnitZH, it.UnitEN); err != nil {
+		return 0, 0, err
+	}
+	return o.ID, it.ID, nil
+}
+
+// PromiseReserve changes by delta the part of a contract reserve (kind
+// "agreement" or "capacity") promised to approved plans. A promise beyond what an
+// agreement holds, or a release of more than was promised, changes nothing
+// and is a conflict, so two plans can never promise the same units.
+func (s *Store) PromiseReserve(ctx context.Context, kind, code string, delta stock.Quantity) error {
+	query := `UPDATE capacity_reserves SET reserved = reserved + ? WHERE code = ? AND reserved + ? >= 0`
+	args := []any{int64(delta), code, int64(delta)}
+	if kind == "agreement" {
+		query = `UPDATE agreement_reserves SET reserved = reserved + ? WHERE code = ? AND reserved + ? >= 0
+			AND reserved + ? <= quantity`
+		args = append(args, int64(delta))
+	}
+	res, err := s.exec(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: promise %s %s: %w", kind, code, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return apperr.New(apperr.Conflict, "reserve.insufficient",
+			"储备 %s 可承诺数量不足(变动 %s)", "reserve %s cannot promise this much (change %s)",
+			code, delta.String()).WithField("source")
+	}
+	return nil
+}
