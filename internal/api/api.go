@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// Version is reported by /healthz.
 	Version string
+	// Router gives travel times to the dispatch planner. Nil means the
+	// great-circle estimate with the default Beijing profile.
+	Router routing.Router
 }
 
 // handler holds everything the route handlers need.
@@ -49,6 +53,7 @@ type handler struct {
 	logger  *slog.Logger
 	maxBody int64
 	version string
+	router  routing.Router
 }
 
 // route is one entry of the route table.
@@ -63,7 +68,10 @@ type route struct {
 // and panics turned into a JSON 500. The store must stay open while the
 // handler is in use.
 func NewHandler(s *store.Store, opts Options) http.Handler {
-	h := &handler{store: s, logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version}
+	h := &handler{store: s, logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version, router: opts.Router}
+	if h.router == nil {
+		h.router = defaultRouter()
+	}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -75,6 +83,16 @@ func NewHandler(s *store.Store, opts Options) http.Handler {
 		mux.HandleFunc(rt.method+" "+rt.path, rt.handle)
 	}
 	return h.recoverPanics(h.jsonMuxErrors(mux))
+}
+
+// defaultRouter is the great-circle estimate with the default profile,
+// which is valid by construction.
+func defaultRouter() routing.Router {
+	g, err := routing.NewGreatCircle(routing.DefaultProfile(), nil)
+	if err != nil {
+		panic(err)
+	}
+	return g
 }
 
 // routes is the route table. The handlers are methods of h; the table can
@@ -111,6 +129,25 @@ func (h *handler) routes() []route {
 		{"GET", "/api/movements", h.listMovements},
 		{"GET", "/api/postings/{id}", h.getPosting},
 		{"GET", "/api/ledger/verify", h.verifyLedger},
+
+		{"GET", "/api/agreements", h.listAgreements},
+		{"POST", "/api/agreements", h.createAgreement},
+		{"GET", "/api/agreements/{code}", h.getAgreement},
+		{"GET", "/api/capacities", h.listCapacities},
+		{"POST", "/api/capacities", h.createCapacity},
+		{"GET", "/api/capacities/{code}", h.getCapacity},
+
+		{"GET", "/api/incidents", h.listIncidents},
+		{"POST", "/api/incidents", h.saveIncident},
+		{"GET", "/api/incidents/{code}", h.getIncident},
+
+		{"GET", "/api/plans", h.listPlans},
+		{"POST", "/api/plans", h.createPlan},
+		{"GET", "/api/plans/{id}", h.getPlan},
+		{"POST", "/api/plans/{id}/approve", h.planAction(store.Approve)},
+		{"POST", "/api/plans/{id}/cancel", h.planAction(store.Cancel)},
+		{"POST", "/api/plans/{id}/execute", h.planAction(store.Execute)},
+		{"POST", "/api/plans/{id}/recompute", h.recomputePlan},
 	}
 }
 

@@ -84,7 +84,8 @@ Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、
 		"database: a SQLite file path, or a postgres:// URL (env STOCKPILE_DB)")
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.versionCommand())
+	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.planCommand(),
+		a.versionCommand())
 	return root
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
 
@@ -40,6 +41,7 @@ func TestDemoVerifyAndTamper(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "OK") {
 				t.Fatalf("verify after demo: exit %d\n%s%s", code, out, errOut)
 			}
+			checkPlan(t, ctx, dsn)
 			if code, _, _ := run(t, ctx, "demo", "--db", dsn); code == 0 {
 				t.Fatal("demo loaded twice into the same database")
 			}
@@ -49,6 +51,33 @@ func TestDemoVerifyAndTamper(t *testing.T) {
 				t.Fatalf("verify after tampering: exit %d\n%s", code, out)
 			}
 		})
+	}
+}
+
+// checkPlan plans the sample incident on the demo data: every need of the
+// Fangshan flood is met from stock within its deadline, and the plan and
+// incident are stored, so planning over "all open incidents" finds it.
+func checkPlan(t *testing.T, ctx context.Context, dsn string) {
+	t.Helper()
+	code, out, errOut := run(t, ctx, "plan", "../../testdata/incident-fangshan-flood.json", "--db", dsn, "--json")
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, errOut)
+	}
+	var p dispatch.Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("plan output: %v\n%s", err, out)
+	}
+	if p.ID == 0 || len(p.Lines) == 0 || len(p.Coverage) != 7 {
+		t.Fatalf("plan #%d with %d lines, %d coverage rows", p.ID, len(p.Lines), len(p.Coverage))
+	}
+	for _, c := range p.Coverage {
+		if c.Short != 0 || c.OnTime != c.Demand {
+			t.Errorf("demo stock leaves %s at %s short: %+v", c.Item, c.Site, c)
+		}
+	}
+	code, out, errOut = run(t, ctx, "plan", "--db", dsn)
+	if code != 0 || !strings.Contains(out, "plan #2") || !strings.Contains(out, "LIANGXIANG-SCHOOL") {
+		t.Fatalf("plan over open incidents: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
@@ -119,7 +148,7 @@ func TestVersionAndHelp(t *testing.T) {
 	if code, out, _ := run(t, ctx, "version"); code != 0 || !strings.Contains(out, "stockpile test") {
 		t.Fatalf("version: %d %q", code, out)
 	}
-	for _, cmd := range []string{"serve", "migrate", "demo", "verify"} {
+	for _, cmd := range []string{"serve", "migrate", "demo", "verify", "plan"} {
 		code, out, _ := run(t, ctx, cmd, "--help")
 		if code != 0 || !strings.Contains(out, "--db") {
 			t.Errorf("%s --help: exit %d, no --db flag documented\n%s", cmd, code, out)

@@ -12,12 +12,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stockpile-dev/stockpile/internal/api"
+	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
 func (a *app) serveCommand() *cobra.Command {
 	var addr string
 	var withDemo bool
+	var rf routerFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the JSON API 启动服务",
@@ -35,25 +37,30 @@ The API is described at /api/openapi.json.`,
 						return err
 					}
 				}
-				return a.serve(ctx, s, addr)
+				router, err := a.router(ctx, rf)
+				if err != nil {
+					return err
+				}
+				return a.serve(ctx, s, addr, router)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", envOr("STOCKPILE_ADDR", "127.0.0.1:8080"), "listen address (env STOCKPILE_ADDR)")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load the Beijing demo data into an empty database first")
+	rf.register(cmd.Flags())
 	return cmd
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts it down
 // gracefully.
-func (a *app) serve(ctx context.Context, s *store.Store, addr string) error {
+func (a *app) serve(ctx context.Context, s *store.Store, addr string, router routing.Router) error {
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api.NewHandler(s, api.Options{Logger: logger, Version: a.version}),
+		Handler:           api.NewHandler(s, api.Options{Logger: logger, Version: a.version, Router: router}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      5 * time.Minute,

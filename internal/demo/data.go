@@ -22,9 +22,25 @@ var dataFS embed.FS
 // the line it came from, so an error found later (by the store) can still
 // name file and line.
 type dataSet struct {
-	areas  []areaRow
-	orgs   []orgRow
-	depots []depotRow
+	areas    []areaRow
+	orgs     []orgRow
+	depots   []depotRow
+	reserves []reserveRow
+}
+
+// reserveRow is an agreement or capacity reserve of the demo. Its validity
+// runs for validYears from 1 January of the demo's year, so the demo's
+// reserves are valid whenever it is loaded.
+type reserveRow struct {
+	kind       string // agreement or capacity
+	code, org  string
+	item       string
+	quantity   float64 // agreement: units held; capacity: units per day
+	hours      float64 // agreement: hours to get ready; capacity: lead time
+	validYears int
+	point      geo.Point
+	note       string
+	line       int
 }
 
 type areaRow struct {
@@ -43,9 +59,10 @@ type depotRow struct {
 }
 
 const (
-	areasFile  = "areas.csv"
-	orgsFile   = "orgs.csv"
-	depotsFile = "depots.csv"
+	areasFile    = "areas.csv"
+	orgsFile     = "orgs.csv"
+	depotsFile   = "depots.csv"
+	reservesFile = "reserves.csv"
 )
 
 // readData parses the three embedded files.
@@ -58,6 +75,7 @@ func readData() (dataSet, error) {
 		{areasFile, func(r io.Reader) (err error) { ds.areas, err = parseAreas(r); return err }},
 		{orgsFile, func(r io.Reader) (err error) { ds.orgs, err = parseOrgs(r); return err }},
 		{depotsFile, func(r io.Reader) (err error) { ds.depots, err = parseDepots(r); return err }},
+		{reservesFile, func(r io.Reader) (err error) { ds.reserves, err = parseReserves(r); return err }},
 	} {
 		file, err := dataFS.Open("data/" + f.name)
 		if err != nil {
@@ -101,6 +119,21 @@ func parseDepots(r io.Reader) ([]depotRow, error) {
 			NameEN: rw.str("name_en"), Tier: area.Level(rw.str("tier")), Kind: depot.Kind(rw.str("kind")),
 			OrgCode: rw.str("org_code"), AreaCode: rw.str("area_code"), Point: rw.point(),
 			Address: rw.str("address"), CapacityM3: rw.float("capacity_m3")}})
+	})
+	return out, err
+}
+
+func parseReserves(r io.Reader) ([]reserveRow, error) {
+	var out []reserveRow
+	err := readTable(reservesFile, r, []string{"kind", "code", "org_code", "item", "quantity", "hours", "valid_years",
+		"lat", "lon", "note"}, func(rw *row) {
+		x := reserveRow{line: rw.line, kind: rw.str("kind"), code: rw.str("code"), org: rw.str("org_code"),
+			item: rw.str("item"), quantity: rw.float("quantity"), hours: rw.float("hours"),
+			validYears: int(rw.float("valid_years")), point: rw.point(), note: rw.str("note")}
+		if x.kind != "agreement" && x.kind != "capacity" {
+			rw.fail("kind", x.kind, "agreement or capacity")
+		}
+		out = append(out, x)
 	})
 	return out, err
 }

@@ -73,6 +73,9 @@ type Summary struct {
 	Lots    int            `json:"lots"`
 	Entries int            `json:"entries"` // ledger entries
 	Units   stock.Quantity `json:"units"`   // total received, all items together
+
+	Agreements int `json:"agreements"` // agreement reserves (协议储备)
+	Capacities int `json:"capacities"` // production-capacity reserves (生产能力储备)
 }
 
 // Load loads the demo data set into s, whole or not at all (one
@@ -123,6 +126,9 @@ func Load(ctx context.Context, s *store.Store, opts Options) (Summary, error) {
 			return err
 		}
 		if err := create(ctx, tx, areas, data, &sum); err != nil {
+			return err
+		}
+		if err := createReserves(ctx, tx, data.reserves, today, &sum); err != nil {
 			return err
 		}
 		catalogue, err := tx.Items(ctx, store.ItemFilter{})

@@ -18,7 +18,8 @@ var relationZH = map[alloc.Relation]string{
 // plan turns the solver's answer into a plan: lines with lots and
 // explanations, and the coverage of every demand.
 func (r *run) plan(sol *alloc.Solution) Plan {
-	p := Plan{Status: PlanProposed, CreatedAt: r.now.Unix(), Router: r.pl.Router.Name(), Objective: sol.Objective}
+	p := Plan{Status: PlanProposed, CreatedAt: r.now.Unix(), Router: r.pl.Router.Name(), Objective: sol.Objective,
+		Lines: []Line{}, Coverage: []Coverage{}}
 	for _, in := range r.incidents {
 		p.Incidents = append(p.Incidents, in.Code)
 	}

@@ -241,34 +241,47 @@ func (s *Store) Incidents(ctx context.Context, status string) ([]dispatch.Incide
 	})
 }
 
-// CreatePlan stores a computed plan as proposed; when it replaces another,
-// that one must be proposed or approved and becomes superseded in the same
-// transaction, its reservations released.
-func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan, actor string) (dispatch.Plan, error) {
+// CreatePlan stores a computed plan as proposed.
+func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan) (dispatch.Plan, error) {
 	p.Status = dispatch.PlanProposed
-	err := s.InTx(ctx, func(tx *Store) error {
-		if p.ReplacesID != 0 {
-			if err := tx.supersede(ctx, p.ReplacesID, actor); err != nil {
-				return err
-			}
-		}
-		body, err := json.Marshal(p)
-		if err != nil {
-			return err
-		}
-		now := s.now().Unix()
-		var replaces sql.NullInt64
-		if p.ReplacesID != 0 {
-			replaces = sql.NullInt64{Int64: p.ReplacesID, Valid: true}
-		}
-		return tx.queryRow(ctx, `INSERT INTO plans (status, incidents, objective, body, created_at, updated_at,
-			replaces_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(p.Status), strings.Join(p.Incidents, ","),
-			p.Objective, string(body), now, now, replaces).Scan(&p.ID)
-	})
+	body, err := json.Marshal(p)
+	if err != nil {
+		return p, fmt.Errorf("store: create plan: %w", err)
+	}
+	now := s.now().Unix()
+	var replaces sql.NullInt64
+	if p.ReplacesID != 0 {
+		replaces = sql.NullInt64{Int64: p.ReplacesID, Valid: true}
+	}
+	err = s.queryRow(ctx, `INSERT INTO plans (status, incidents, objective, body, created_at, updated_at,
+		replaces_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(p.Status), strings.Join(p.Incidents, ","),
+		p.Objective, string(body), now, now, replaces).Scan(&p.ID)
 	if err != nil {
 		return p, fmt.Errorf("store: create plan: %w", err)
 	}
 	return p, nil
+}
+
+// ReplacePlan recomputes a proposed or approved plan in one transaction:
+// the old plan is superseded and its reservations released first, so that
+// compute, reading the inventory it is given, can count on that stock again;
+// the new plan is stored as proposed with ReplacesID set.
+func (s *Store) ReplacePlan(ctx context.Context, oldID int64, actor string,
+	compute func(dispatch.Inventory) (dispatch.Plan, error)) (dispatch.Plan, error) {
+	var p dispatch.Plan
+	err := s.InTx(ctx, func(tx *Store) error {
+		if err := tx.supersede(ctx, oldID, actor); err != nil {
+			return err
+		}
+		var err error
+		if p, err = compute(tx.Inventory()); err != nil {
+			return err
+		}
+		p.ReplacesID = oldID
+		p, err = tx.CreatePlan(ctx, p)
+		return err
+	})
+	return p, err
 }
 
 func (s *Store) supersede(ctx context.Context, id int64, actor string) error {

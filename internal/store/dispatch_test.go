@@ -37,7 +37,7 @@ func dispatchWorld(t *testing.T, s *store.Store, need int64) (storetest.World, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	return w, &dispatch.Planner{Inventory: s.Inventory(), Router: router}, in
+	return w, &dispatch.Planner{Inventory: s.Inventory(), Router: router, Now: s.Now}, in
 }
 
 func newPlan(t *testing.T, s *store.Store, pl *dispatch.Planner, in dispatch.Incident) dispatch.Plan {
@@ -46,7 +46,7 @@ func newPlan(t *testing.T, s *store.Store, pl *dispatch.Planner, in dispatch.Inc
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err = s.CreatePlan(context.Background(), p, "指挥员"); err != nil {
+	if p, err = s.CreatePlan(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -96,12 +96,9 @@ func TestPlanLifecycle(t *testing.T) {
 			t.Fatalf("verify %+v %v", rep, err)
 		}
 		// Recomputing the second plan supersedes it.
-		p3, err := pl.Plan(ctx, []dispatch.Incident{in})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p3.ReplacesID = p2.ID
-		if _, err := s.CreatePlan(ctx, p3, "指挥员"); err != nil {
+		if _, err := s.ReplacePlan(ctx, p2.ID, "指挥员", func(inv dispatch.Inventory) (dispatch.Plan, error) {
+			return (&dispatch.Planner{Inventory: inv, Router: pl.Router}).Plan(ctx, []dispatch.Incident{in})
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if old, _ := s.Plan(ctx, p2.ID); old.Status != dispatch.PlanSuperseded {

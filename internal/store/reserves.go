@@ -42,7 +42,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a reserve.Agreement) (reser
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	orgID, itemID, err := s.reserveRefs(ctx, a.OrgCode, a.Item, a.Quantity)
+	orgID, itemID, err := s.reserveRefs(ctx, a.OrgCode, a.Item, a.Quantity, "quantity")
 	if err != nil {
 		return a, err
 	}
@@ -89,7 +89,7 @@ func (s *Store) CreateCapacity(ctx context.Context, c reserve.Capacity) (reserve
 	if err := c.Validate(); err != nil {
 		return c, err
 	}
-	orgID, itemID, err := s.reserveRefs(ctx, c.OrgCode, c.Item, c.PerDay)
+	orgID, itemID, err := s.reserveRefs(ctx, c.OrgCode, c.Item, c.PerDay, "per_day")
 	if err != nil {
 		return c, err
 	}
@@ -123,8 +123,8 @@ func (s *Store) Capacities(ctx context.Context, f ReserveFilter) ([]reserve.Capa
 }
 
 // reserveRefs resolves a reserve's enterprise and item and checks the
-// quantity against the item's unit.
-func (s *Store) reserveRefs(ctx context.Context, orgCode, itemCode string, q stock.Quantity) (orgID, itemID int64, err error) {
+// quantity (in field) against the item's unit.
+func (s *Store) reserveRefs(ctx context.Context, orgCode, itemCode string, q stock.Quantity, field string) (orgID, itemID int64, err error) {
 	o, err := s.Org(ctx, orgCode)
 	if err != nil {
 		return 0, 0, withField(err, "org_code")
@@ -134,7 +134,7 @@ func (s *Store) reserveRefs(ctx context.Context, orgCode, itemCode string, q sto
 		return 0, 0, withField(err, "item")
 	}
 	if err := stock.CheckUnit(q, it.Counted, it.UnitZH, it.UnitEN); err != nil {
-		return 0, 0, err
+		return 0, 0, withField(err, field)
 	}
 	return o.ID, it.ID, nil
 }

@@ -37,6 +37,10 @@ type Option func(*Store)
 // to make time deterministic.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
+// Now is the store's clock: the time it stamps on what it writes. Code that
+// measures against those stamps (the dispatch planner) uses it too.
+func (s *Store) Now() time.Time { return s.now() }
+
 // Open connects to the database named by dsn: a "postgres://" or
 // "postgresql://" URL selects PostgreSQL, anything else is a SQLite file path
 // (created if absent). It does not migrate: call Migrate, or CheckSchema to

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/stockpile-dev/stockpile/internal/reserve"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// reserveFilter reads ?item=, ?org= and ?active_on= (YYYY-MM-DD).
+func reserveFilter(r *http.Request) (store.ReserveFilter, error) {
+	q := r.URL.Query()
+	day, err := dateParam(q, "active_on")
+	return store.ReserveFilter{Item: q.Get("item"), Org: q.Get("org"), ActiveOn: day}, err
+}
+
+// listAgreements lists agreement reserves (协议储备).
+func (h *handler) listAgreements(w http.ResponseWriter, r *http.Request) {
+	f, err := reserveFilter(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	as, err := h.store.Agreements(r.Context(), f)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, list("agreements", as))
+}
+
+// getAgreement returns one agreement reserve.
+func (h *handler) getAgreement(w http.ResponseWriter, r *http.Request) {
+	a, err := h.store.Agreement(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, a)
+}
+
+// createAgreement registers an agreement reserve.
+func (h *handler) createAgreement(w http.ResponseWriter, r *http.Request) {
+	var a reserve.Agreement
+	if err := h.decode(w, r, &a); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	a, err := h.store.CreateAgreement(r.Context(), a)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.created(w, r, locationOf("agreements", a.Code), a)
+}
+
+// listCapacities lists production-capacity reserves (生产能力储备).
+func (h *handler) listCapacities(w http.ResponseWriter, r *http.Request) {
+	f, err := reserveFilter(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	cs, err := h.store.Capacities(r.Context(), f)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, list("capacities", cs))
+}
+
+// getCapacity returns one production-capacity reserve.
+func (h *handler) getCapacity(w http.ResponseWriter, r *http.Request) {
+	c, err := h.store.Capacity(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, c)
+}
+
+// createCapacity registers a production-capacity reserve.
+func (h *handler) createCapacity(w http.ResponseWriter, r *http.Request) {
+	var c reserve.Capacity
+	if err := h.decode(w, r, &c); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	c, err := h.store.CreateCapacity(r.Context(), c)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.created(w, r, locationOf("capacities", c.Code), c)
+}
