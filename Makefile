@@ -1,7 +1,7 @@
 # Stockpile developer tasks. Go lives in /usr/local/go on the project machines.
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test bench lint build
+.PHONY: run test bench bench-dispatch lint build
 
 # Run the server with demo data.
 run:
@@ -14,6 +14,11 @@ test:
 # Ledger benchmark.
 bench:
 	go run ./bench/ledger
+
+# Dispatch benchmark: our solver against GLPK and LEMON, then travel-time
+# matrices on the Delaware road network and a generated 1M-node graph.
+bench-dispatch:
+	go run ./bench/dispatch
 
 # go vet, then fail if any file is not gofmt-formatted.
 lint:

@@ -203,14 +203,17 @@ log "using PostgreSQL ${version:+$version }at $STOCKPILE_TEST_PG — $PG_SOURCE"
 
 # The dispatch benchmark's reference solvers (GLPK's glpsol, LEMON's network simplex
 # through g++) have round-trip tests; install them when missing, and make those tests
-# fail rather than skip if they still cannot be found.
-if ! command -v glpsol >/dev/null 2>&1 || [[ ! -e /usr/include/lemon/network_simplex.h ]] || ! command -v g++ >/dev/null 2>&1; then
+# fail rather than skip if they still cannot be found. The OpenStreetMap decoder links
+# zlib through cgo (which -race turns on), so it needs zlib's headers.
+if ! command -v glpsol >/dev/null 2>&1 || [[ ! -e /usr/include/lemon/network_simplex.h ]] ||
+  ! command -v g++ >/dev/null 2>&1 || [[ ! -e /usr/include/zlib.h ]]; then
+  pkgs='glpk-utils liblemon-dev g++ zlib1g-dev'
   sudo=''
   [[ $(id -u) -ne 0 ]] && sudo='sudo -n'
-  log "installing the reference solvers: apt-get install -y glpk-utils liblemon-dev g++"
-  { $sudo apt-get install -y glpk-utils liblemon-dev g++ >&2 ||
-    { $sudo apt-get update >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y glpk-utils liblemon-dev g++ >&2; }; } ||
-    log "could not install them; the reference-solver tests will fail"
+  log "installing build and reference-solver packages: apt-get install -y $pkgs"
+  { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $pkgs >&2 ||
+    { $sudo apt-get update >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $pkgs >&2; }; } ||
+    log "could not install them; the tests that need them will fail"
 fi
 export STOCKPILE_TEST_REFERENCES=require
 

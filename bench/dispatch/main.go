@@ -1,25 +1,49 @@
-// Command dispatch benchmarks the allocation solver (internal/alloc)
+// Command dispatch runs Stockpile's two performance benchmarks in one
+// process, the solver part first, then the matrix part, and prints a
+// report for each.
+//
+// The solver part benchmarks the allocation solver (internal/alloc)
 // against two references on the very same networks: LEMON's
 // NetworkSimplex (C++, a driver in lemon/ compiled with g++ at run time)
-// and GLPK's glpsol (LP simplex).
+// and GLPK's glpsol (LP simplex). Instances come from a seeded generator:
+// "beijing" (500 sources, 2 incidents × 30 sites, 40 items) and "national"
+// (5,000 sources, 300 sites, 100 items). The references get the full
+// network (every reachable source→demand arc, written by
+// alloc.BuildNetwork as one network whose components are the items) as
+// DIMACS and as a CPLEX LP file. Our solver gets the Problem. The part
+// fails if any objective differs. glpsol runs under a time limit and is
+// reported as "> limit" when it does not finish.
 //
-//	go run ./bench/dispatch                       # both instances, all solvers
-//	go run ./bench/dispatch -instances beijing -glpk-limit 60s
+// The matrix part benchmarks the road routing (internal/routing/road): a
+// travel-time matrix from -matrix-sources (500) to -matrix-targets (60)
+// random nodes, computed with the contraction hierarchy and, as the floor,
+// with one plain Dijkstra search per source, on the OpenStreetMap extract
+// of Delaware ("delaware", from github.com/paulmach/osm's testdata or
+// -pbf) and on a generated road-like network of -matrix-rows ×
+// -matrix-cols intersections ("synthetic", 1024 × 1024: over a million
+// nodes). It also reports the preprocessing (building, contracting, and
+// for Delaware saving and reloading the disk cache). The part fails if
+// the two matrices differ. See matrix.go.
 //
-// Instances come from a seeded generator: "beijing" (500 sources, 2
-// incidents × 30 sites, 40 items) and "national" (5,000 sources, 300 sites,
-// 100 items). The references get the full network (every reachable
-// source→demand arc, written by alloc.BuildNetwork as one network whose
-// components are the items) as DIMACS and as a CPLEX LP file. Our solver
-// gets the Problem. The program exits non-zero if any objective differs.
-// glpsol runs under a time limit and is reported as "> limit" when it
-// does not finish. Progress goes to stderr, results to stdout.
+// Either part can be run alone: -matrix "" skips the matrix part,
+// -instances "" skips the solver part. -seed seeds both.
+//
+//	go run ./bench/dispatch                       # everything (takes many minutes)
+//	go run ./bench/dispatch -matrix ""            # solver part only, both instances
+//	go run ./bench/dispatch -instances beijing -glpk-limit 60s -matrix ""
+//	go run ./bench/dispatch -instances ""         # matrix part only, both networks
+//	go run ./bench/dispatch -instances "" -matrix synthetic -matrix-rows 512 -matrix-cols 512
+//
+// The program exits non-zero if either part fails; a failure of the
+// solver part does not stop the matrix part. Progress goes to stderr,
+// results to stdout.
 package main
 
 import (
 	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -57,28 +81,77 @@ type config struct {
 
 func main() {
 	var c config
-	names := flag.String("instances", "beijing,national", "instances to run: beijing, national")
-	flag.Uint64Var(&c.seed, "seed", 1, "generator seed")
+	var m matrixConfig
+	names := flag.String("instances", "beijing,national", `solver instances to run: beijing, national ("" skips the solver part)`)
+	flag.Uint64Var(&c.seed, "seed", 1, "generator seed (both parts: the instances, the synthetic network and the matrix's random nodes)")
 	flag.IntVar(&c.runs, "runs", 5, "timed runs of our solver (the median is reported)")
 	flag.DurationVar(&c.glpkLimit, "glpk-limit", 300*time.Second, "time limit for glpsol (--tmlim) per instance")
 	flag.BoolVar(&c.noGLPK, "no-glpk", false, "skip glpsol")
 	flag.BoolVar(&c.noLEMON, "no-lemon", false, "skip LEMON")
 	flag.BoolVar(&c.keep, "keep", false, "keep the exported DIMACS and LP files")
 	flag.IntVar(&c.candidates, "candidates", 0, "alloc.Problem.Candidates for our solver (0: its default)")
-	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of our solver's runs to this file")
+	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the solver part to this file")
+	nets := flag.String("matrix", "delaware,synthetic", `comma-separated networks for the travel-time matrix part: delaware, synthetic ("" skips the matrix part)`)
+	flag.StringVar(&m.pbf, "pbf", "", "OpenStreetMap extract for the delaware matrix run (default: the one in github.com/paulmach/osm's testdata)")
+	flag.IntVar(&m.rows, "matrix-rows", 1024, "synthetic network rows")
+	flag.IntVar(&m.cols, "matrix-cols", 1024, "synthetic network columns")
+	flag.IntVar(&m.sources, "matrix-sources", 500, "matrix rows (random nodes)")
+	flag.IntVar(&m.targets, "matrix-targets", 60, "matrix columns (random nodes)")
+	flag.IntVar(&m.repeat, "matrix-repeat", 5, "CH matrix runs (the best is reported)")
+	flag.StringVar(&m.cpuprof, "matrix-cpuprofile", "", "write a CPU profile of the matrix part to this file")
 	flag.Parse()
-	for _, n := range strings.Split(*names, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			c.instances = append(c.instances, n)
-		}
-	}
+	c.instances, m.nets = splitList(*names), splitList(*nets)
+	m.seed = c.seed
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, c); err != nil {
+	if err := runAll(ctx, c, m); err != nil {
 		fmt.Fprintln(os.Stderr, "dispatch:", err)
 		os.Exit(1)
 	}
 }
+
+// splitList splits a comma-separated flag value, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// runAll checks both parts' settings, then runs the solver part (if any
+// instance is given) and the matrix part (if any network is given), the
+// latter even if the former failed, unless interrupted.
+func runAll(ctx context.Context, c config, m matrixConfig) error {
+	if len(c.instances) == 0 && len(m.nets) == 0 {
+		return errors.New(`nothing to run: -instances and -matrix are both empty`)
+	}
+	for _, name := range c.instances {
+		if _, ok := instanceSpecs[name]; !ok {
+			return fmt.Errorf("unknown instance %q: want beijing or national", name)
+		}
+	}
+	if len(m.nets) > 0 {
+		if err := m.validate(); err != nil {
+			return fmt.Errorf("matrix: %w", err)
+		}
+	}
+	var errs []error
+	if len(c.instances) > 0 {
+		errs = append(errs, run(ctx, c))
+	}
+	if len(m.nets) > 0 && ctx.Err() == nil {
+		if err := runMatrix(ctx, m, os.Stdout); err != nil {
+			errs = append(errs, fmt.Errorf("matrix: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// instanceSpecs are the solver part's instances by name.
+var instanceSpecs = map[string]*spec{"beijing": &beijingSpec, "national": &nationalSpec}
 
 // run benchmarks every instance and fails if any objective differs.
 func run(ctx context.Context, c config) error {
@@ -105,7 +178,7 @@ func run(ctx context.Context, c config) error {
 	fmt.Printf("dispatch bench: seed %d, GOMAXPROCS %d, %s, %d CPUs\n\n", c.seed, runtime.GOMAXPROCS(0), runtime.Version(), runtime.NumCPU())
 	var failures []string
 	for _, name := range c.instances {
-		s, ok := map[string]*spec{"beijing": &beijingSpec, "national": &nationalSpec}[name]
+		s, ok := instanceSpecs[name]
 		if !ok {
 			return fmt.Errorf("unknown instance %q", name)
 		}

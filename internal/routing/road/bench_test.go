@@ -10,7 +10,7 @@ import (
 )
 
 // benchNetwork is a 256 × 256 synthetic network (65,000 nodes) and its
-// hierarchy, built once for all benchmarks. bench/roads runs the full-size
+// hierarchy, built once for all benchmarks. bench/dispatch runs the full-size
 // comparison.
 var benchNetwork = sync.OnceValues(func() (*Graph, *CH) {
 	g, err := Synthetic(SyntheticOptions{Rows: 256, Cols: 256, Seed: 1})

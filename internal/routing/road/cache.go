@@ -84,6 +84,9 @@ func saveCache(path string, key cacheKey, g *Graph, h *CH) (err error) {
 	if err := binary.Write(tmp, binary.LittleEndian, crc.Sum32()); err != nil {
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}

@@ -218,6 +218,8 @@ type drivableWays struct {
 	dir   []direction
 }
 
+// readOSM is ReadPBF on any source: the drivable graph, reduced to its
+// largest strongly connected component.
 func readOSM(ctx context.Context, src source, opt ReadOptions) (*Graph, error) {
 	raw, err := readRaw(ctx, src, opt)
 	if err != nil {

@@ -1,5 +1,8 @@
-// Command roads benchmarks Stockpile's road routing (internal/routing/road)
-// on two networks:
+package main
+
+// The travel-time matrix part of the benchmark (moved here from the former
+// bench/roads command): Stockpile's road routing (internal/routing/road)
+// on two networks,
 //
 //   - delaware: the real OpenStreetMap extract of Delaware (about 290,000
 //     drivable nodes) shipped in the testdata of github.com/paulmach/osm;
@@ -8,29 +11,21 @@
 //
 // For each it reports the preprocessing (reading or generating the graph,
 // contracting the hierarchy, and for Delaware writing and reloading the
-// disk cache), then a travel-time matrix from -sources to -targets random
-// nodes (fixed seed) computed with the contraction hierarchy's bucket
-// algorithm and, as the floor, with one plain Dijkstra search per source.
-// The two matrices must be identical. The CH matrix is timed -repeat times
-// and the best time is compared with the target. Both matrix algorithms
-// use GOMAXPROCS goroutines.
-//
-//	go run ./bench/roads                  # both networks
-//	go run ./bench/roads -nets synthetic -rows 512 -cols 512
-//
-// Progress goes to stderr; the table of results goes to stdout.
-package main
+// disk cache), then a travel-time matrix from -matrix-sources to
+// -matrix-targets random nodes (fixed seed) computed with the contraction
+// hierarchy's bucket algorithm and, as the floor, with one plain Dijkstra
+// search per source. The two matrices must be identical. The CH matrix is
+// timed -matrix-repeat times and the best time is compared with the
+// target. Both matrix algorithms use GOMAXPROCS goroutines.
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -47,7 +42,7 @@ import (
 // preprocessing on the synthetic network.
 const targetMatrix = time.Second
 
-type config struct {
+type matrixConfig struct {
 	nets       []string
 	pbf        string
 	rows, cols int
@@ -58,32 +53,7 @@ type config struct {
 	cpuprof    string
 }
 
-func main() {
-	var c config
-	nets := flag.String("nets", "delaware,synthetic", "comma-separated networks: delaware, synthetic")
-	flag.StringVar(&c.pbf, "pbf", "", "OpenStreetMap extract for the delaware run (default: the one in github.com/paulmach/osm's testdata)")
-	flag.IntVar(&c.rows, "rows", 1024, "synthetic network rows")
-	flag.IntVar(&c.cols, "cols", 1024, "synthetic network columns")
-	flag.IntVar(&c.sources, "sources", 500, "matrix rows (random nodes)")
-	flag.IntVar(&c.targets, "targets", 60, "matrix columns (random nodes)")
-	flag.Uint64Var(&c.seed, "seed", 1, "seed for the synthetic network and the random nodes")
-	flag.IntVar(&c.repeat, "repeat", 5, "CH matrix runs (the best is reported)")
-	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the whole run to this file")
-	flag.Parse()
-	for _, n := range strings.Split(*nets, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			c.nets = append(c.nets, n)
-		}
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, c, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "roads:", err)
-		os.Exit(1)
-	}
-}
-
-func (c config) validate() error {
+func (c matrixConfig) validate() error {
 	for _, n := range c.nets {
 		if n != "delaware" && n != "synthetic" {
 			return fmt.Errorf("unknown network %q: want delaware or synthetic", n)
@@ -93,13 +63,13 @@ func (c config) validate() error {
 	case len(c.nets) == 0:
 		return errors.New("no network given")
 	case c.sources < 1 || c.targets < 1 || c.repeat < 1:
-		return errors.New("-sources, -targets and -repeat must be at least 1")
+		return errors.New("-matrix-sources, -matrix-targets and -matrix-repeat must be at least 1")
 	}
 	return nil
 }
 
-// result is one network's line in the report.
-type result struct {
+// matrixResult is one network's line in the report.
+type matrixResult struct {
 	name               string
 	nodes, edges, arcs int
 	build, contract    time.Duration
@@ -112,7 +82,9 @@ type result struct {
 	meanMinutes        float64
 }
 
-func run(ctx context.Context, c config, out io.Writer) error {
+// runMatrix benchmarks every network of c, writes the table to out and
+// fails if the CH and Dijkstra matrices differ on any of them.
+func runMatrix(ctx context.Context, c matrixConfig, out io.Writer) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -127,9 +99,9 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var results []result
+	var results []matrixResult
 	for _, n := range c.nets {
-		var r result
+		var r matrixResult
 		var err error
 		if n == "delaware" {
 			r, err = benchDelaware(ctx, c)
@@ -141,7 +113,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		}
 		results = append(results, r)
 	}
-	report(out, c, results)
+	reportMatrix(out, c, results)
 	for _, r := range results {
 		if !r.identical {
 			return fmt.Errorf("%s: CH and Dijkstra matrices differ", r.name)
@@ -153,17 +125,17 @@ func run(ctx context.Context, c config, out io.Writer) error {
 // benchDelaware opens the extract twice through road.Open with a cache in
 // a temporary directory: the first open builds (its stages are timed
 // through the progress callback), the second loads the cache.
-func benchDelaware(ctx context.Context, c config) (result, error) {
+func benchDelaware(ctx context.Context, c matrixConfig) (matrixResult, error) {
 	pbf := c.pbf
 	if pbf == "" {
 		var err error
 		if pbf, err = testdataPBF(); err != nil {
-			return result{}, err
+			return matrixResult{}, err
 		}
 	}
 	dir, err := os.MkdirTemp("", "roads-bench")
 	if err != nil {
-		return result{}, err
+		return matrixResult{}, err
 	}
 	defer os.RemoveAll(dir)
 	opt := road.OpenOptions{CachePath: filepath.Join(dir, "graph")}
@@ -172,17 +144,17 @@ func benchDelaware(ctx context.Context, c config) (result, error) {
 	logf("delaware: building from %s", pbf)
 	rt, err := road.Open(ctx, pbf, opt)
 	if err != nil {
-		return result{}, err
+		return matrixResult{}, err
 	}
 	st.report("done", 0, 0)
-	res := result{name: "delaware (" + filepath.Base(pbf) + ")"}
+	res := matrixResult{name: "delaware (" + filepath.Base(pbf) + ")"}
 	res.build = st.took["ways"] + st.took["nodes"] + st.took["components"]
 	res.contract, res.save = st.took["contract"], st.took["save"]
 
 	start := time.Now()
 	opt.Progress = nil
 	if rt, err = road.Open(ctx, pbf, opt); err != nil {
-		return result{}, err
+		return matrixResult{}, err
 	}
 	res.load = time.Since(start)
 	return measure(ctx, c, res, rt)
@@ -210,13 +182,13 @@ func (s *stageTimer) report(stage string, done, total int) {
 	s.stage, s.start = stage, now
 }
 
-func benchSynthetic(ctx context.Context, c config) (result, error) {
-	res := result{name: fmt.Sprintf("synthetic %d×%d", c.rows, c.cols)}
+func benchSynthetic(ctx context.Context, c matrixConfig) (matrixResult, error) {
+	res := matrixResult{name: fmt.Sprintf("synthetic %d×%d", c.rows, c.cols)}
 	logf("synthetic: generating %d × %d", c.rows, c.cols)
 	start := time.Now()
 	g, err := road.Synthetic(road.SyntheticOptions{Rows: c.rows, Cols: c.cols, Seed: c.seed})
 	if err != nil {
-		return result{}, err
+		return matrixResult{}, err
 	}
 	res.build = time.Since(start)
 	logf("synthetic: contracting %d nodes", g.NumNodes())
@@ -229,18 +201,18 @@ func benchSynthetic(ctx context.Context, c config) (result, error) {
 		}
 	}})
 	if err != nil {
-		return result{}, err
+		return matrixResult{}, err
 	}
 	res.contract = time.Since(start)
 	rt, err := road.NewRouter(g, h, road.RouterOptions{Name: "synthetic"})
 	if err != nil {
-		return result{}, err
+		return matrixResult{}, err
 	}
 	return measure(ctx, c, res, rt)
 }
 
 // measure times the matrices on random nodes of rt's graph.
-func measure(ctx context.Context, c config, res result, rt *road.Router) (result, error) {
+func measure(ctx context.Context, c matrixConfig, res matrixResult, rt *road.Router) (matrixResult, error) {
 	g, h := rt.Graph(), rt.CH()
 	res.nodes, res.edges, res.arcs = g.NumNodes(), g.NumEdges(), h.NumArcs()
 	rng := rand.New(rand.NewPCG(c.seed, 42))
@@ -313,7 +285,7 @@ func testdataPBF() (string, error) {
 	return filepath.Join(strings.TrimSpace(string(out)), "testdata", "delaware-latest.osm.pbf"), nil
 }
 
-func report(out io.Writer, c config, results []result) {
+func reportMatrix(out io.Writer, c matrixConfig, results []matrixResult) {
 	fmt.Fprintf(out, "\nroad routing, %d × %d matrix, GOMAXPROCS %d, %s\n\n", c.sources, c.targets, runtime.GOMAXPROCS(0), runtime.Version())
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "network\tnodes\tedges\tCH arcs\tbuild\tcontract\tcache save\tcache load\tCH matrix best\tmedian\tvia points\tDijkstra\tspeed-up\tidentical\tmean trip\t")
@@ -338,6 +310,9 @@ func report(out io.Writer, c config, results []result) {
 	}
 }
 
+// dur formats a duration for the matrix table: "–" for a stage that did
+// not run. (ms in report.go, used by the solver report, differs: no dash,
+// and one decimal from 10 s up.)
 func dur(d time.Duration) string {
 	switch {
 	case d == 0:
@@ -347,8 +322,4 @@ func dur(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.2f s", d.Seconds())
 	}
-}
-
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
 }
