@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"runtime/debug"
 
+	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -45,6 +46,11 @@ type Options struct {
 	// Router gives travel times to the dispatch planner. Nil means the
 	// great-circle estimate with the default Beijing profile.
 	Router routing.Router
+	// Costs are the planner's tier rules and weights; zero means
+	// alloc.DefaultCosts(). RegionMarginKm is how far beyond the home
+	// city's districts a site may lie; zero means 300 km.
+	Costs          alloc.Costs
+	RegionMarginKm float64
 }
 
 // handler holds everything the route handlers need.
@@ -54,6 +60,8 @@ type handler struct {
 	maxBody int64
 	version string
 	router  routing.Router
+	costs   alloc.Costs
+	margin  float64
 }
 
 // route is one entry of the route table.
@@ -68,7 +76,8 @@ type route struct {
 // and panics turned into a JSON 500. The store must stay open while the
 // handler is in use.
 func NewHandler(s *store.Store, opts Options) http.Handler {
-	h := &handler{store: s, logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version, router: opts.Router}
+	h := &handler{store: s, logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version, router: opts.Router,
+		costs: opts.Costs, margin: opts.RegionMarginKm}
 	if h.router == nil {
 		h.router = defaultRouter()
 	}

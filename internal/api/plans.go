@@ -85,7 +85,8 @@ func (h *handler) createPlan(w http.ResponseWriter, r *http.Request) {
 
 // planner plans over inv with the server's router and the store's clock.
 func (h *handler) planner(inv dispatch.Inventory) *dispatch.Planner {
-	return &dispatch.Planner{Inventory: inv, Router: h.router, Now: h.store.Now}
+	return &dispatch.Planner{Inventory: inv, Router: h.router, Now: h.store.Now, Costs: h.costs,
+		RegionMarginKm: h.margin}
 }
 
 func (h *handler) planIncidents(r *http.Request, req planRequest) ([]dispatch.Incident, error) {

@@ -79,6 +79,27 @@ func checkPlan(t *testing.T, ctx context.Context, dsn string) {
 	if code != 0 || !strings.Contains(out, "plan #2") || !strings.Contains(out, "LIANGXIANG-SCHOOL") {
 		t.Fatalf("plan over open incidents: exit %d\n%s%s", code, out, errOut)
 	}
+	// Tier rules are costs a bureau sets: make the own district dear and
+	// the city's stock serves the school first.
+	code, out, errOut = run(t, ctx, "plan", "--db", dsn, "--dry-run", "--json", "--costs", "own-district=500,city=0")
+	if code != 0 {
+		t.Fatalf("plan --costs: exit %d\n%s", code, errOut)
+	}
+	p = dispatch.Plan{}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range p.Lines {
+		if l.Site == "LIANGXIANG-SCHOOL" && l.Item == "1010101" && l.Source.Relation != "city" {
+			t.Errorf("with city=0, own-district=500 tents come from %s (%s)", l.Source.Code, l.Source.Relation)
+		}
+	}
+	if p.ID != 0 {
+		t.Errorf("--dry-run stored plan #%d", p.ID)
+	}
+	if code, _, errOut := run(t, ctx, "plan", "--db", dsn, "--costs", "town=3"); code == 0 || !strings.Contains(errOut, "town") {
+		t.Errorf("unknown cost key: exit %d, %s", code, errOut)
+	}
 }
 
 func tamper(t *testing.T, engine, dsn string, seq int) {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/routing"
@@ -19,22 +20,42 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// routerFlags choose where travel times come from.
-type routerFlags struct {
-	roads string // an OpenStreetMap .osm.pbf extract
-	osrm  string // an OSRM server URL
+// planFlags configure the dispatch planner: where travel times come from,
+// the tier rules and the region.
+type planFlags struct {
+	roads    string // an OpenStreetMap .osm.pbf extract
+	osrm     string // an OSRM server URL
+	costs    string // alloc.ParseCosts form
+	regionKm float64
 }
 
-func (rf *routerFlags) register(fs *pflag.FlagSet) {
+func (rf *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.roads, "roads", envOr("STOCKPILE_ROADS", ""),
 		"OpenStreetMap .osm.pbf extract for road travel times; the graph is cached beside it (env STOCKPILE_ROADS)")
 	fs.StringVar(&rf.osrm, "osrm", envOr("STOCKPILE_OSRM", ""), "OSRM server URL for road travel times (env STOCKPILE_OSRM)")
+	fs.StringVar(&rf.costs, "costs", envOr("STOCKPILE_COSTS", ""), "tier rules and weights as key=value pairs, e.g. "+
+		"\"city=0,own-district=30\"; keys: "+alloc.DefaultCosts().String()+" (the defaults; env STOCKPILE_COSTS)")
+	fs.Float64Var(&rf.regionKm, "region-km", 300, "sites farther than this from every home district are refused as misplaced")
+}
+
+// planner returns a planner over s with the configured router and rules.
+func (a *app) planner(ctx context.Context, s *store.Store, rf planFlags) (*dispatch.Planner, error) {
+	costs, err := alloc.ParseCosts(rf.costs)
+	if err != nil {
+		return nil, err
+	}
+	router, err := a.router(ctx, rf)
+	if err != nil {
+		return nil, err
+	}
+	return &dispatch.Planner{Inventory: s.Inventory(), Router: router, Now: s.Now, Costs: costs,
+		RegionMarginKm: rf.regionKm}, nil
 }
 
 // router returns the chosen router. Road and OSRM times are driving times;
 // they get the same planning allowance (contingency and handling) as the
 // great-circle estimate, so a minute means the same whichever is used.
-func (a *app) router(ctx context.Context, rf routerFlags) (routing.Router, error) {
+func (a *app) router(ctx context.Context, rf planFlags) (routing.Router, error) {
 	profile := routing.DefaultProfile()
 	switch {
 	case rf.roads != "" && rf.osrm != "":
@@ -58,7 +79,7 @@ func (a *app) router(ctx context.Context, rf routerFlags) (routing.Router, error
 }
 
 func (a *app) planCommand() *cobra.Command {
-	var rf routerFlags
+	var rf planFlags
 	var asJSON, dryRun bool
 	cmd := &cobra.Command{
 		Use:   "plan [incident.json]",
@@ -81,11 +102,10 @@ or, by default, a great-circle estimate by terrain.`,
 				if err != nil {
 					return err
 				}
-				router, err := a.router(ctx, rf)
+				pl, err := a.planner(ctx, s, rf)
 				if err != nil {
 					return err
 				}
-				pl := dispatch.Planner{Inventory: s.Inventory(), Router: router, Now: s.Now}
 				p, err := pl.Plan(ctx, incidents)
 				if err != nil {
 					return err

@@ -12,14 +12,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stockpile-dev/stockpile/internal/api"
-	"github.com/stockpile-dev/stockpile/internal/routing"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
 func (a *app) serveCommand() *cobra.Command {
 	var addr string
 	var withDemo bool
-	var rf routerFlags
+	var rf planFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the JSON API 启动服务",
@@ -37,11 +37,11 @@ The API is described at /api/openapi.json.`,
 						return err
 					}
 				}
-				router, err := a.router(ctx, rf)
+				pl, err := a.planner(ctx, s, rf)
 				if err != nil {
 					return err
 				}
-				return a.serve(ctx, s, addr, router)
+				return a.serve(ctx, s, addr, pl)
 			})
 		},
 	}
@@ -53,14 +53,15 @@ The API is described at /api/openapi.json.`,
 
 // serve runs the HTTP server until ctx is cancelled, then shuts it down
 // gracefully.
-func (a *app) serve(ctx context.Context, s *store.Store, addr string, router routing.Router) error {
+func (a *app) serve(ctx context.Context, s *store.Store, addr string, pl *dispatch.Planner) error {
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api.NewHandler(s, api.Options{Logger: logger, Version: a.version, Router: router}),
+		Handler: api.NewHandler(s, api.Options{Logger: logger, Version: a.version,
+			Router: pl.Router, Costs: pl.Costs, RegionMarginKm: pl.RegionMarginKm}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      5 * time.Minute,
