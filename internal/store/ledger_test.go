@@ -332,3 +332,46 @@ func TestReservations(t *testing.T) {
 		}
 	})
 }
+
+// TestUpgradeKeepsBalances fills a database at schema version 1, the
+// schema before reservations, and upgrades it: every balance survives with
+// nothing reserved, and the new rule (reserved within what is on hand)
+// holds. SQLite rebuilds the table on the way, so this is not a formality.
+func TestUpgradeKeepsBalances(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, engine)
+			s, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.MigrateTo(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			w := storetest.Build(t, s)
+			raw := storetest.Insider(t, engine, dsn)
+			for _, q := range []string{
+				`INSERT INTO items (code, name_zh, unit_zh, counted, purpose) VALUES ('1010101', '单帐篷', '顶', ` +
+					map[string]string{"sqlite": "1", "postgres": "TRUE"}[engine] + `, 'life')`,
+				`INSERT INTO lots (code, item_id, batch, quality, owner_id, created_at)
+				 SELECT 'LOT-V1', i.id, 'B1', 'good', o.id, 0 FROM items i, orgs o WHERE i.code = '1010101' AND o.code = '` + w.Bureau + `'`,
+				`INSERT INTO balances (depot_id, lot_id, item_id, quantity)
+				 SELECT d.id, l.id, l.item_id, 7000 FROM depots d, lots l WHERE d.code = '` + w.DepotA + `' AND l.code = 'LOT-V1'`,
+			} {
+				mustExec(t, raw, q)
+			}
+			if err := s.Migrate(ctx, nil); err != nil {
+				t.Fatalf("upgrade: %v", err)
+			}
+			rep, err := s.Balances(ctx, store.BalanceQuery{Depot: w.DepotA})
+			if err != nil || len(rep.Rows) != 1 || rep.Rows[0].Quantity != stock.Units(7) || rep.Rows[0].Reserved != 0 {
+				t.Fatalf("after the upgrade: %+v, %v", rep.Rows, err)
+			}
+			if _, err := raw.Exec(`UPDATE balances SET reserved = 8000`); err == nil {
+				t.Fatal("reserving more than is on hand was accepted")
+			}
+		})
+	}
+}
