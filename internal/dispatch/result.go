@@ -125,7 +125,7 @@ func shortageReason(r alloc.Reason) (zh, en string) {
 // arrives, and why nearer sources did not send it.
 func (r *run) explain(l Line, alts []alloc.Alternative) (zh, en string) {
 	unit := l.UnitZH
-	zh = fmt.Sprintf("从%s(%s)调拨%s %s %s,预计 %s 到达", l.Source.NameZH, relationZH[l.relation],
+	zh = fmt.Sprintf("从%s(%s)调拨%s %s %s,预计 %s后到达", l.Source.NameZH, relationZH[l.relation],
 		l.ItemNameZH, l.Quantity, unit, durationZH(l.ArrivalMin))
 	en = fmt.Sprintf("%s %s from %s (%s), arriving in %s", l.Quantity, l.ItemNameEN, l.Source.Code,
 		l.Source.Relation, durationEN(l.ArrivalMin))
