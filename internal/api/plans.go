@@ -184,22 +184,31 @@ type actionRequest struct {
 	Actor string `json:"actor"`
 }
 
+// planActionRequest reads the plan id from the path and the actor from the
+// optional body.
+func (h *handler) planActionRequest(w http.ResponseWriter, r *http.Request) (int64, string, error) {
+	id, err := planID(r)
+	if err != nil {
+		return 0, "", err
+	}
+	var req actionRequest
+	if r.ContentLength != 0 {
+		if err := h.decode(w, r, &req); err != nil {
+			return 0, "", err
+		}
+	}
+	return id, actorOr(req.Actor), nil
+}
+
 // planAction serves approve, cancel and execute.
 func (h *handler) planAction(act store.PlanAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := planID(r)
+		id, actor, err := h.planActionRequest(w, r)
 		if err != nil {
 			h.error(w, r, err)
 			return
 		}
-		var req actionRequest
-		if r.ContentLength != 0 {
-			if err := h.decode(w, r, &req); err != nil {
-				h.error(w, r, err)
-				return
-			}
-		}
-		if _, err := h.store.ActOnPlan(r.Context(), id, act, actorOr(req.Actor)); err != nil {
+		if _, err := h.store.ActOnPlan(r.Context(), id, act, actor); err != nil {
 			h.error(w, r, err)
 			return
 		}
@@ -216,17 +225,10 @@ func (h *handler) planAction(act store.PlanAction) http.HandlerFunc {
 // (closed ones left out) and supersedes the old plan, releasing what it
 // reserved.
 func (h *handler) recomputePlan(w http.ResponseWriter, r *http.Request) {
-	id, err := planID(r)
+	id, actor, err := h.planActionRequest(w, r)
 	if err != nil {
 		h.error(w, r, err)
 		return
-	}
-	var req actionRequest
-	if r.ContentLength != 0 {
-		if err := h.decode(w, r, &req); err != nil {
-			h.error(w, r, err)
-			return
-		}
 	}
 	old, err := h.store.Plan(r.Context(), id)
 	if err != nil {
@@ -249,7 +251,7 @@ func (h *handler) recomputePlan(w http.ResponseWriter, r *http.Request) {
 			"every incident of the plan is closed"))
 		return
 	}
-	p, err := h.store.ReplacePlan(r.Context(), id, actorOr(req.Actor), func(inv dispatch.Inventory) (dispatch.Plan, error) {
+	p, err := h.store.ReplacePlan(r.Context(), id, actor, func(inv dispatch.Inventory) (dispatch.Plan, error) {
 		return h.planner(inv).Plan(r.Context(), incidents)
 	})
 	if err != nil {

@@ -120,7 +120,7 @@ func TestPlanLifecycle(t *testing.T) {
 		if d := l.Deadline - start; d < 6*3600-5 || d > 6*3600+5 {
 			t.Errorf("deadline %d s after the report, want 6 h", d)
 		}
-		if !strings.Contains(l.ExplainZH, "分钟 到达") ||
+		if !strings.Contains(l.ExplainZH, "分钟后到达") ||
 			!strings.Contains(l.ExplainEN, "100 "+l.ItemNameEN+" from D-TEST-B (own-district), arriving in") {
 			t.Errorf("explanations %q / %q", l.ExplainZH, l.ExplainEN)
 		}
