@@ -50,12 +50,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/bench/internal/profile"
 	"github.com/stockpile-dev/stockpile/internal/alloc"
 )
 
@@ -164,17 +164,11 @@ func run(ctx context.Context, c config) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	if c.cpuprof != "" {
-		f, err := os.Create(c.cpuprof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := profile.StartCPU(c.cpuprof)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	fmt.Printf("dispatch bench: seed %d, GOMAXPROCS %d, %s, %d CPUs\n\n", c.seed, runtime.GOMAXPROCS(0), runtime.Version(), runtime.NumCPU())
 	var failures []string
 	for _, name := range c.instances {

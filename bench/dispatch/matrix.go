@@ -28,12 +28,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/bench/internal/profile"
 	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/routing/road"
 )
@@ -88,17 +88,11 @@ func runMatrix(ctx context.Context, c matrixConfig, out io.Writer) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if c.cpuprof != "" {
-		f, err := os.Create(c.cpuprof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := profile.StartCPU(c.cpuprof)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	var results []matrixResult
 	for _, n := range c.nets {
 		var r matrixResult

@@ -27,12 +27,12 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/bench/internal/profile"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -110,17 +110,11 @@ func run(c config, out io.Writer) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if c.cpuprof != "" {
-		f, err := os.Create(c.cpuprof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := profile.StartCPU(c.cpuprof)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var results []*result
