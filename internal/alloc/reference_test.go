@@ -121,20 +121,49 @@ type refEdge struct {
 	cost int64
 }
 
+// refGraph is a residual graph for the successive-shortest-path references:
+// edge e's reverse is e^1.
+type refGraph struct {
+	adj   [][]int
+	edges []refEdge
+}
+
+func (g *refGraph) add(u, v int, c, w int64) {
+	g.adj[u] = append(g.adj[u], len(g.edges))
+	g.edges = append(g.edges, refEdge{v, c, w})
+	g.adj[v] = append(g.adj[v], len(g.edges))
+	g.edges = append(g.edges, refEdge{u, 0, -w})
+}
+
+// minCostFlow sends as much as can go from src to sink along cheapest paths
+// (Bellman–Ford, so negative costs are fine) and returns the total cost.
+func (g *refGraph) minCostFlow(src, sink int) int64 {
+	var total int64
+	for {
+		dist, via := bellmanFord(g.adj, g.edges, src)
+		if dist[sink] == math.MaxInt64 {
+			return total
+		}
+		f := int64(math.MaxInt64)
+		for v := sink; v != src; v = g.edges[via[v]^1].to {
+			f = min(f, g.edges[via[v]].cap)
+		}
+		for v := sink; v != src; v = g.edges[via[v]^1].to {
+			g.edges[via[v]].cap -= f
+			g.edges[via[v]^1].cap += f
+		}
+		total += f * dist[sink]
+	}
+}
+
 // ssp: source → supply (cap qty, 0), supply → demand (cap ∞, cost),
 // source → demand (cap need, penalty), demand → sink (cap need, 0). The
 // maximum flow is the total need; its minimum cost is the item's optimum.
 func ssp(it *refItem) int64 {
 	ns, nd := len(it.qty), len(it.need)
 	src, sink := ns+nd, ns+nd+1
-	var edges []refEdge
-	adj := make([][]int, ns+nd+2)
-	add := func(u, v int, c, w int64) {
-		adj[u] = append(adj[u], len(edges))
-		edges = append(edges, refEdge{v, c, w})
-		adj[v] = append(adj[v], len(edges))
-		edges = append(edges, refEdge{u, 0, -w})
-	}
+	g := &refGraph{adj: make([][]int, ns+nd+2)}
+	add := g.add
 	for i, q := range it.qty {
 		add(src, i, q, 0)
 		for j := range nd {
@@ -147,22 +176,7 @@ func ssp(it *refItem) int64 {
 		add(src, ns+j, r, it.penalty[j])
 		add(ns+j, sink, r, 0)
 	}
-	var total int64
-	for {
-		dist, via := bellmanFord(adj, edges, src)
-		if dist[sink] == math.MaxInt64 {
-			return total
-		}
-		f := int64(math.MaxInt64)
-		for v := sink; v != src; v = edges[via[v]^1].to {
-			f = min(f, edges[via[v]].cap)
-		}
-		for v := sink; v != src; v = edges[via[v]^1].to {
-			edges[via[v]].cap -= f
-			edges[via[v]^1].cap += f
-		}
-		total += f * dist[sink]
-	}
+	return g.minCostFlow(src, sink)
 }
 
 func bellmanFord(adj [][]int, edges []refEdge, src int) ([]int64, []int) {
@@ -197,14 +211,8 @@ func bellmanFord(adj [][]int, edges []refEdge, src int) ([]int64, []int) {
 func networkMinCost(nw *Network) int64 {
 	n := len(nw.Supply)
 	src, sink := n, n+1
-	var edges []refEdge
-	adj := make([][]int, n+2)
-	add := func(u, v int, c, w int64) {
-		adj[u] = append(adj[u], len(edges))
-		edges = append(edges, refEdge{v, c, w})
-		adj[v] = append(adj[v], len(edges))
-		edges = append(edges, refEdge{u, 0, -w})
-	}
+	g := &refGraph{adj: make([][]int, n+2)}
+	add := g.add
 	for u, b := range nw.Supply {
 		if b > 0 {
 			add(src, u, b, 0)
@@ -215,20 +223,5 @@ func networkMinCost(nw *Network) int64 {
 	for k := range nw.From {
 		add(int(nw.From[k]), int(nw.To[k]), math.MaxInt64/4, nw.Cost[k])
 	}
-	var total int64
-	for {
-		dist, via := bellmanFord(adj, edges, src)
-		if dist[sink] == math.MaxInt64 {
-			return total
-		}
-		f := int64(math.MaxInt64)
-		for v := sink; v != src; v = edges[via[v]^1].to {
-			f = min(f, edges[via[v]].cap)
-		}
-		for v := sink; v != src; v = edges[via[v]^1].to {
-			edges[via[v]].cap -= f
-			edges[via[v]^1].cap += f
-		}
-		total += f * dist[sink]
-	}
+	return g.minCostFlow(src, sink)
 }
