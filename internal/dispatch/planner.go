@@ -178,15 +178,14 @@ func (r *run) addSites() {
 				r.coverage[ref] = cov
 				r.order = append(r.order, ref)
 				item, known := r.items[d.Item]
+				cov.ItemNameZH = item.NameZH
 				switch {
 				case !known:
 					cov.ReasonZH, cov.ReasonEN = "物资编码不存在", "unknown item code"
 				case outside:
-					cov.ItemNameZH = item.NameZH
 					cov.ReasonZH = fmt.Sprintf("需求点坐标 %s 超出本市及周边 %.0f 公里范围,请核对", s.Point, r.marginKm())
 					cov.ReasonEN = fmt.Sprintf("site coordinates %s lie outside the city and %.0f km around it; check them", s.Point, r.marginKm())
 				default:
-					cov.ItemNameZH = item.NameZH
 					as.Demands = append(as.Demands, alloc.Demand{Item: d.Item, Qty: int64(d.Quantity),
 						Deadline: in.Deadline(d).Sub(r.now)})
 					ds.demands = append(ds.demands, di)
@@ -367,8 +366,7 @@ func (r *run) route(ctx context.Context) error {
 		}
 	}
 	r.problem.Travel = func(src, site int) (time.Duration, bool) {
-		s := m.At(src, site)
-		return time.Duration(s) * time.Second, s != routing.Unreachable
+		return time.Duration(m.At(src, site)) * time.Second, m.Reachable(src, site)
 	}
 	return nil
 }

@@ -80,9 +80,6 @@ func (c Capacity) Validate() error {
 	return nil
 }
 
-// ActiveOn reports whether a reserve valid from..until may be called on day.
-func ActiveOn(from, until, day string) bool { return from <= day && day <= until }
-
 func common(code, org, item, from, until string, p geo.Point, hours float64, hoursField string) error {
 	switch {
 	case strings.TrimSpace(code) == "":

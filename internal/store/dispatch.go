@@ -17,12 +17,17 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
-// Inventory returns the store as the dispatch planner's view of stock.
-func (s *Store) Inventory() dispatch.Inventory { return inventory{s} }
+// Inventory returns the store as the dispatch planner's view of stock. Use
+// one per plan: it reads the districts once and keeps them.
+func (s *Store) Inventory() dispatch.Inventory { return &inventory{s: s} }
 
-type inventory struct{ s *Store }
+type inventory struct {
+	s    *Store
+	idx  *districtIndex      // nil until first needed
+	home []dispatch.District // the home city's districts
+}
 
-func (inv inventory) Items(ctx context.Context, codes []string) (map[string]catalog.Item, error) {
+func (inv *inventory) Items(ctx context.Context, codes []string) (map[string]catalog.Item, error) {
 	out := make(map[string]catalog.Item, len(codes))
 	for _, c := range codes {
 		it, err := inv.s.Item(ctx, c)
@@ -43,10 +48,15 @@ type districtIndex struct {
 	paths map[string]string // district path → code
 }
 
-func (inv inventory) districtIndex(ctx context.Context) (districtIndex, []dispatch.District, error) {
+// districts reads the districts on first use: which is the home city,
+// which district each area path lies in, and the home city's districts.
+func (inv *inventory) districts(ctx context.Context) (*districtIndex, error) {
+	if inv.idx != nil {
+		return inv.idx, nil
+	}
 	rows, err := inv.s.query(ctx, `SELECT code, name_zh, lat, lon, path FROM areas WHERE level = 'district' ORDER BY path`)
 	if err != nil {
-		return districtIndex{}, nil, fmt.Errorf("store: districts: %w", err)
+		return nil, fmt.Errorf("store: districts: %w", err)
 	}
 	type row struct {
 		d    dispatch.District
@@ -56,7 +66,7 @@ func (inv inventory) districtIndex(ctx context.Context) (districtIndex, []dispat
 		return x, r.Scan(&x.d.Code, &x.d.NameZH, &x.d.Point.Lat, &x.d.Point.Lon, &x.path)
 	})
 	if err != nil {
-		return districtIndex{}, nil, err
+		return nil, err
 	}
 	// The home city is the root with the most districts; districts of other
 	// roots belong to neighbouring provinces.
@@ -70,14 +80,14 @@ func (inv inventory) districtIndex(ctx context.Context) (districtIndex, []dispat
 			idx.home = root
 		}
 	}
-	var home []dispatch.District
 	for _, r := range all {
 		idx.paths[r.path] = r.d.Code
 		if rootOf(r.path) == idx.home {
-			home = append(home, r.d)
+			inv.home = append(inv.home, r.d)
 		}
 	}
-	return idx, home, nil
+	inv.idx = &idx
+	return inv.idx, nil
 }
 
 func rootOf(path string) string { root, _, _ := strings.Cut(path, "/"); return root }
@@ -97,16 +107,16 @@ func (idx districtIndex) district(path string) string {
 	return ""
 }
 
-func (inv inventory) Districts(ctx context.Context) ([]dispatch.District, error) {
-	_, home, err := inv.districtIndex(ctx)
-	return home, err
+func (inv *inventory) Districts(ctx context.Context) ([]dispatch.District, error) {
+	_, err := inv.districts(ctx)
+	return inv.home, err
 }
 
-func (inv inventory) DepotStock(ctx context.Context, items []string) ([]dispatch.DepotStock, error) {
+func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatch.DepotStock, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
-	idx, _, err := inv.districtIndex(ctx)
+	idx, err := inv.districts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -147,12 +157,12 @@ func (inv inventory) DepotStock(ctx context.Context, items []string) ([]dispatch
 	return out, nil
 }
 
-func (inv inventory) Agreements(ctx context.Context, items []string) ([]reserve.Agreement, error) {
+func (inv *inventory) Agreements(ctx context.Context, items []string) ([]reserve.Agreement, error) {
 	all, err := inv.s.Agreements(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
 	return keepItems(all, items, func(a reserve.Agreement) string { return a.Item }), err
 }
 
-func (inv inventory) Capacities(ctx context.Context, items []string) ([]reserve.Capacity, error) {
+func (inv *inventory) Capacities(ctx context.Context, items []string) ([]reserve.Capacity, error) {
 	all, err := inv.s.Capacities(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
 	return keepItems(all, items, func(c reserve.Capacity) string { return c.Item }), err
 }
