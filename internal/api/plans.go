@@ -101,12 +101,7 @@ func (h *handler) planIncidents(r *http.Request, req planRequest) ([]dispatch.In
 	case len(req.Incidents) > 0:
 		return h.namedIncidents(r, req.Incidents)
 	}
-	open, err := h.store.Incidents(ctx, string(dispatch.IncidentOpen))
-	if err == nil && len(open) == 0 {
-		err = apperr.New(apperr.Invalid, "plan.no_incidents", "没有进行中的事件可供调度",
-			"there is no open incident to plan for").WithField("incidents")
-	}
-	return open, err
+	return h.store.OpenIncidents(ctx)
 }
 
 // namedIncidents loads the named incidents, each once; a closed one cannot

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/stockpile-dev/stockpile/internal/alloc"
-	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/routing/road"
@@ -135,11 +134,7 @@ or, by default, a great-circle estimate by terrain.`,
 // dryRun), or the open incidents when no file is given.
 func (a *app) readIncidents(ctx context.Context, s *store.Store, args []string, dryRun bool) ([]dispatch.Incident, error) {
 	if len(args) == 0 {
-		open, err := s.Incidents(ctx, string(dispatch.IncidentOpen))
-		if err == nil && len(open) == 0 {
-			err = apperr.New(apperr.Invalid, "plan.no_incidents", "没有进行中的事件可供调度", "there is no open incident to plan for")
-		}
-		return open, err
+		return s.OpenIncidents(ctx)
 	}
 	data, err := os.ReadFile(args[0])
 	if err != nil {
@@ -156,17 +151,18 @@ func (a *app) readIncidents(ctx context.Context, s *store.Store, args []string, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", args[0], err)
 	}
-	for i, in := range incidents {
-		if err := in.Validate(); err != nil {
-			return nil, err
-		}
+	for i := range incidents {
+		in := &incidents[i]
 		if in.ReportedAt == 0 {
-			incidents[i].ReportedAt = s.Now().Unix()
+			in.ReportedAt = s.Now().Unix()
 		}
-		if !dryRun {
-			if incidents[i], err = s.SaveIncident(ctx, incidents[i]); err != nil {
-				return nil, err
-			}
+		if dryRun {
+			err = in.Validate()
+		} else {
+			*in, err = s.SaveIncident(ctx, *in) // validates it too
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	return incidents, nil

@@ -251,6 +251,17 @@ func (s *Store) Incidents(ctx context.Context, status string) ([]dispatch.Incide
 	})
 }
 
+// OpenIncidents returns the incidents still open, the ones a plan over
+// "all incidents" covers; none is an error, as there is nothing to plan.
+func (s *Store) OpenIncidents(ctx context.Context) ([]dispatch.Incident, error) {
+	open, err := s.Incidents(ctx, string(dispatch.IncidentOpen))
+	if err == nil && len(open) == 0 {
+		err = apperr.New(apperr.Invalid, "plan.no_incidents", "没有进行中的事件可供调度",
+			"there is no open incident to plan for").WithField("incidents")
+	}
+	return open, err
+}
+
 // CreatePlan stores a computed plan as proposed.
 func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan) (dispatch.Plan, error) {
 	p.Status = dispatch.PlanProposed
