@@ -157,6 +157,26 @@ func (h *handler) routes() []route {
 		{"POST", "/api/plans/{id}/cancel", h.planAction(store.Cancel)},
 		{"POST", "/api/plans/{id}/execute", h.planAction(store.Execute)},
 		{"POST", "/api/plans/{id}/recompute", h.recomputePlan},
+
+		{"GET", "/api/readiness", h.getReadiness},
+		{"GET", "/api/readiness/config", h.getReadinessConfig},
+		{"PUT", "/api/readiness/config", h.putReadinessConfig},
+		{"GET", "/api/scenarios", h.listScenarios},
+		{"POST", "/api/scenarios", h.saveScenario},
+		{"GET", "/api/scenarios/{code}", h.getScenario},
+		{"POST", "/api/assessments", h.createAssessment},
+
+		{"GET", "/api/prepositions", h.listPrepositions},
+		{"POST", "/api/prepositions", h.createPreposition},
+		{"GET", "/api/prepositions/{id}", h.getPreposition},
+		{"POST", "/api/prepositions/{id}/approve", h.approvePreposition},
+		{"POST", "/api/prepositions/{id}/cancel", h.cancelPreposition},
+
+		{"GET", "/api/transfers", h.listTransfers},
+		{"POST", "/api/transfers", h.createTransfer},
+		{"GET", "/api/transfers/{id}", h.getTransfer},
+		{"POST", "/api/transfers/{id}/execute", h.transferAction((*store.Store).ExecuteTransferOrder)},
+		{"POST", "/api/transfers/{id}/cancel", h.transferAction((*store.Store).CancelTransferOrder)},
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -200,9 +201,23 @@ func snapshot(t *testing.T, s *store.Store) string {
 	check(err)
 	rep, err := s.Verify(ctx, nil)
 	check(err)
-	return fmt.Sprintf("items=%d areas=%d orgs=%d depots=%d lots=%d movements=%d balances=%d/%s ledger=%d/%v",
+	cfg, err := s.ReadinessConfig(ctx, "110000")
+	check(err)
+	cfgJSON, _ := json.Marshal(cfg)
+	scs, err := s.Scenarios(ctx)
+	check(err)
+	recs, err := s.Recommendations(ctx, "", 1000)
+	check(err)
+	var recStatus []string
+	for _, r := range recs {
+		recStatus = append(recStatus, r.Status)
+	}
+	orders, err := s.TransferOrders(ctx, "", 1000)
+	check(err)
+	return fmt.Sprintf("items=%d areas=%d orgs=%d depots=%d lots=%d movements=%d balances=%d/%s ledger=%d/%v "+
+		"readiness=%x scenarios=%d prepositions=%v transfers=%d",
 		len(items), len(areas), len(orgs), len(depots), len(lots), len(moves), bal.Totals.Rows, bal.Totals.Quantity,
-		rep.Entries, rep.OK)
+		rep.Entries, rep.OK, sha256.Sum256(cfgJSON), len(scs), recStatus, len(orders))
 }
 
 // decodeBody decodes a JSON response into v.

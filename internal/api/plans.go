@@ -95,7 +95,7 @@ func (h *handler) planIncidents(r *http.Request, req planRequest) ([]dispatch.In
 	case req.Incident != nil:
 		in, err := h.store.SaveIncident(ctx, *req.Incident)
 		if err != nil {
-			return nil, prefixField("incident.", err)
+			return nil, apperr.Within("incident.", err)
 		}
 		return []dispatch.Incident{in}, nil
 	case len(req.Incidents) > 0:
@@ -118,7 +118,7 @@ func (h *handler) namedIncidents(r *http.Request, codes []string) ([]dispatch.In
 		seen[code] = true
 		in, err := h.store.Incident(r.Context(), code)
 		if err != nil {
-			return nil, prefixField(field, err)
+			return nil, apperr.Within(field, err)
 		}
 		if in.Status == dispatch.IncidentClosed {
 			return nil, apperr.New(apperr.Conflict, "incident.closed", "事件 %s 已结束,不再调度",
@@ -254,18 +254,4 @@ func (h *handler) recomputePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.created(w, r, "/api/plans/"+strconv.FormatInt(p.ID, 10), p)
-}
-
-// prefixField puts a path before an error's field.
-func prefixField(path string, err error) error {
-	e, ok := apperr.As(err)
-	if !ok {
-		return err
-	}
-	c := *e
-	if c.Field != "" && !strings.HasSuffix(path, ".") {
-		path += "."
-	}
-	c.Field = path + c.Field
-	return &c
 }

@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -80,4 +81,24 @@ func Required(field, nameZH, nameEN string) *Error {
 		ZH:    "缺少" + nameZH + "(" + field + ")",
 		EN:    nameEN + " (" + field + ") is required",
 	}
+}
+
+// Within returns err with path put in front of the input field it names, so
+// that an error found in a part names its place in the whole: path
+// "sites[0]" and field "demands[1].quantity" make
+// "sites[0].demands[1].quantity"; an error naming no field names path.
+// Errors that are not an *Error, and nil, are returned as they are.
+func Within(path string, err error) error {
+	e, ok := As(err)
+	if !ok {
+		return err
+	}
+	c := *e
+	path = strings.TrimSuffix(path, ".")
+	if c.Field == "" {
+		c.Field = path
+	} else {
+		c.Field = path + "." + c.Field
+	}
+	return &c
 }

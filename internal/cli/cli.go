@@ -63,6 +63,9 @@ func (a *app) printError(err error) {
 	}
 	if e, ok := apperr.As(err); ok {
 		fmt.Fprintf(a.stderr, "错误:%s\nerror: %s\n", e.ZH, e.EN)
+		if e.Field != "" {
+			fmt.Fprintf(a.stderr, "字段 field: %s\n", e.Field)
+		}
 		return
 	}
 	fmt.Fprintf(a.stderr, "错误 error: %v\n", err)
@@ -85,6 +88,7 @@ Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.planCommand(),
+		a.assessCommand(), a.prepositionCommand(),
 		a.versionCommand())
 	return root
 }

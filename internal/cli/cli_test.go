@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
 
@@ -42,6 +44,7 @@ func TestDemoVerifyAndTamper(t *testing.T) {
 				t.Fatalf("verify after demo: exit %d\n%s%s", code, out, errOut)
 			}
 			checkPlan(t, ctx, dsn)
+			checkReadiness(t, ctx, dsn)
 			if code, _, _ := run(t, ctx, "demo", "--db", dsn); code == 0 {
 				t.Fatal("demo loaded twice into the same database")
 			}
@@ -177,5 +180,37 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 	if code, _, errOut := run(t, ctx, "frobnicate"); code == 0 || errOut == "" {
 		t.Fatal("unknown command accepted")
+	}
+}
+
+// checkReadiness assesses the standing scenarios and a scenario file on the
+// demo data, and recommends moves for the sample CAP alert.
+func checkReadiness(t *testing.T, ctx context.Context, dsn string) {
+	t.Helper()
+	code, out, errOut := run(t, ctx, "assess", "--db", dsn, "--json")
+	var ov readiness.Overview
+	if code != 0 || json.Unmarshal([]byte(out), &ov) != nil || len(ov.Scenarios) != 2 || len(ov.Districts) < 16 {
+		t.Fatalf("assess: exit %d, %d scenarios, %d districts\n%s", code, len(ov.Scenarios), len(ov.Districts), errOut)
+	}
+	if ov.Scenarios[0].Events[0].Relocated != 280000 {
+		t.Errorf("standing life support for %d people, want the plan's 280000", ov.Scenarios[0].Events[0].Relocated)
+	}
+	code, out, errOut = run(t, ctx, "assess", "--db", dsn, filepath.Join("..", "..", "testdata", "scenario-mentougou-earthquake.json"))
+	if code != 0 || !strings.Contains(out, "雷达生命探测仪") || !strings.Contains(out, "purchase list") {
+		t.Fatalf("assess a scenario file: exit %d\n%s%s", code, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"code":"x","name_zh":"x","events":[{"hazard":"flood","level":2,"areas":["110109","999"]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, ctx, "assess", "--db", dsn, bad); code == 0 || !strings.Contains(errOut, "events[0].areas[1]") {
+		t.Fatalf("assess a bad scenario: exit %d, %s", code, errOut)
+	}
+	code, out, errOut = run(t, ctx, "preposition", "--db", dsn, "--json", "--deadline", "1.5", "--lead", "12",
+		filepath.Join("..", "warning", "testdata", "beijing-rainstorm-red.xml"))
+	var rec readiness.Recommendation
+	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || len(rec.Moves) == 0 || rec.After.InTime <= rec.Before.InTime {
+		t.Fatalf("preposition: exit %d, %d moves, in time %.3f → %.3f\n%s", code, len(rec.Moves), rec.Before.InTime,
+			rec.After.InTime, errOut)
 	}
 }

@@ -37,6 +37,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -131,6 +132,9 @@ func Load(ctx context.Context, s *store.Store, opts Options) (Summary, error) {
 		if err := createReserves(ctx, tx, data.reserves, today, &sum); err != nil {
 			return err
 		}
+		if _, err := tx.SaveReadinessConfig(ctx, ReadinessConfig(), Actor); err != nil {
+			return err
+		}
 		catalogue, err := tx.Items(ctx, store.ItemFilter{})
 		if err != nil {
 			return err
@@ -202,4 +206,16 @@ func post(ctx context.Context, tx *store.Store, plans []depotPlan, progress func
 	}
 	sum.Items = len(held)
 	return nil
+}
+
+// ReadinessConfig is Beijing's readiness settings: the shipped defaults,
+// with the standing life-support scenario at the reserve plan's own figure
+// of 280,000 people (约28万人, 1.2% of the residents it planned for; 1.2% of
+// the 2020 census would be 262,717).
+func ReadinessConfig() readiness.Config {
+	c := readiness.DefaultConfig()
+	c.City = "110000"
+	c.LifeSupport.People = 280000
+	c.LifeSupport.Source = "北京市“十四五”应急物资储备规划: 满足全市1.2%常住人口,约28万人的应急生活保障需求; 7 days assumed"
+	return c
 }

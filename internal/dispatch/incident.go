@@ -118,7 +118,7 @@ func (in Incident) Validate() error {
 	seen := map[string]bool{}
 	for i, s := range in.Sites {
 		if err := s.validate(); err != nil {
-			return prefixed(fmt.Sprintf("sites[%d].", i), err)
+			return apperr.Within(fmt.Sprintf("sites[%d]", i), err)
 		}
 		if seen[s.Code] {
 			return apperr.New(apperr.Invalid, "site.duplicate", "需求点编码 %s 重复", "site code %s appears twice",
@@ -158,15 +158,4 @@ func (s Site) validate() error {
 		}
 	}
 	return nil
-}
-
-// prefixed puts a path in front of an error's field.
-func prefixed(path string, err error) error {
-	e, ok := apperr.As(err)
-	if !ok {
-		return err
-	}
-	c := *e
-	c.Field = path + e.Field
-	return &c
 }

@@ -230,6 +230,42 @@ var migrations = []migration{
 			`ALTER TABLE balances ADD CONSTRAINT balances_reserved CHECK (reserved >= 0 AND reserved <= quantity)`,
 		},
 	},
+	{name: "readiness settings, scenarios, pre-positioning and transfer orders", stmts: []string{
+		// One readiness configuration (norms, tier shares, response levels)
+		// per city; a city without one uses the shipped defaults.
+		`CREATE TABLE readiness_configs (
+			area_code  TEXT PRIMARY KEY,
+			body       TEXT NOT NULL,
+			updated_at BIGINT NOT NULL,
+			updated_by TEXT NOT NULL
+		)`,
+		`CREATE TABLE scenarios (
+			id         {{id}},
+			code       TEXT NOT NULL UNIQUE,
+			body       TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL
+		)`,
+		`CREATE TABLE transfer_orders (
+			id         {{id}},
+			status     TEXT NOT NULL CHECK (status IN ('ordered', 'executed', 'cancelled')),
+			body       TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL,
+			posting_id BIGINT REFERENCES postings (id)
+		)`,
+		`CREATE INDEX transfer_orders_status ON transfer_orders (status, id)`,
+		`CREATE TABLE prepositions (
+			id          {{id}},
+			status      TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'cancelled')),
+			warning     TEXT NOT NULL,
+			body        TEXT NOT NULL,
+			created_at  BIGINT NOT NULL,
+			updated_at  BIGINT NOT NULL,
+			transfer_id BIGINT REFERENCES transfer_orders (id)
+		)`,
+		`CREATE INDEX prepositions_status ON prepositions (status, id)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.

@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/readiness"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// assessor returns a readiness assessor over s with the city's settings
+// and the configured planner.
+func (a *app) assessor(ctx context.Context, s *store.Store, rf planFlags) (*readiness.Assessor, error) {
+	pl, err := a.planner(ctx, s, rf)
+	if err != nil {
+		return nil, err
+	}
+	data := s.Readiness()
+	city, _, err := data.City(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := s.ReadinessConfig(ctx, city.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &readiness.Assessor{Data: data, Config: cfg, Now: s.Now,
+		Planner: func(inv dispatch.Inventory) *dispatch.Planner { p := *pl; p.Inventory = inv; return &p }}, nil
+}
+
+func (a *app) assessCommand() *cobra.Command {
+	var rf planFlags
+	var asJSON bool
+	var pair, hazard string
+	cmd := &cobra.Command{
+		Use:   "assess [scenario.json]",
+		Short: "Assess readiness for a scenario or the standing scenarios 储备评估",
+		Long: `Set a scenario against what the city holds (够不够): what its events need per
+the norms, what is held per reserve mode and tier (expiring lots counted out
+and listed for rotation), what the dispatch engine can bring to each hit
+district within 4 h, 6 h and 24 h, and the purchase list that closes the gap.
+
+Without a file, assess the reserve plan's two standing scenarios — life
+support for 1.2% of residents, and two concurrent level Ⅱ responses in the
+districts of --pair — and a level Ⅱ event in every district in turn.`,
+		Example: `  stockpile assess
+  stockpile assess --pair 110111,110109 --hazard flood --json
+  stockpile assess testdata/scenario-earthquake.json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
+				as, err := a.assessor(ctx, s, rf)
+				if err != nil {
+					return err
+				}
+				if len(args) == 1 {
+					return a.assessFile(ctx, s, as, args[0], asJSON)
+				}
+				p, err := parsePair(pair)
+				if err != nil {
+					return err
+				}
+				update, finish := a.progress("assessing 评估")
+				ov, err := as.Overview(ctx, p, hazard, func(done, total int) { update(int64(done), int64(total)) })
+				finish()
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.stdout, ov)
+				}
+				printOverview(a.stdout, ov)
+				return nil
+			})
+		},
+	}
+	rf.register(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the assessment as JSON")
+	cmd.Flags().StringVar(&pair, "pair", strings.Join(readiness.DefaultPair[:], ","),
+		"the two districts of the second standing scenario (area codes)")
+	cmd.Flags().StringVar(&hazard, "hazard", "flood", "hazard of the level Ⅱ events: "+strings.Join(readiness.Hazards, ", "))
+	return cmd
+}
+
+func parsePair(s string) ([2]string, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
+		return [2]string{}, fmt.Errorf("--pair wants two district codes separated by a comma, got %q", s)
+	}
+	return [2]string{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, nil
+}
+
+func (a *app) assessFile(ctx context.Context, s *store.Store, as *readiness.Assessor, path string, asJSON bool) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var sc readiness.Scenario
+	if err := json.Unmarshal(data, &sc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	known, err := s.Known(ctx)
+	if err != nil {
+		return err
+	}
+	if err := sc.Validate(known); err != nil {
+		return err
+	}
+	res, err := as.Assess(ctx, sc)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(a.stdout, res)
+	}
+	printAssessment(a.stdout, res)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
+
+func printOverview(w io.Writer, ov readiness.Overview) {
+	for _, as := range ov.Scenarios {
+		printAssessment(w, as)
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "各区Ⅱ级响应 Level Ⅱ event in each district")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "district\t\tcovered 储备\tin time 按时\twithin 24 h\tlocal 区内\tshort items 缺口品种\t")
+	for _, d := range ov.Districts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", d.Area, d.NameZH, pct(d.Summary.Coverage), pct(d.Summary.InTime),
+			pct(d.Summary.Within24), pct(d.Summary.Local), d.Summary.Short)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d plans in %d ms (dispatch %d ms)\n", ov.Stats.Plans, ov.Stats.TotalMs, ov.Stats.DispatchMs)
+}
+
+func printAssessment(w io.Writer, as readiness.Assessment) {
+	fmt.Fprintf(w, "%s\n%s\n", as.Scenario.NameZH, as.Scenario.NameEN)
+	fmt.Fprintf(w, "held 储备 %s · in time (%g h) 按时送达 %s · within 24 h %s · %d of %d items short 缺口\n",
+		pct(as.Summary.Coverage), as.DeadlineHours, pct(as.Summary.InTime), pct(as.Summary.Within24),
+		as.Summary.Short, as.Summary.Items)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "item\t\tunit\trequired\theld\tcover\t≤4 h\t≤6 h\t≤24 h\tgap\texpiring\t")
+	for _, it := range as.Items {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", it.Item, it.NameZH, it.UnitZH,
+			it.Required, it.Held, pct(it.Coverage), it.Within4h, it.Within6h, it.Within24h, it.Gap, it.Expiring)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "purchase list 采购清单: %d lines · rotation 轮换: %d lots\n", len(as.Purchases), len(as.Rotation))
+	for _, n := range as.Notes {
+		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
+	}
+}
+
+func (a *app) prepositionCommand() *cobra.Command {
+	var rf planFlags
+	var asJSON bool
+	var keep, deadline, lead float64
+	cmd := &cobra.Command{
+		Use:   "preposition warning.json|alert.xml",
+		Short: "Recommend moving stock forward before a warned event 物资前置建议",
+		Long: `Read a hazard warning — JSON, or a CAP 1.2 alert (XML) as public warning
+systems publish — and recommend transfers from depots elsewhere to a depot in
+each warned district that raise what arrives there by the first-batch
+deadline the most, while every depot outside keeps --keep of its free stock.
+The recommendation is stored as proposed; approving it through the API
+creates the transfer order.`,
+		Example: `  stockpile preposition internal/warning/testdata/beijing-rainstorm-red.xml
+  stockpile preposition warning.json --keep 0.6 --deadline 2 --lead 12`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
+				data, err := os.ReadFile(args[0])
+				if err != nil {
+					return err
+				}
+				w, err := readiness.ReadWarning(ctx, s.Readiness(), data)
+				if err != nil {
+					return err
+				}
+				as, err := a.assessor(ctx, s, rf)
+				if err != nil {
+					return err
+				}
+				opt := readiness.PrepositionOptions{DeadlineHours: deadline, LeadHours: lead}
+				if cmd.Flags().Changed("keep") {
+					opt.KeepShare = &keep
+				}
+				rec, err := as.Recommend(ctx, w, opt)
+				if err != nil {
+					return err
+				}
+				if rec, err = s.CreateRecommendation(ctx, rec); err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.stdout, rec)
+				}
+				printRecommendation(a.stdout, rec)
+				return nil
+			})
+		},
+	}
+	rf.register(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the recommendation as JSON")
+	cmd.Flags().Float64Var(&keep, "keep", 0, "share of its free stock every depot outside the warned districts keeps (default: the settings', 0.5)")
+	cmd.Flags().Float64Var(&deadline, "deadline", 0, "first-batch deadline in hours (default: the settings', 4)")
+	cmd.Flags().Float64Var(&lead, "lead", 0, "hours there are to move stock (default: until the warning's onset); use it to rehearse an old warning")
+	return cmd
+}
+
+func printRecommendation(w io.Writer, rec readiness.Recommendation) {
+	fmt.Fprintf(w, "前置建议 #%d pre-positioning recommendation: %s\n", rec.ID, rec.Scenario.NameZH)
+	fmt.Fprintf(w, "in time (%g h) 按时送达: before 前置前 %s → after 前置后 %s · depots keep 保底 %s\n",
+		rec.DeadlineHours, pct(rec.Before.InTime), pct(rec.After.InTime), pct(rec.KeepShare))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "from 调出\tto 调入\titem 物资\tquantity 数量\ttravel 运输\t")
+	for _, m := range rec.Moves {
+		fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s %s\t%d min\t\n", m.FromZH, m.ToZH, m.Item, m.NameZH, m.Quantity, m.UnitZH, m.TravelMin)
+	}
+	tw.Flush()
+	for _, n := range rec.Notes {
+		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
+	}
+}

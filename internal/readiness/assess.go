@@ -1,0 +1,494 @@
+package readiness
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+)
+
+// Assessor assesses scenarios against what a city holds.
+type Assessor struct {
+	Data   Data
+	Config Config
+	// Planner returns the dispatch planner to use over an inventory (its
+	// router and tier costs); the in-time figures come from its plans.
+	Planner func(dispatch.Inventory) *dispatch.Planner
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Assessment is a scenario set against the city's holdings (够不够).
+type Assessment struct {
+	Scenario      Scenario      `json:"scenario"`
+	Events        []Resolved    `json:"events"`
+	At            int64         `json:"at"` // unix seconds
+	PlanningDays  int           `json:"planning_days"`
+	WindowHours   float64       `json:"window_hours"`
+	DeadlineHours float64       `json:"deadline_hours"`
+	Summary       Summary       `json:"summary"`
+	Items         []ItemView    `json:"items"`
+	Tiers         []TierView    `json:"tiers"`
+	Areas         []AreaView    `json:"areas"`
+	Purchases     []Purchase    `json:"purchases"`
+	Rotation      []RotationLot `json:"rotation"`
+	Notes         []Note        `json:"notes"`
+	Stats         Stats         `json:"stats"`
+}
+
+// Summary condenses an assessment into three shares, each the mean over the
+// items needed of min(1, x ÷ required): so one item far over its need does
+// not hide another missing.
+type Summary struct {
+	Items    int     `json:"items"`
+	Coverage float64 `json:"coverage"`  // held
+	InTime   float64 `json:"in_time"`   // arriving by the first-batch deadline
+	Within24 float64 `json:"within_24"` // arriving within 24 h
+	Short    int     `json:"short"`     // items held below requirement
+	// Local is the same mean over hit districts and items of the stock in
+	// depots inside the district: how far the first batch can come from
+	// the district itself.
+	Local float64 `json:"local"`
+}
+
+// ItemView is one item: required against held, by reserve mode and in time.
+type ItemView struct {
+	Item       string            `json:"item"`
+	NameZH     string            `json:"name_zh"`
+	NameEN     string            `json:"name_en"`
+	UnitZH     string            `json:"unit_zh"`
+	Purpose    catalog.Purpose   `json:"purpose"`
+	Required   stock.Quantity    `json:"required"`
+	Physical   stock.Quantity    `json:"physical"`  // free depot stock not expiring within the planning period
+	Agreement  stock.Quantity    `json:"agreement"` // deliverable within the window
+	Capacity   stock.Quantity    `json:"capacity"`  // producible within the window
+	Held       stock.Quantity    `json:"held"`
+	Coverage   float64           `json:"coverage"` // held ÷ required
+	OnTime     stock.Quantity    `json:"on_time"`  // by the deadline, as planned
+	Within4h   stock.Quantity    `json:"within_4h"`
+	Within6h   stock.Quantity    `json:"within_6h"`
+	Within24h  stock.Quantity    `json:"within_24h"`
+	InTime     float64           `json:"in_time"` // on time ÷ required
+	Gap        stock.Quantity    `json:"gap"`     // required − held, when positive
+	Expiring   stock.Quantity    `json:"expiring"`
+	Sources    []string          `json:"sources"`
+	Assumption bool              `json:"assumption"` // some norm behind it is an assumption
+	tiers      [4]stock.Quantity // held per tier, by Level.Rank()
+	counted    bool
+}
+
+// TierView is one item at one reserve tier (分级储备).
+type TierView struct {
+	Item     string         `json:"item"`
+	NameZH   string         `json:"name_zh"`
+	Tier     area.Level     `json:"tier"`
+	Required stock.Quantity `json:"required"`
+	Held     stock.Quantity `json:"held"`
+	Coverage float64        `json:"coverage"`
+	Gap      stock.Quantity `json:"gap"`
+}
+
+// AreaView is one item in one district an event hits.
+type AreaView struct {
+	Event     int            `json:"event"`
+	Area      string         `json:"area"`
+	AreaZH    string         `json:"area_name_zh"`
+	Item      string         `json:"item"`
+	NameZH    string         `json:"name_zh"`
+	Required  stock.Quantity `json:"required"`
+	Local     stock.Quantity `json:"local"` // free stock in depots inside the district
+	OnTime    stock.Quantity `json:"on_time"`
+	Within4h  stock.Quantity `json:"within_4h"`
+	Within6h  stock.Quantity `json:"within_6h"`
+	Within24h stock.Quantity `json:"within_24h"`
+	InTime    float64        `json:"in_time"`
+}
+
+// Purchase is a line of the purchase list: what a tier must buy to close
+// its gap. A tier's surplus does not close another tier's gap (分级负责).
+type Purchase struct {
+	Item     string         `json:"item"`
+	NameZH   string         `json:"name_zh"`
+	UnitZH   string         `json:"unit_zh"`
+	Tier     area.Level     `json:"tier"`
+	Quantity stock.Quantity `json:"quantity"`
+}
+
+// RotationLot is a lot that expires within the planning period: counted
+// out of what is held and to be rotated (轮换).
+type RotationLot struct {
+	Depot     string         `json:"depot"`
+	DepotZH   string         `json:"depot_name_zh"`
+	Tier      area.Level     `json:"tier"`
+	Item      string         `json:"item"`
+	NameZH    string         `json:"name_zh"`
+	Lot       string         `json:"lot"`
+	ExpiresOn string         `json:"expires_on"`
+	Quantity  stock.Quantity `json:"quantity"`
+}
+
+// Stats is the work an assessment took.
+type Stats struct {
+	LoadMs     int64 `json:"load_ms"`
+	DispatchMs int64 `json:"dispatch_ms"`
+	TotalMs    int64 `json:"total_ms"`
+	Plans      int   `json:"plans"`
+}
+
+// Assess sets a scenario against the city's holdings: what its events
+// need per the norms, what is held per reserve mode and tier, and what the
+// dispatch engine can bring to each hit district by 4 h, 6 h and 24 h.
+func (a *Assessor) Assess(ctx context.Context, sc Scenario) (Assessment, error) {
+	b, err := a.load(ctx)
+	if err != nil {
+		return Assessment{}, err
+	}
+	return a.assess(ctx, b, sc)
+}
+
+// base is what every assessment of one request reads, read once.
+type base struct {
+	city      area.Area
+	districts []area.Area
+	snap      *snapshot // the items of every norm
+	orgTiers  map[string]area.Level
+	loadMs    int64
+}
+
+func (a *Assessor) load(ctx context.Context) (*base, error) {
+	start := time.Now()
+	b := &base{}
+	var err error
+	if b.city, b.districts, err = a.Data.City(ctx); err != nil {
+		return nil, fmt.Errorf("readiness: city: %w", err)
+	}
+	if b.snap, err = loadSnapshot(ctx, a.Data, newNormIndex(a.Config).items); err != nil {
+		return nil, err
+	}
+	if b.orgTiers, err = a.Data.OrgTiers(ctx); err != nil {
+		return nil, fmt.Errorf("readiness: organisations: %w", err)
+	}
+	b.loadMs = time.Since(start).Milliseconds()
+	return b, nil
+}
+
+func (a *Assessor) assess(ctx context.Context, b *base, sc Scenario) (Assessment, error) {
+	as, _, err := a.assessFull(ctx, b, sc)
+	return as, err
+}
+
+// assessFull is assess, also returning the dispatch plan behind the
+// in-time figures.
+func (a *Assessor) assessFull(ctx context.Context, b *base, sc Scenario) (Assessment, dispatch.Plan, error) {
+	start := time.Now()
+	w, err := a.prepare(b, sc)
+	if err != nil {
+		return Assessment{}, dispatch.Plan{}, err
+	}
+	w.out.Stats.LoadMs = b.loadMs
+	w.hold(b.snap, b.orgTiers)
+	plan, err := w.inTime(ctx, b.snap)
+	if err != nil {
+		return Assessment{}, plan, err
+	}
+	w.finish()
+	w.out.Stats.TotalMs = b.loadMs + time.Since(start).Milliseconds()
+	return w.out, plan, nil
+}
+
+// work is one assessment's working state.
+type work struct {
+	a         *Assessor
+	cfg       Config
+	now       time.Time
+	city      area.Area
+	districts []area.Area
+	needs     []need
+	items     map[string]*ItemView
+	order     []string // item codes in norm order
+	tiers     map[string]*[4]stock.Quantity
+	out       Assessment
+}
+
+func (a *Assessor) clock() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// prepare resolves the scenario's events and computes what they need.
+func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
+	w := &work{a: a, cfg: a.Config, now: a.clock(), city: b.city, districts: b.districts,
+		items: map[string]*ItemView{}, tiers: map[string]*[4]stock.Quantity{}}
+	w.out = Assessment{Scenario: sc, At: w.now.Unix(), PlanningDays: w.cfg.PlanningDays,
+		WindowHours: w.cfg.WindowHours, DeadlineHours: w.cfg.DeadlineHours}
+	for i, e := range sc.Events {
+		r, err := w.cfg.resolve(e, b.districts, b.city.Code)
+		if err != nil {
+			return nil, apperr.Within(fmt.Sprintf("events[%d]", i), err)
+		}
+		w.out.Events = append(w.out.Events, r)
+		for _, n := range r.Notes {
+			if !slices.Contains(w.out.Notes, n) {
+				w.out.Notes = append(w.out.Notes, n)
+			}
+		}
+	}
+	w.needs = newNormIndex(w.cfg).needs(w.out.Events)
+	for _, n := range w.needs {
+		if _, ok := w.items[n.item]; !ok {
+			w.items[n.item] = &ItemView{Item: n.item}
+			w.order = append(w.order, n.item)
+		}
+		iv := w.items[n.item]
+		for _, src := range n.sources {
+			if !slices.Contains(iv.Sources, src.Source) {
+				iv.Sources = append(iv.Sources, src.Source)
+			}
+			iv.Assumption = iv.Assumption || src.Assumption
+		}
+	}
+	return w, nil
+}
+
+// hold counts what is held of each item: free depot stock not expiring
+// within the planning period (the rest listed for rotation), agreement
+// reserves deliverable within the window and capacity producible in it.
+func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
+	horizon := w.now.AddDate(0, 0, w.cfg.PlanningDays).Format(stock.DateLayout)
+	for _, d := range s.stock {
+		iv := w.items[d.Item]
+		if iv == nil {
+			continue
+		}
+		for _, lot := range d.Lots {
+			if lot.ExpiresOn != "" && lot.ExpiresOn <= horizon {
+				iv.Expiring += lot.Available
+				w.out.Rotation = append(w.out.Rotation, RotationLot{Depot: d.Depot.Code, DepotZH: d.Depot.NameZH,
+					Tier: d.Depot.Tier, Item: d.Item, Lot: lot.LotCode, ExpiresOn: lot.ExpiresOn, Quantity: lot.Available})
+				continue
+			}
+			iv.Physical += lot.Available
+			iv.tiers[tierRank(d.Depot.Tier)] += lot.Available
+		}
+	}
+	for _, ag := range s.agreements {
+		iv := w.items[ag.Item]
+		if iv != nil && ag.DeliveryHours <= w.cfg.WindowHours && ag.Free() > 0 {
+			iv.Agreement += ag.Free()
+			iv.tiers[tierRank(orgTiers[ag.OrgCode])] += ag.Free()
+		}
+	}
+	for _, c := range s.capacities {
+		q := stock.Quantity(float64(c.PerDay)*(w.cfg.WindowHours-c.LeadHours)/24) - c.Reserved
+		if iv := w.items[c.Item]; iv != nil && q > 0 {
+			iv.Capacity += q
+			iv.tiers[tierRank(orgTiers[c.OrgCode])] += q
+		}
+	}
+	for code, it := range s.items {
+		iv := w.items[code]
+		if iv == nil {
+			continue
+		}
+		iv.NameZH, iv.NameEN, iv.UnitZH, iv.Purpose, iv.counted = it.NameZH, it.NameEN, it.UnitZH, it.Purpose, it.Counted
+	}
+	slices.SortFunc(w.out.Rotation, func(a, b RotationLot) int {
+		return cmpStrings(a.ExpiresOn+a.Depot+a.Lot, b.ExpiresOn+b.Depot+b.Lot)
+	})
+}
+
+// tierRank maps an unknown tier (a holder without an area) to the city's.
+func tierRank(l area.Level) int { return max(l.Rank(), 0) }
+
+func cmpStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// units turns a required amount into a quantity: whole units, rounded up,
+// for counted items.
+func units(q float64, counted bool) stock.Quantity {
+	if counted {
+		return stock.Units(int64(math.Ceil(q - 1e-9)))
+	}
+	return stock.Quantity(math.Ceil(q*stock.Scale - 1e-6))
+}
+
+func ratio(x, of stock.Quantity) float64 {
+	if of <= 0 {
+		return 1
+	}
+	return float64(x) / float64(of)
+}
+
+// inTime plans the scenario's events as concurrent incidents on the
+// snapshot, one site per hit district at its reference point, each demand
+// due by the first-batch deadline; the plan's coverage gives what arrives
+// by 4 h, 6 h and 24 h.
+func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error) {
+	incidents := w.incidents(snap)
+	start := time.Now()
+	plan, err := w.a.Planner(snap).Plan(ctx, incidents)
+	if err != nil {
+		return plan, fmt.Errorf("readiness: plan %s: %w", w.out.Scenario.Code, err)
+	}
+	w.out.Stats.DispatchMs += time.Since(start).Milliseconds()
+	w.out.Stats.Plans++
+	type key struct{ incident, site, item string }
+	cov := make(map[key]dispatch.Coverage, len(plan.Coverage))
+	for _, c := range plan.Coverage {
+		cov[key{c.Incident, c.Site, c.Item}] = c
+	}
+	for _, n := range w.needs {
+		e := w.out.Events[n.event]
+		h := e.Hits[n.hit]
+		c := cov[key{incidents[n.event].Code, h.Area, n.item}]
+		iv := w.items[n.item]
+		req := units(n.total(), w.counted(snap, n.item))
+		iv.Required += req
+		iv.OnTime += c.OnTime
+		iv.Within4h += c.Within4h
+		iv.Within6h += c.Within6h
+		iv.Within24h += c.Within24h
+		w.out.Areas = append(w.out.Areas, AreaView{Event: n.event, Area: h.Area, AreaZH: h.NameZH, Item: n.item,
+			NameZH: iv.NameZH, Required: req, Local: w.local(snap, h.Area, n.item), OnTime: c.OnTime,
+			Within4h: c.Within4h, Within6h: c.Within6h, Within24h: c.Within24h, InTime: ratio(c.OnTime, req)})
+		t := w.tiers[n.item]
+		if t == nil {
+			t = new([4]stock.Quantity)
+			w.tiers[n.item] = t
+		}
+		for r, q := range n.perTier {
+			t[r] += stock.Quantity(q * stock.Scale)
+		}
+	}
+	return plan, nil
+}
+
+func (w *work) counted(snap *snapshot, item string) bool {
+	it, ok := snap.items[item]
+	return !ok || it.Counted
+}
+
+// incidents turns the scenario's events into dispatch incidents.
+func (w *work) incidents(snap *snapshot) []dispatch.Incident {
+	out := make([]dispatch.Incident, len(w.out.Events))
+	for i, e := range w.out.Events {
+		in := dispatch.Incident{Code: fmt.Sprintf("%s#%d", w.out.Scenario.Code, i+1),
+			Title: fmt.Sprintf("%s(%s)", w.out.Scenario.NameZH, e.Hazard), Type: e.Hazard, Level: e.Level,
+			Status: dispatch.IncidentOpen, ReportedAt: w.now.Unix()}
+		for _, h := range e.Hits {
+			site := dispatch.Site{Code: h.Area, Name: h.NameZH, Area: h.Area, Point: w.pointOf(h.Area)}
+			for _, n := range w.needs {
+				if n.event == i && w.out.Events[n.event].Hits[n.hit].Area == h.Area {
+					site.Demands = append(site.Demands, dispatch.Demand{Item: n.item,
+						Quantity: units(n.total(), w.counted(snap, n.item)), WithinHours: w.cfg.DeadlineHours})
+				}
+			}
+			in.Sites = append(in.Sites, site)
+		}
+		out[i] = in
+	}
+	return out
+}
+
+func (w *work) pointOf(code string) geo.Point {
+	for _, d := range w.districts {
+		if d.Code == code {
+			return d.Point
+		}
+	}
+	return w.city.Point
+}
+
+// local is the free stock of an item in depots inside a district.
+func (w *work) local(snap *snapshot, district, item string) stock.Quantity {
+	var q stock.Quantity
+	for _, d := range snap.stock {
+		if d.Item == item && d.Depot.District == district {
+			for _, l := range d.Lots {
+				q += l.Available
+			}
+		}
+	}
+	return q
+}
+
+// finish derives coverage, gaps, the tier view, the purchase list and the
+// summary.
+func (w *work) finish() {
+	var sum Summary
+	for _, code := range w.order {
+		iv := w.items[code]
+		iv.Held = iv.Physical + iv.Agreement + iv.Capacity
+		iv.Coverage = ratio(iv.Held, iv.Required)
+		iv.InTime = ratio(iv.OnTime, iv.Required)
+		iv.Gap = max(0, iv.Required-iv.Held)
+		w.out.Items = append(w.out.Items, *iv)
+		sum.Items++
+		sum.Coverage += min(1, iv.Coverage)
+		sum.InTime += min(1, iv.InTime)
+		sum.Within24 += min(1, ratio(iv.Within24h, iv.Required))
+		if iv.Gap > 0 {
+			sum.Short++
+		}
+		w.tierViews(iv)
+	}
+	if sum.Items > 0 {
+		n := float64(sum.Items)
+		sum.Coverage, sum.InTime, sum.Within24 = sum.Coverage/n, sum.InTime/n, sum.Within24/n
+	}
+	for _, av := range w.out.Areas {
+		sum.Local += min(1, ratio(av.Local, av.Required)) / float64(len(w.out.Areas))
+	}
+	w.out.Summary = sum
+	nonNil(&w.out.Notes)
+	nonNil(&w.out.Items)
+	nonNil(&w.out.Tiers)
+	nonNil(&w.out.Areas)
+	nonNil(&w.out.Purchases)
+	nonNil(&w.out.Rotation)
+}
+
+func (w *work) tierViews(iv *ItemView) {
+	req := w.tiers[iv.Item]
+	for _, t := range Tiers {
+		r := t.Rank()
+		need := stock.Quantity(0)
+		if req != nil {
+			need = units(req[r].Float(), iv.counted)
+		}
+		if need == 0 && iv.tiers[r] == 0 {
+			continue
+		}
+		gap := max(0, need-iv.tiers[r])
+		w.out.Tiers = append(w.out.Tiers, TierView{Item: iv.Item, NameZH: iv.NameZH, Tier: t, Required: need,
+			Held: iv.tiers[r], Coverage: ratio(iv.tiers[r], need), Gap: gap})
+		if gap > 0 {
+			w.out.Purchases = append(w.out.Purchases, Purchase{Item: iv.Item, NameZH: iv.NameZH, UnitZH: iv.UnitZH,
+				Tier: t, Quantity: gap})
+		}
+	}
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
+}

@@ -1,0 +1,322 @@
+package readiness
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/warning"
+)
+
+// Hazards are the scenario types norms are written for, the same as
+// warnings'. General is no particular hazard: only the norms for every
+// hazard ("*") apply, which are the life-support norms.
+var Hazards = warning.Hazards
+
+// AnyHazard marks a norm that applies to every hazard.
+const AnyHazard = "*"
+
+// Basis is what a norm's quantity is counted per (定额基数).
+type Basis string
+
+const (
+	PerRelocated    Basis = "relocated"     // per person relocated or needing life assistance (紧急转移安置)
+	PerRelocatedDay Basis = "relocated-day" // per such person per day
+	PerAffectedDay  Basis = "affected-day"  // per affected person (受灾人口) per day
+	PerIncident     Basis = "incident"      // per hit area of an event: each district's response
+	PerTeam         Basis = "team"          // per rescue team deployed
+)
+
+// Bases lists the bases in display order.
+var Bases = []Basis{PerRelocated, PerRelocatedDay, PerAffectedDay, PerIncident, PerTeam}
+
+// Norm is one reserve norm (储备定额): how much of an item a hazard needs per
+// unit of a basis, with the source of the figure.
+//
+// A norm for a particular hazard overrides the every-hazard norm of the same
+// item and basis (a zero says the item is not needed for that hazard); a
+// norm for a district overrides the city-wide one there. A norm without a
+// tier is the whole requirement, split over the tiers by [TierShare]; norms
+// with a tier give that tier's own requirement instead (分级储备).
+type Norm struct {
+	Hazard     string     `json:"hazard"`
+	Item       string     `json:"item"`
+	Basis      Basis      `json:"basis"`
+	Quantity   float64    `json:"quantity"`
+	Area       string     `json:"area,omitempty"`
+	Tier       area.Level `json:"tier,omitempty"`
+	Source     string     `json:"source"`
+	Assumption bool       `json:"assumption"` // the figure is ours, not a published standard
+}
+
+// TierShare is the part of an untiered requirement one reserve tier holds.
+type TierShare struct {
+	Tier       area.Level `json:"tier"`
+	Share      float64    `json:"share"`
+	Source     string     `json:"source"`
+	Assumption bool       `json:"assumption"`
+}
+
+// Level describes a response level (响应级别) for planning: the people
+// relocated or needing life assistance at which it starts, the rescue teams
+// it deploys and how long its life support lasts.
+type Level struct {
+	Level      int     `json:"level"` // 1 (Ⅰ, gravest) … 4 (Ⅳ)
+	Relocated  int64   `json:"relocated"`
+	Teams      int     `json:"teams"`
+	Days       float64 `json:"days"`
+	Source     string  `json:"source"`
+	Assumption bool    `json:"assumption"`
+}
+
+// LifeSupport is the standing life-support scenario: a share of the city's
+// residents, or a fixed number of people when People is set.
+type LifeSupport struct {
+	Share  float64 `json:"share"`
+	People int64   `json:"people,omitempty"`
+	Days   float64 `json:"days"`
+	Source string  `json:"source"`
+}
+
+// Config is a city's readiness settings: norms, tier shares, response
+// levels and the horizons an assessment uses. A city without its own uses
+// [DefaultConfig].
+type Config struct {
+	City        string      `json:"city,omitempty"` // area code of the city
+	Norms       []Norm      `json:"norms"`
+	TierShares  []TierShare `json:"tier_shares"`
+	Levels      []Level     `json:"levels"`
+	LifeSupport LifeSupport `json:"life_support"`
+	// PlanningDays is the planning period: lots expiring within it are not
+	// counted as held but listed for rotation (轮换).
+	PlanningDays int `json:"planning_days"`
+	// WindowHours is how soon contract reserves must deliver to count as held.
+	WindowHours float64 `json:"window_hours"`
+	// DeadlineHours is the first-batch deadline demands are planned against.
+	DeadlineHours float64 `json:"deadline_hours"`
+	// KeepShare is the share of its free stock every depot outside a warned
+	// area keeps when stock is moved forward before an event.
+	KeepShare float64 `json:"keep_share"`
+	// Default is set on the shipped defaults, never stored.
+	Default bool `json:"default,omitempty"`
+}
+
+//go:embed data/norms.csv
+var normsCSV string
+
+// DefaultConfig returns the shipped settings: the norms of data/norms.csv,
+// a city/district split of 50/50, and Beijing's response levels.
+func DefaultConfig() Config {
+	norms, err := ParseNorms(normsCSV)
+	if err != nil {
+		panic(fmt.Sprintf("readiness: shipped norms: %v", err)) // caught by the package's tests
+	}
+	const levelsSrc = "Beijing's 突发事件救助应急预案(2023): Level Ⅰ from 5万 people relocated or needing life assistance"
+	const ratio = "; Ⅱ–Ⅳ not published: scaled by the national plan's ratios (200万/100万/50万/10万); teams and days are planning assumptions"
+	return Config{
+		Norms: norms,
+		TierShares: []TierShare{
+			{Tier: area.LevelCity, Share: 0.5, Source: "市、区两级 hold life-support stock (reserve plan 2021–2025); even split assumed", Assumption: true},
+			{Tier: area.LevelDistrict, Share: 0.5, Source: "市、区两级 hold life-support stock (reserve plan 2021–2025); even split assumed", Assumption: true},
+		},
+		Levels: []Level{
+			{Level: 1, Relocated: 50000, Teams: 40, Days: 7, Source: levelsSrc},
+			{Level: 2, Relocated: 25000, Teams: 20, Days: 5, Source: levelsSrc + ratio, Assumption: true},
+			{Level: 3, Relocated: 12500, Teams: 10, Days: 3, Source: levelsSrc + ratio, Assumption: true},
+			{Level: 4, Relocated: 2500, Teams: 4, Days: 2, Source: levelsSrc + ratio, Assumption: true},
+		},
+		LifeSupport: LifeSupport{Share: 0.012, Days: 7,
+			Source: "reserve plan 2021–2025: life support for 1.2% of residents; 7 days assumed"},
+		PlanningDays: 365, WindowHours: 24, DeadlineHours: 4, KeepShare: 0.5, Default: true,
+	}
+}
+
+// ParseNorms reads norms from CSV with the header
+// hazard,item,basis,quantity,tier,assumption,source (area optional as an
+// eighth column). Errors name the line and column.
+func ParseNorms(text string) ([]Norm, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "norms.csv", "定额 CSV 无法解析:%v", "norms CSV is malformed: %v", err)
+	}
+	var out []Norm
+	for i, rec := range recs[min(1, len(recs)):] {
+		n, err := normFromRecord(rec)
+		if err != nil {
+			return nil, apperr.New(apperr.Invalid, "norms.csv", "第 %d 行:%v", "line %d: %v", i+2, err).
+				WithField(fmt.Sprintf("norms[%d]", i))
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func normFromRecord(rec []string) (Norm, error) {
+	if len(rec) < 7 {
+		return Norm{}, fmt.Errorf("want 7 columns, got %d", len(rec))
+	}
+	q, err := strconv.ParseFloat(strings.TrimSpace(rec[3]), 64)
+	if err != nil {
+		return Norm{}, fmt.Errorf("quantity %q is not a number", rec[3])
+	}
+	n := Norm{Hazard: strings.TrimSpace(rec[0]), Item: strings.TrimSpace(rec[1]), Basis: Basis(strings.TrimSpace(rec[2])),
+		Quantity: q, Tier: area.Level(strings.TrimSpace(rec[4])), Assumption: strings.TrimSpace(rec[5]) == "yes",
+		Source: strings.TrimSpace(rec[6])}
+	if len(rec) > 7 {
+		n.Area = strings.TrimSpace(rec[7])
+	}
+	return n, nil
+}
+
+// Known answers whether codes exist: the validation of a configuration or
+// scenario asks it about items and areas.
+type Known struct {
+	Item func(code string) bool
+	Area func(code string) bool
+}
+
+// Validate checks a configuration before it is stored; the error names the
+// first offending field, e.g. norms[3].quantity.
+func (c Config) Validate(k Known) error {
+	for i, n := range c.Norms {
+		if err := n.validate(k); err != nil {
+			return apperr.Within(fmt.Sprintf("norms[%d]", i), err)
+		}
+	}
+	if err := c.validateShares(); err != nil {
+		return err
+	}
+	if err := c.validateLevels(); err != nil {
+		return err
+	}
+	switch {
+	case bad(c.LifeSupport.Share) || c.LifeSupport.Share > 1:
+		return invalid("life_support.share", "生活保障人口比例须在 0 到 1 之间", "the life-support share must be between 0 and 1")
+	case c.LifeSupport.People < 0:
+		return invalid("life_support.people", "生活保障人数不能为负", "life-support people cannot be negative")
+	case bad(c.LifeSupport.Days) || c.LifeSupport.Days == 0:
+		return invalid("life_support.days", "生活保障天数须大于 0", "life-support days must be above 0")
+	case c.PlanningDays <= 0 || c.PlanningDays > 3650:
+		return invalid("planning_days", "规划期须为 1 到 3650 天", "the planning period must be 1 to 3650 days")
+	case bad(c.WindowHours) || c.WindowHours == 0 || c.WindowHours > 24*30:
+		return invalid("window_hours", "协议储备交付时限须为 0 到 720 小时", "window_hours must be above 0 and at most 720")
+	case bad(c.DeadlineHours) || c.DeadlineHours == 0 || c.DeadlineHours > 72:
+		return invalid("deadline_hours", "首批送达时限须为 0 到 72 小时", "deadline_hours must be above 0 and at most 72")
+	case bad(c.KeepShare) || c.KeepShare > 1:
+		return invalid("keep_share", "保底比例须在 0 到 1 之间", "keep_share must be between 0 and 1")
+	}
+	return nil
+}
+
+func (n Norm) validate(k Known) error {
+	switch {
+	case n.Hazard == "":
+		return apperr.Required("hazard", "灾种", "hazard")
+	case n.Hazard != AnyHazard && !slices.Contains(Hazards, n.Hazard):
+		return invalid("hazard", "未知灾种「"+n.Hazard+"」", "unknown hazard "+strconv.Quote(n.Hazard))
+	case n.Item == "":
+		return apperr.Required("item", "物资编码", "item")
+	case k.Item != nil && !k.Item(n.Item):
+		return apperr.NotFoundf("item", "物资", n.Item).WithField("item")
+	case !slices.Contains(Bases, n.Basis):
+		return invalid("basis", "定额基数须为 relocated、relocated-day、affected-day、incident 或 team",
+			"basis must be relocated, relocated-day, affected-day, incident or team")
+	case bad(n.Quantity):
+		return invalid("quantity", "定额须为非负数", "the quantity must be a number not below 0")
+	case n.Tier != "" && n.Tier.Rank() < 0:
+		return invalid("tier", "未知层级「"+string(n.Tier)+"」", "unknown tier "+strconv.Quote(string(n.Tier)))
+	case n.Area != "" && k.Area != nil && !k.Area(n.Area):
+		return apperr.NotFoundf("area", "区域", n.Area).WithField("area")
+	case strings.TrimSpace(n.Source) == "":
+		return apperr.Required("source", "定额来源", "source of the figure")
+	}
+	return nil
+}
+
+func (c Config) validateShares() error {
+	var sum float64
+	seen := map[area.Level]bool{}
+	for i, s := range c.TierShares {
+		f := fmt.Sprintf("tier_shares[%d]", i)
+		switch {
+		case s.Tier.Rank() < 0:
+			return invalid(f+".tier", "未知层级「"+string(s.Tier)+"」", "unknown tier "+strconv.Quote(string(s.Tier)))
+		case seen[s.Tier]:
+			return invalid(f+".tier", "层级重复", "tier listed twice")
+		case bad(s.Share) || s.Share > 1:
+			return invalid(f+".share", "分级比例须在 0 到 1 之间", "the share must be between 0 and 1")
+		}
+		seen[s.Tier] = true
+		sum += s.Share
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return invalid("tier_shares", fmt.Sprintf("各层级比例之和须为 1,现为 %g", sum),
+			fmt.Sprintf("the tier shares must add up to 1, not %g", sum))
+	}
+	return nil
+}
+
+func (c Config) validateLevels() error {
+	if len(c.Levels) != 4 {
+		return invalid("levels", "须给出 Ⅰ–Ⅳ 四个响应级别", "give the four response levels Ⅰ–Ⅳ")
+	}
+	for i, l := range c.Levels {
+		f := fmt.Sprintf("levels[%d]", i)
+		switch {
+		case l.Level != i+1:
+			return invalid(f+".level", "响应级别须按 1 到 4 排列", "levels must be listed 1 to 4 in order")
+		case l.Relocated <= 0 || (i > 0 && l.Relocated >= c.Levels[i-1].Relocated):
+			return invalid(f+".relocated", "启动人数须大于 0 且随级别降低而减少",
+				"the relocated threshold must be above 0 and fall from level to level")
+		case l.Teams < 0:
+			return invalid(f+".teams", "救援队伍数不能为负", "teams cannot be negative")
+		case bad(l.Days) || l.Days == 0:
+			return invalid(f+".days", "保障天数须大于 0", "days must be above 0")
+		}
+	}
+	return nil
+}
+
+// LevelFor returns the response level a number of relocated people starts.
+func (c Config) LevelFor(relocated int64) int {
+	for _, l := range c.Levels {
+		if relocated >= l.Relocated {
+			return l.Level
+		}
+	}
+	return 0
+}
+
+// level returns the settings of response level n (1–4).
+func (c Config) level(n int) Level {
+	for _, l := range c.Levels {
+		if l.Level == n {
+			return l
+		}
+	}
+	return Level{}
+}
+
+// share returns a tier's share of untiered requirements.
+func (c Config) share(t area.Level) float64 {
+	for _, s := range c.TierShares {
+		if s.Tier == t {
+			return s.Share
+		}
+	}
+	return 0
+}
+
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
+
+func invalid(field, zh, en string) error {
+	return &apperr.Error{Kind: apperr.Invalid, Code: "readiness.invalid", Field: field, ZH: zh, EN: en}
+}

@@ -1,0 +1,238 @@
+package readiness
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
+)
+
+// Scenario is a disaster to plan for (情景): one or more concurrent events.
+type Scenario struct {
+	Code   string  `json:"code"`
+	NameZH string  `json:"name_zh"`
+	NameEN string  `json:"name_en,omitempty"`
+	Events []Event `json:"events"`
+	// Standing marks the scenarios of the reserve plan the city must
+	// always be ready for.
+	Standing bool `json:"standing,omitempty"`
+}
+
+// Event is one disaster of a scenario, hitting one or more areas.
+type Event struct {
+	Hazard string `json:"hazard"`
+	// Level is the response level (1 = Ⅰ … 4 = Ⅳ); zero means the level
+	// the relocated people start.
+	Level int `json:"level,omitempty"`
+	// Areas are the districts hit; the city's code means all its districts.
+	Areas []string `json:"areas"`
+	// People per area: given, or spread over Areas by resident population.
+	// Relocated zero means the level's planning size; Affected zero means
+	// the relocated people.
+	Relocated int64   `json:"relocated,omitempty"`
+	Affected  int64   `json:"affected,omitempty"`
+	Teams     int     `json:"teams,omitempty"` // zero: the level's
+	Days      float64 `json:"days,omitempty"`  // zero: the level's
+}
+
+// MaxEvents bounds the events of a scenario.
+const MaxEvents = 20
+
+// Validate checks a scenario; the error names the first offending field,
+// e.g. events[0].areas[1].
+func (s Scenario) Validate(k Known) error {
+	switch {
+	case strings.TrimSpace(s.Code) == "":
+		return apperr.Required("code", "情景编码", "scenario code")
+	case strings.TrimSpace(s.NameZH) == "":
+		return apperr.Required("name_zh", "情景名称", "scenario name")
+	case len(s.Events) == 0:
+		return invalid("events", "情景至少要有一个灾害事件", "a scenario needs at least one event")
+	case len(s.Events) > MaxEvents:
+		return invalid("events", fmt.Sprintf("事件不能超过 %d 个", MaxEvents), fmt.Sprintf("at most %d events", MaxEvents))
+	}
+	for i, e := range s.Events {
+		if err := e.validate(k); err != nil {
+			return apperr.Within(fmt.Sprintf("events[%d]", i), err)
+		}
+	}
+	return nil
+}
+
+func (e Event) validate(k Known) error {
+	switch {
+	case !slices.Contains(Hazards, e.Hazard):
+		return invalid("hazard", "灾种须为 "+strings.Join(Hazards, "、"), "hazard must be one of "+strings.Join(Hazards, ", "))
+	case e.Level < 0 || e.Level > 4:
+		return invalid("level", "响应级别须为 1 到 4", "level must be 1 to 4")
+	case e.Level == 0 && e.Relocated == 0:
+		return invalid("relocated", "须给出响应级别或转移安置人数", "give a level or the people relocated")
+	case e.Relocated < 0 || e.Affected < 0:
+		return invalid("relocated", "人数不能为负", "people cannot be negative")
+	case e.Teams < 0:
+		return invalid("teams", "救援队伍数不能为负", "teams cannot be negative")
+	case bad(e.Days) || e.Days > 365:
+		return invalid("days", "天数须在 0 到 365 之间", "days must be between 0 and 365")
+	case len(e.Areas) == 0:
+		return invalid("areas", "须给出受灾区域", "name the areas hit")
+	}
+	for i, a := range e.Areas {
+		if k.Area != nil && !k.Area(a) {
+			return apperr.NotFoundf("area", "区域", a).WithField(fmt.Sprintf("areas[%d]", i))
+		}
+	}
+	return nil
+}
+
+// Resolved is an event with every default filled in and its people spread
+// over the districts it hits.
+type Resolved struct {
+	Event
+	Hits []Hit `json:"hits"`
+	// Notes say which figures are assumptions.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// Hit is the part of an event in one district.
+type Hit struct {
+	Area      string  `json:"area"`
+	NameZH    string  `json:"name_zh"`
+	Relocated float64 `json:"relocated"`
+	Affected  float64 `json:"affected"`
+	Teams     float64 `json:"teams"`
+}
+
+// Note is a remark on an assessment, in both languages.
+type Note struct {
+	ZH string `json:"zh"`
+	EN string `json:"en"`
+}
+
+// resolve fills an event's defaults from the configuration and spreads
+// its people over the districts by resident population.
+func (c Config) resolve(e Event, districts []area.Area, city string) (Resolved, error) {
+	r := Resolved{Event: e}
+	if e.Level == 0 {
+		r.Level = c.LevelFor(e.Relocated)
+		if r.Level == 0 {
+			r.Level = 4 // below Ⅳ's threshold: planned with Ⅳ's teams and days
+		}
+	}
+	lv := c.level(r.Level)
+	if e.Relocated == 0 {
+		r.Relocated = c.planningSize(r.Level)
+		bound, boundEN := "上限", "upper bound"
+		if r.Level == 1 {
+			bound, boundEN = "启动标准", "threshold"
+		}
+		r.Notes = append(r.Notes, Note{
+			ZH: fmt.Sprintf("%s级响应按其%s %d 人计算(%s)", roman(r.Level), bound, r.Relocated, lv.Source),
+			EN: fmt.Sprintf("a level %s response is planned at its %s, %d people (%s)", roman(r.Level), boundEN, r.Relocated, lv.Source),
+		})
+	}
+	if e.Affected == 0 {
+		r.Affected = r.Relocated
+	}
+	if e.Teams == 0 {
+		r.Teams = lv.Teams
+	}
+	if e.Days == 0 {
+		r.Days = lv.Days
+	}
+	hits, err := spread(r.Event, districts, city)
+	r.Hits = hits
+	return r, err
+}
+
+// planningSize is the largest event of a level: just under the next
+// graver level's threshold; for Ⅰ, its own threshold.
+func (c Config) planningSize(level int) int64 {
+	if level <= 1 {
+		return c.level(1).Relocated
+	}
+	return c.level(level - 1).Relocated
+}
+
+// spread shares an event's people and teams over its districts by
+// population; the city's code stands for all of them.
+func spread(e Event, districts []area.Area, city string) ([]Hit, error) {
+	var hit []area.Area
+	for _, code := range e.Areas {
+		if code == city {
+			hit = districts
+			break
+		}
+		i := slices.IndexFunc(districts, func(d area.Area) bool { return d.Code == code })
+		if i < 0 {
+			return nil, apperr.New(apperr.Invalid, "scenario.area", "「%s」不是本市的区", "%q is not a district of the city", code).
+				WithField("areas")
+		}
+		hit = append(hit, districts[i])
+	}
+	var pop float64
+	for _, d := range hit {
+		pop += float64(max(d.Population, 1))
+	}
+	out := make([]Hit, len(hit))
+	for i, d := range hit {
+		w := float64(max(d.Population, 1)) / pop
+		out[i] = Hit{Area: d.Code, NameZH: d.NameZH, Relocated: w * float64(e.Relocated),
+			Affected: w * float64(e.Affected), Teams: w * float64(e.Teams)}
+	}
+	return out, nil
+}
+
+// count is how many units of a basis a hit makes.
+func (h Hit) count(b Basis, days float64) float64 {
+	switch b {
+	case PerRelocated:
+		return h.Relocated
+	case PerRelocatedDay:
+		return h.Relocated * days
+	case PerAffectedDay:
+		return h.Affected * days
+	case PerIncident:
+		return 1
+	case PerTeam:
+		return math.Ceil(h.Teams - 1e-9)
+	}
+	return 0
+}
+
+// Standing returns the reserve plan's two standing scenarios (BRIEF "Numbers
+// from the seeds"): life support for a share of the residents across the
+// city, and two concurrent responses of level Ⅱ, rescue and life support,
+// in the districts given (the July 2023 floods hit Fangshan and Mentougou).
+func (c Config) Standing(city area.Area, pair [2]string, hazard string) []Scenario {
+	people := c.LifeSupport.People
+	if people == 0 {
+		people = int64(math.Round(c.LifeSupport.Share * float64(city.Population)))
+	}
+	life := Scenario{Code: "standing-life-support", Standing: true,
+		NameZH: fmt.Sprintf("常备情景一:%g%% 常住人口生活保障(%d 人)", c.LifeSupport.Share*100, people),
+		NameEN: fmt.Sprintf("Standing scenario 1: life support for %g%% of residents (%d people)", c.LifeSupport.Share*100, people),
+		Events: []Event{{Hazard: "general", Areas: []string{city.Code}, Relocated: people, Days: c.LifeSupport.Days}},
+	}
+	two := Scenario{Code: "standing-two-level-2", Standing: true,
+		NameZH: "常备情景二:两场Ⅱ级响应同时发生(救援 + 生活保障)",
+		NameEN: "Standing scenario 2: two concurrent level Ⅱ responses (rescue and life support)",
+	}
+	for _, d := range pair {
+		two.Events = append(two.Events, Event{Hazard: hazard, Level: 2, Areas: []string{d}})
+	}
+	return []Scenario{life, two}
+}
+
+// DefaultPair is the default pair of districts of the second standing
+// scenario: Fangshan and Mentougou, hit by the July 2023 floods.
+var DefaultPair = [2]string{"110111", "110109"}
+
+func roman(level int) string {
+	if level >= 1 && level <= 4 {
+		return []string{"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"}[level-1]
+	}
+	return fmt.Sprint(level)
+}

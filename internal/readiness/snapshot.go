@@ -1,0 +1,140 @@
+package readiness
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/reserve"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/transfer"
+)
+
+// Data is what readiness reads: the dispatch planner's inventory, the home
+// city with its districts, and which tier each reserve holder belongs to.
+// The store implements it; tests use fakes.
+type Data interface {
+	dispatch.Inventory
+	// City returns the home city and its districts, with populations.
+	City(ctx context.Context) (area.Area, []area.Area, error)
+	// OrgTiers returns, per organisation code, the level of its area: the
+	// tier whose reserve its contract reserves count towards.
+	OrgTiers(ctx context.Context) (map[string]area.Level, error)
+}
+
+// snapshot is the inventory read once and shared by the several plans of
+// an assessment or a pre-positioning run; pre-positioning edits a copy of
+// it to see the stock after the moves it recommends.
+type snapshot struct {
+	items      map[string]catalog.Item
+	stock      []dispatch.DepotStock
+	agreements []reserve.Agreement
+	capacities []reserve.Capacity
+	districts  []dispatch.District
+}
+
+func loadSnapshot(ctx context.Context, inv dispatch.Inventory, items []string) (*snapshot, error) {
+	s := &snapshot{}
+	var err error
+	if s.items, err = inv.Items(ctx, items); err != nil {
+		return nil, fmt.Errorf("readiness: items: %w", err)
+	}
+	if s.stock, err = inv.DepotStock(ctx, items); err != nil {
+		return nil, fmt.Errorf("readiness: depot stock: %w", err)
+	}
+	if s.agreements, err = inv.Agreements(ctx, items); err != nil {
+		return nil, fmt.Errorf("readiness: agreements: %w", err)
+	}
+	if s.capacities, err = inv.Capacities(ctx, items); err != nil {
+		return nil, fmt.Errorf("readiness: capacities: %w", err)
+	}
+	if s.districts, err = inv.Districts(ctx); err != nil {
+		return nil, fmt.Errorf("readiness: districts: %w", err)
+	}
+	return s, nil
+}
+
+func (s *snapshot) Items(_ context.Context, codes []string) (map[string]catalog.Item, error) {
+	out := make(map[string]catalog.Item, len(codes))
+	for _, c := range codes {
+		if it, ok := s.items[c]; ok {
+			out[c] = it
+		}
+	}
+	return out, nil
+}
+
+func (s *snapshot) DepotStock(_ context.Context, items []string) ([]dispatch.DepotStock, error) {
+	return keep(s.stock, items, func(d dispatch.DepotStock) string { return d.Item }), nil
+}
+
+func (s *snapshot) Agreements(_ context.Context, items []string) ([]reserve.Agreement, error) {
+	return keep(s.agreements, items, func(a reserve.Agreement) string { return a.Item }), nil
+}
+
+func (s *snapshot) Capacities(_ context.Context, items []string) ([]reserve.Capacity, error) {
+	return keep(s.capacities, items, func(c reserve.Capacity) string { return c.Item }), nil
+}
+
+func (s *snapshot) Districts(context.Context) ([]dispatch.District, error) { return s.districts, nil }
+
+func keep[T any](all []T, items []string, item func(T) string) []T {
+	var out []T
+	for _, x := range all {
+		if slices.Contains(items, item(x)) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// clone returns a copy whose depot stock can be changed without touching s.
+func (s *snapshot) clone() *snapshot {
+	c := *s
+	c.stock = make([]dispatch.DepotStock, len(s.stock))
+	for i, d := range s.stock {
+		d.Lots = slices.Clone(d.Lots)
+		c.stock[i] = d
+	}
+	return &c
+}
+
+// move takes the given lots of an item from one depot and puts them at
+// another, as a transfer would.
+func (s *snapshot) move(from, to dispatch.DepotInfo, item string, lots []transfer.LotQuantity) {
+	var moved []stock.Candidate
+	for i := range s.stock {
+		d := &s.stock[i]
+		if d.Depot.Code != from.Code || d.Item != item {
+			continue
+		}
+		for j := range d.Lots {
+			c := &d.Lots[j]
+			for _, lq := range lots {
+				if lq.Lot == c.LotCode {
+					c.Available -= lq.Quantity
+					m := *c
+					m.Available = lq.Quantity
+					moved = append(moved, m)
+				}
+			}
+		}
+	}
+	s.receive(to, item, moved)
+}
+
+func (s *snapshot) receive(to dispatch.DepotInfo, item string, lots []stock.Candidate) {
+	if len(lots) == 0 {
+		return
+	}
+	for i := range s.stock {
+		if s.stock[i].Depot.Code == to.Code && s.stock[i].Item == item {
+			s.stock[i].Lots = append(s.stock[i].Lots, lots...)
+			return
+		}
+	}
+	s.stock = append(s.stock, dispatch.DepotStock{Depot: to, Item: item, Lots: lots})
+}
