@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
@@ -69,7 +70,7 @@ type ItemView struct {
 	Required   stock.Quantity    `json:"required"`
 	Physical   stock.Quantity    `json:"physical"`  // free depot stock not expiring within the planning period
 	Agreement  stock.Quantity    `json:"agreement"` // deliverable within the window
-	Capacity   stock.Quantity    `json:"capacity"`  // producible within the window
+	Capacity   stock.Quantity    `json:"capacity"`  // daily batches ready within the window
 	Held       stock.Quantity    `json:"held"`
 	Coverage   float64           `json:"coverage"` // held ÷ required
 	OnTime     stock.Quantity    `json:"on_time"`  // by the deadline, as planned
@@ -288,8 +289,17 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 			iv.tiers[tierRank(orgTiers[ag.OrgCode])] += ag.Free()
 		}
 	}
+	window := time.Duration(w.cfg.WindowHours * float64(time.Hour))
 	for _, c := range s.capacities {
-		q := stock.Quantity(float64(c.PerDay)*(w.cfg.WindowHours-c.LeadHours)/24) - c.Reserved
+		// Daily batches as the dispatch engine counts them, the first a day
+		// after the lead time.
+		var q stock.Quantity
+		for _, b := range alloc.CapacityBatches(int64(c.PerDay), time.Duration(c.LeadHours*float64(time.Hour)), window) {
+			if b.ReadyAfter <= window {
+				q += stock.Quantity(b.Qty)
+			}
+		}
+		q -= c.Reserved
 		if iv := w.items[c.Item]; iv != nil && q > 0 {
 			iv.Capacity += q
 			iv.tiers[tierRank(orgTiers[c.OrgCode])] += q

@@ -133,7 +133,10 @@ func DefaultConfig() Config {
 		},
 		LifeSupport: LifeSupport{Share: 0.012, Days: 7,
 			Source: "reserve plan 2021–2025: life support for 1.2% of residents; 7 days assumed"},
-		PlanningDays: 365, WindowHours: 24, DeadlineHours: 4, KeepShare: 0.5, Default: true,
+		// Contract reserves count as held when they deliver within the first
+		// three days of a response (an assumption: the phase before central
+		// and inter-provincial support takes over).
+		PlanningDays: 365, WindowHours: 72, DeadlineHours: 4, KeepShare: 0.5, Default: true,
 	}
 }
 
@@ -186,10 +189,17 @@ type Known struct {
 // Validate checks a configuration before it is stored; the error names the
 // first offending field, e.g. norms[3].quantity.
 func (c Config) Validate(k Known) error {
+	seen := map[Norm]int{}
 	for i, n := range c.Norms {
 		if err := n.validate(k); err != nil {
 			return apperr.Within(fmt.Sprintf("norms[%d]", i), err)
 		}
+		key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier}
+		if j, dup := seen[key]; dup {
+			return invalid(fmt.Sprintf("norms[%d]", i), fmt.Sprintf("与第 %d 条定额重复(灾种、物资、基数、区域、层级均相同)", j+1),
+				fmt.Sprintf("repeats norms[%d]: same hazard, item, basis, area and tier", j))
+		}
+		seen[key] = i
 	}
 	if err := c.validateShares(); err != nil {
 		return err
@@ -198,8 +208,9 @@ func (c Config) Validate(k Known) error {
 		return err
 	}
 	switch {
-	case bad(c.LifeSupport.Share) || c.LifeSupport.Share > 1:
-		return invalid("life_support.share", "生活保障人口比例须在 0 到 1 之间", "the life-support share must be between 0 and 1")
+	case bad(c.LifeSupport.Share) || c.LifeSupport.Share > 1 || (c.LifeSupport.Share == 0 && c.LifeSupport.People == 0):
+		return invalid("life_support.share", "生活保障人口比例须大于 0 且不超过 1(或给出人数)",
+			"the life-support share must be above 0 and at most 1 (or give the people)")
 	case c.LifeSupport.People < 0:
 		return invalid("life_support.people", "生活保障人数不能为负", "life-support people cannot be negative")
 	case bad(c.LifeSupport.Days) || c.LifeSupport.Days == 0:

@@ -118,7 +118,7 @@ func (a *Assessor) Recommend(ctx context.Context, w warning.Warning, opt Preposi
 		return rec, err
 	}
 	rec.Notes = append(rec.Notes, before.Notes...)
-	if opt.LeadHours < 0 || opt.LeadHours > 72 {
+	if math.IsNaN(opt.LeadHours) || opt.LeadHours < 0 || opt.LeadHours > 72 {
 		return rec, invalid("lead_hours", "前置时间须在 0 到 72 小时之间", "lead_hours must be between 0 and 72")
 	}
 	fwdStart := time.Now()

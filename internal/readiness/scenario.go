@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -79,9 +80,15 @@ func (e Event) validate(k Known) error {
 	case len(e.Areas) == 0:
 		return invalid("areas", "须给出受灾区域", "name the areas hit")
 	}
+	seen := map[string]bool{}
 	for i, a := range e.Areas {
+		field := fmt.Sprintf("areas[%d]", i)
+		if seen[a] {
+			return invalid(field, "区域「"+a+"」重复", "area "+strconv.Quote(a)+" is listed twice")
+		}
+		seen[a] = true
 		if k.Area != nil && !k.Area(a) {
-			return apperr.NotFoundf("area", "区域", a).WithField(fmt.Sprintf("areas[%d]", i))
+			return apperr.NotFoundf("area", "区域", a).WithField(field)
 		}
 	}
 	return nil
@@ -165,6 +172,9 @@ func spread(e Event, districts []area.Area, city string) ([]Hit, error) {
 			hit = districts
 			break
 		}
+		if slices.ContainsFunc(hit, func(d area.Area) bool { return d.Code == code }) {
+			continue // listed twice: one hit
+		}
 		i := slices.IndexFunc(districts, func(d area.Area) bool { return d.Code == code })
 		if i < 0 {
 			return nil, apperr.New(apperr.Invalid, "scenario.area", "「%s」不是本市的区", "%q is not a district of the city", code).
@@ -222,6 +232,9 @@ func (c Config) Standing(city area.Area, pair [2]string, hazard string) []Scenar
 	}
 	for _, d := range pair {
 		two.Events = append(two.Events, Event{Hazard: hazard, Level: 2, Areas: []string{d}})
+	}
+	if people == 0 {
+		return []Scenario{two} // no residents on record: nothing to plan life support for
 	}
 	return []Scenario{life, two}
 }
