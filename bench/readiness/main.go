@@ -106,16 +106,11 @@ func assessor(ctx context.Context, s *store.Store) (*readiness.Assessor, error) 
 	if err != nil {
 		return nil, err
 	}
-	data := s.Readiness()
-	city, _, err := data.City(ctx)
+	cfg, err := s.HomeReadinessConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := s.ReadinessConfig(ctx, city.Code)
-	if err != nil {
-		return nil, err
-	}
-	return &readiness.Assessor{Data: data, Config: cfg, Now: s.Now, Planner: func(inv dispatch.Inventory) *dispatch.Planner {
+	return &readiness.Assessor{Data: s.Readiness(), Config: cfg, Now: s.Now, Planner: func(inv dispatch.Inventory) *dispatch.Planner {
 		return &dispatch.Planner{Inventory: inv, Router: router, Now: s.Now}
 	}}, nil
 }

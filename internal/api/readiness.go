@@ -24,28 +24,23 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // assessor returns an assessor over the store with the home city's
 // settings and the server's planner.
 func (h *handler) assessor(ctx context.Context) (*readiness.Assessor, error) {
-	data := h.store.Readiness()
-	city, _, err := data.City(ctx)
+	cfg, err := h.store.HomeReadinessConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := h.store.ReadinessConfig(ctx, city.Code)
-	if err != nil {
-		return nil, err
-	}
-	return &readiness.Assessor{Data: data, Config: cfg, Now: h.store.Now, Planner: h.planner}, nil
+	return &readiness.Assessor{Data: h.store.Readiness(), Config: cfg, Now: h.store.Now, Planner: h.planner}, nil
 }
 
 // getReadinessConfig returns the home city's readiness settings: norms,
 // tier shares, response levels and horizons ("default": true when they are
 // the shipped ones).
 func (h *handler) getReadinessConfig(w http.ResponseWriter, r *http.Request) {
-	as, err := h.assessor(r.Context())
+	cfg, err := h.store.HomeReadinessConfig(r.Context())
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	h.json(w, r, http.StatusOK, as.Config)
+	h.json(w, r, http.StatusOK, cfg)
 }
 
 // readinessConfigRequest replaces a city's settings.

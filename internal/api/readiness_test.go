@@ -55,67 +55,80 @@ func itemOf(t *testing.T, as readiness.Assessment, code string) readiness.ItemVi
 	return readiness.ItemView{}
 }
 
-func TestAssessmentAPI(t *testing.T) {
+// TestReadinessAPI runs the readiness calls in order over one demo store
+// per engine: pre-positioning, the overview, then assessments (which change
+// the settings last).
+func TestReadinessAPI(t *testing.T) {
+	alert, err := os.ReadFile("../warning/testdata/beijing-rainstorm-red.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	eachDemoAPI(t, func(t *testing.T, a *testAPI) {
-		var quilts readiness.ItemView
-		runScenarios(t, a, []scenario{
-			{name: "inline scenario", method: "POST", path: "/api/assessments", body: `{"scenario":` + floodScenario + `}`,
-				status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					as := assessmentOf(t, rec)
-					quilts = itemOf(t, as, "1020101")
-					// One quilt per relocated person, 50,000 people.
-					if quilts.Required != stock.Units(50000) {
-						t.Errorf("quilts required %s, want 50000", quilts.Required)
-					}
-					if quilts.Held != quilts.Physical+quilts.Agreement+quilts.Capacity || quilts.Physical <= 0 {
-						t.Errorf("quilts held %s = %s + %s + %s?", quilts.Held, quilts.Physical, quilts.Agreement, quilts.Capacity)
-					}
-					if quilts.OnTime > quilts.Required || quilts.Within24h < quilts.OnTime {
-						t.Errorf("quilts on time %s, within 24 h %s of %s", quilts.OnTime, quilts.Within24h, quilts.Required)
-					}
-					boats := itemOf(t, as, "2040101") // 10 assault boats per flooded district
-					if boats.Required != stock.Units(10) {
-						t.Errorf("boats required %s, want 10", boats.Required)
-					}
-					if len(as.Rotation) == 0 || len(as.Notes) == 0 || as.Stats.Plans != 1 {
-						t.Errorf("rotation %d lots, %d notes, %d plans", len(as.Rotation), len(as.Notes), as.Stats.Plans)
-					}
-				}},
-			{name: "unknown district", method: "POST", path: "/api/assessments",
-				body:   `{"scenario":{"code":"x","name_zh":"x","events":[{"hazard":"flood","level":2,"areas":["110111","999999"]}]}}`,
-				status: 404, code: "area.not_found", field: "scenario.events[0].areas[1]"},
-			{name: "bad level", method: "POST", path: "/api/assessments",
-				body:   `{"scenario":{"code":"x","name_zh":"x","events":[{"hazard":"flood","level":7,"areas":["110111"]}]}}`,
-				status: 400, code: "readiness.invalid", field: "scenario.events[0].level"},
-			{name: "neither scenario nor code", method: "POST", path: "/api/assessments", body: `{}`,
-				status: 400, code: "field.required", field: "scenario"},
-			{name: "store the scenario", method: "POST", path: "/api/scenarios", body: floodScenario, status: 200},
-			{name: "list scenarios", method: "GET", path: "/api/scenarios", status: 200, want: []string{`"count":1`, "fs-flood"}},
-			{name: "stored scenario as a workbook", method: "POST", path: "/api/assessments?format=xlsx",
-				body: `{"code":"fs-flood"}`, status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					if ct := rec.Header().Get("Content-Type"); ct != xlsxType {
-						t.Fatalf("Content-Type %q", ct)
-					}
-					f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if i, _ := f.GetSheetIndex("物资"); i < 0 {
-						t.Errorf("sheets %v lack 物资", f.GetSheetList())
-					}
-				}},
-			{name: "doubled norm", method: "PUT", path: "/api/readiness/config", body: configWithQuilts(t, 2), status: 200},
-			{name: "assessed again", method: "POST", path: "/api/assessments", body: `{"code":"fs-flood"}`, status: 200,
-				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					if q := itemOf(t, assessmentOf(t, rec), "1020101"); q.Required != 2*quilts.Required {
-						t.Errorf("quilts required %s after doubling the norm, want %s", q.Required, 2*quilts.Required)
-					}
-				}},
-			{name: "negative norm refused", method: "PUT", path: "/api/readiness/config", body: configWithQuilts(t, -1),
-				status: 400, code: "readiness.invalid", field: "config.norms[2].quantity"},
-			{name: "settings kept", method: "GET", path: "/api/readiness/config", status: 200,
-				want: []string{`"quantity":2`, `"people":280000`}, notWant: []string{`"default":true`}},
-		})
+		t.Run("prepositions", func(t *testing.T) { testPrepositions(t, a, alert) })
+		t.Run("overview", func(t *testing.T) { testOverview(t, a) })
+		t.Run("assessments", func(t *testing.T) { testAssessments(t, a) })
+	})
+}
+
+func testAssessments(t *testing.T, a *testAPI) {
+	var quilts readiness.ItemView
+	runScenarios(t, a, []scenario{
+		{name: "inline scenario", method: "POST", path: "/api/assessments", body: `{"scenario":` + floodScenario + `}`,
+			status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				as := assessmentOf(t, rec)
+				quilts = itemOf(t, as, "1020101")
+				// One quilt per relocated person, 50,000 people.
+				if quilts.Required != stock.Units(50000) {
+					t.Errorf("quilts required %s, want 50000", quilts.Required)
+				}
+				if quilts.Held != quilts.Physical+quilts.Agreement+quilts.Capacity || quilts.Physical <= 0 {
+					t.Errorf("quilts held %s = %s + %s + %s?", quilts.Held, quilts.Physical, quilts.Agreement, quilts.Capacity)
+				}
+				if quilts.OnTime > quilts.Required || quilts.Within24h < quilts.OnTime {
+					t.Errorf("quilts on time %s, within 24 h %s of %s", quilts.OnTime, quilts.Within24h, quilts.Required)
+				}
+				boats := itemOf(t, as, "2040101") // 10 assault boats per flooded district
+				if boats.Required != stock.Units(10) {
+					t.Errorf("boats required %s, want 10", boats.Required)
+				}
+				if len(as.Rotation) == 0 || len(as.Notes) == 0 || as.Stats.Plans != 1 {
+					t.Errorf("rotation %d lots, %d notes, %d plans", len(as.Rotation), len(as.Notes), as.Stats.Plans)
+				}
+			}},
+		{name: "unknown district", method: "POST", path: "/api/assessments",
+			body:   `{"scenario":{"code":"x","name_zh":"x","events":[{"hazard":"flood","level":2,"areas":["110111","999999"]}]}}`,
+			status: 404, code: "area.not_found", field: "scenario.events[0].areas[1]"},
+		{name: "bad level", method: "POST", path: "/api/assessments",
+			body:   `{"scenario":{"code":"x","name_zh":"x","events":[{"hazard":"flood","level":7,"areas":["110111"]}]}}`,
+			status: 400, code: "readiness.invalid", field: "scenario.events[0].level"},
+		{name: "neither scenario nor code", method: "POST", path: "/api/assessments", body: `{}`,
+			status: 400, code: "field.required", field: "scenario"},
+		{name: "store the scenario", method: "POST", path: "/api/scenarios", body: floodScenario, status: 200},
+		{name: "list scenarios", method: "GET", path: "/api/scenarios", status: 200, want: []string{`"count":1`, "fs-flood"}},
+		{name: "stored scenario as a workbook", method: "POST", path: "/api/assessments?format=xlsx",
+			body: `{"code":"fs-flood"}`, status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if ct := rec.Header().Get("Content-Type"); ct != xlsxType {
+					t.Fatalf("Content-Type %q", ct)
+				}
+				f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i, _ := f.GetSheetIndex("物资"); i < 0 {
+					t.Errorf("sheets %v lack 物资", f.GetSheetList())
+				}
+			}},
+		{name: "doubled norm", method: "PUT", path: "/api/readiness/config", body: configWithQuilts(t, 2), status: 200},
+		{name: "assessed again", method: "POST", path: "/api/assessments", body: `{"code":"fs-flood"}`, status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if q := itemOf(t, assessmentOf(t, rec), "1020101"); q.Required != 2*quilts.Required {
+					t.Errorf("quilts required %s after doubling the norm, want %s", q.Required, 2*quilts.Required)
+				}
+			}},
+		{name: "negative norm refused", method: "PUT", path: "/api/readiness/config", body: configWithQuilts(t, -1),
+			status: 400, code: "readiness.invalid", field: "config.norms[2].quantity"},
+		{name: "settings kept", method: "GET", path: "/api/readiness/config", status: 200,
+			want: []string{`"quantity":2`, `"people":280000`}, notWant: []string{`"default":true`}},
 	})
 }
 
@@ -135,87 +148,79 @@ func configWithQuilts(t *testing.T, q float64) string {
 	return string(body)
 }
 
-func TestReadinessOverviewAPI(t *testing.T) {
-	eachDemoAPI(t, func(t *testing.T, a *testAPI) {
-		runScenarios(t, a, []scenario{
-			{name: "standing scenarios and districts", method: "GET", path: "/api/readiness?pair=110111,110109", status: 200,
-				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					var ov readiness.Overview
-					decodeBody(t, rec, &ov)
-					if len(ov.Scenarios) != 2 || len(ov.Districts) < 16 {
-						t.Fatalf("%d scenarios, %d districts", len(ov.Scenarios), len(ov.Districts))
-					}
-					life := itemOf(t, ov.Scenarios[0], "1020101")
-					if life.Required < stock.Units(280000) { // one quilt each, rounded up per district
-						t.Errorf("standing life support needs %s quilts, want ≥ 280000", life.Required)
-					}
-					if n := len(ov.Scenarios[1].Events); n != 2 {
-						t.Errorf("second standing scenario has %d events", n)
-					}
-				}},
-			{name: "workbook", method: "GET", path: "/api/readiness?format=xlsx", status: 200,
-				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					if !strings.Contains(rec.Header().Get("Content-Disposition"), "readiness.xlsx") {
-						t.Errorf("Content-Disposition %q", rec.Header().Get("Content-Disposition"))
-					}
-				}},
-			{name: "pair outside the city", method: "GET", path: "/api/readiness?pair=110111,120101", status: 400,
-				code: "readiness.pair", field: "pair[1]"},
-			{name: "unknown hazard", method: "GET", path: "/api/readiness?hazard=volcano", status: 400,
-				code: "param.invalid", field: "hazard"},
-		})
+func testOverview(t *testing.T, a *testAPI) {
+	runScenarios(t, a, []scenario{
+		{name: "standing scenarios and districts", method: "GET", path: "/api/readiness?pair=110111,110109", status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				var ov readiness.Overview
+				decodeBody(t, rec, &ov)
+				if len(ov.Scenarios) != 2 || len(ov.Districts) < 16 {
+					t.Fatalf("%d scenarios, %d districts", len(ov.Scenarios), len(ov.Districts))
+				}
+				life := itemOf(t, ov.Scenarios[0], "1020101")
+				if life.Required < stock.Units(280000) { // one quilt each, rounded up per district
+					t.Errorf("standing life support needs %s quilts, want ≥ 280000", life.Required)
+				}
+				if n := len(ov.Scenarios[1].Events); n != 2 {
+					t.Errorf("second standing scenario has %d events", n)
+				}
+			}},
+		{name: "workbook", method: "GET", path: "/api/readiness?format=xlsx", status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if !strings.Contains(rec.Header().Get("Content-Disposition"), "readiness.xlsx") {
+					t.Errorf("Content-Disposition %q", rec.Header().Get("Content-Disposition"))
+				}
+			}},
+		{name: "pair outside the city", method: "GET", path: "/api/readiness?pair=110111,120101", status: 400,
+			code: "readiness.pair", field: "pair[1]"},
+		{name: "unknown hazard", method: "GET", path: "/api/readiness?hazard=volcano", status: 400,
+			code: "param.invalid", field: "hazard"},
 	})
 }
 
-func TestPrepositionAPI(t *testing.T) {
-	alert, err := os.ReadFile("../warning/testdata/beijing-rainstorm-red.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
+func testPrepositions(t *testing.T, a *testAPI, alert []byte) {
 	xml := map[string]string{"Content-Type": "application/cap+xml"}
-	eachDemoAPI(t, func(t *testing.T, a *testAPI) {
-		var first, second readiness.Recommendation
-		runScenarios(t, a, []scenario{
-			{name: "from a CAP alert", method: "POST", path: "/api/prepositions?deadline_hours=1.5&lead_hours=12",
-				body: string(alert), headers: xml, status: 201, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					decodeBody(t, rec, &first)
-					checkRecommendation(t, first)
-				}},
-			{name: "again, for a second one", method: "POST", path: "/api/prepositions?deadline_hours=1.5&lead_hours=12",
-				body: string(alert), headers: xml, status: 201, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					decodeBody(t, rec, &second)
-				}},
-			{name: "approve the first", method: "POST", path: fmt.Sprintf("/api/prepositions/%d/approve", 1),
-				body: `{"actor":"李调度"}`, status: 200, want: []string{`"status":"approved"`, `"transfer_id":`}},
-			{name: "its transfer order", method: "GET", path: "/api/transfers/1", status: 200,
-				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-					var o transfer.Order
-					decodeBody(t, rec, &o)
-					if o.Status != transfer.StatusOrdered || len(o.Lines) != len(first.Moves) || o.CreatedBy != "李调度" {
-						t.Errorf("order %+v for %d moves", o, len(first.Moves))
-					}
-				}},
-			{name: "approve twice", method: "POST", path: "/api/prepositions/1/approve", status: 409,
-				code: "preposition.status", field: "status"},
-			{name: "second counted on the same stock", method: "POST", path: "/api/prepositions/2/approve", status: 409,
-				code: "preposition.stale"},
-			{name: "cancel the second", method: "POST", path: "/api/prepositions/2/cancel", status: 200,
-				want: []string{`"status":"cancelled"`}},
-			{name: "list", method: "GET", path: "/api/prepositions?status=approved", status: 200, want: []string{`"count":1`}},
-			{name: "malformed alert", method: "POST", path: "/api/prepositions", headers: xml,
-				body: `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier>`, status: 400,
-				code: "cap.xml", field: "warning"},
-			{name: "JSON warning for an unknown district", method: "POST", path: "/api/prepositions",
-				body:   `{"warning":{"identifier":"w1","hazard":"flood","level":1,"areas":["999999"]}}`,
-				status: 400, code: "warning.area_unknown", field: "warning.areas[0]"},
-			{name: "JSON warning, keep everything", method: "POST", path: "/api/prepositions",
-				body:   `{"warning":{"identifier":"w2","hazard":"flood","level":1,"areas":["110109"]},"keep_share":1,"lead_hours":12,"deadline_hours":1.5}`,
-				status: 201, want: []string{`"moves":[]`}},
-		})
-		if second.ID != 2 || len(second.Moves) == 0 {
-			t.Errorf("second recommendation %d with %d moves", second.ID, len(second.Moves))
-		}
+	var first, second readiness.Recommendation
+	runScenarios(t, a, []scenario{
+		{name: "from a CAP alert", method: "POST", path: "/api/prepositions?deadline_hours=1.5&lead_hours=12",
+			body: string(alert), headers: xml, status: 201, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				decodeBody(t, rec, &first)
+				checkRecommendation(t, first)
+			}},
+		{name: "again, for a second one", method: "POST", path: "/api/prepositions?deadline_hours=1.5&lead_hours=12",
+			body: string(alert), headers: xml, status: 201, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				decodeBody(t, rec, &second)
+			}},
+		{name: "approve the first", method: "POST", path: fmt.Sprintf("/api/prepositions/%d/approve", 1),
+			body: `{"actor":"李调度"}`, status: 200, want: []string{`"status":"approved"`, `"transfer_id":`}},
+		{name: "its transfer order", method: "GET", path: "/api/transfers/1", status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				var o transfer.Order
+				decodeBody(t, rec, &o)
+				if o.Status != transfer.StatusOrdered || len(o.Lines) != len(first.Moves) || o.CreatedBy != "李调度" {
+					t.Errorf("order %+v for %d moves", o, len(first.Moves))
+				}
+			}},
+		{name: "approve twice", method: "POST", path: "/api/prepositions/1/approve", status: 409,
+			code: "preposition.status", field: "status"},
+		{name: "second counted on the same stock", method: "POST", path: "/api/prepositions/2/approve", status: 409,
+			code: "preposition.stale"},
+		{name: "cancel the second", method: "POST", path: "/api/prepositions/2/cancel", status: 200,
+			want: []string{`"status":"cancelled"`}},
+		{name: "list", method: "GET", path: "/api/prepositions?status=approved", status: 200, want: []string{`"count":1`}},
+		{name: "malformed alert", method: "POST", path: "/api/prepositions", headers: xml,
+			body: `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier>`, status: 400,
+			code: "cap.xml", field: "warning"},
+		{name: "JSON warning for an unknown district", method: "POST", path: "/api/prepositions",
+			body:   `{"warning":{"identifier":"w1","hazard":"flood","level":1,"areas":["999999"]}}`,
+			status: 400, code: "warning.area_unknown", field: "warning.areas[0]"},
+		{name: "JSON warning, keep everything", method: "POST", path: "/api/prepositions",
+			body:   `{"warning":{"identifier":"w2","hazard":"flood","level":1,"areas":["110109"]},"keep_share":1,"lead_hours":12,"deadline_hours":1.5}`,
+			status: 201, want: []string{`"moves":[]`}},
 	})
+	if second.ID != 2 || len(second.Moves) == 0 {
+		t.Errorf("second recommendation %d with %d moves", second.ID, len(second.Moves))
+	}
 }
 
 // checkRecommendation checks a recommendation's moves and coverage.

@@ -23,16 +23,11 @@ func (a *app) assessor(ctx context.Context, s *store.Store, rf planFlags) (*read
 	if err != nil {
 		return nil, err
 	}
-	data := s.Readiness()
-	city, _, err := data.City(ctx)
+	cfg, err := s.HomeReadinessConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := s.ReadinessConfig(ctx, city.Code)
-	if err != nil {
-		return nil, err
-	}
-	return &readiness.Assessor{Data: data, Config: cfg, Now: s.Now,
+	return &readiness.Assessor{Data: s.Readiness(), Config: cfg, Now: s.Now,
 		Planner: func(inv dispatch.Inventory) *dispatch.Planner { p := *pl; p.Inventory = inv; return &p }}, nil
 }
 

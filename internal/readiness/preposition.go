@@ -102,6 +102,9 @@ func (a *Assessor) Recommend(ctx context.Context, w warning.Warning, opt Preposi
 	if err := cfg.Validate(Known{}); err != nil {
 		return Recommendation{}, err
 	}
+	if math.IsNaN(opt.LeadHours) || opt.LeadHours < 0 || opt.LeadHours > 72 {
+		return Recommendation{}, invalid("lead_hours", "前置时间须在 0 到 72 小时之间", "lead_hours must be between 0 and 72")
+	}
 	sub := *a
 	sub.Config = cfg
 	b, err := sub.load(ctx)
@@ -118,19 +121,15 @@ func (a *Assessor) Recommend(ctx context.Context, w warning.Warning, opt Preposi
 		return rec, err
 	}
 	rec.Notes = append(rec.Notes, before.Notes...)
-	if math.IsNaN(opt.LeadHours) || opt.LeadHours < 0 || opt.LeadHours > 72 {
-		return rec, invalid("lead_hours", "前置时间须在 0 到 72 小时之间", "lead_hours must be between 0 and 72")
-	}
 	fwdStart := time.Now()
-	moves, err := sub.moves(ctx, b, before, plan, w, opt.LeadHours, &rec)
-	fwdMs := time.Since(fwdStart).Milliseconds()
-	if err != nil {
+	if err := sub.moves(ctx, b, before, plan, w, opt.LeadHours, &rec); err != nil {
 		return rec, err
 	}
+	fwdMs := time.Since(fwdStart).Milliseconds()
 	after := *b
 	after.snap = b.snap.clone()
-	for i, m := range rec.Moves {
-		after.snap.move(moves[i].from, moves[i].to, m.Item, m.Lots)
+	for _, m := range rec.Moves {
+		after.snap.move(m.From, m.To, m.Item, m.Lots)
 	}
 	afterAs, _, err := sub.assessFull(ctx, &after, rec.Scenario)
 	if err != nil {
@@ -151,13 +150,10 @@ func warningTitle(w warning.Warning) string {
 	return fmt.Sprintf("%s %s级", warning.HazardNameZH(w.Hazard), roman(w.Level))
 }
 
-// staged is a move with the depots it joins.
-type staged struct{ from, to dispatch.DepotInfo }
-
 // moves solves the pre-positioning problem with the dispatch engine and
-// fills rec.Moves; it returns the depots of each move.
+// fills rec.Moves.
 func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan dispatch.Plan,
-	w warning.Warning, lead float64, rec *Recommendation) ([]staged, error) {
+	w warning.Warning, lead float64, rec *Recommendation) error {
 	targets := stagingDepots(b.snap, w.Areas)
 	pool := a.spare(b.snap, plan, w.Areas)
 	in := dispatch.Incident{Code: rec.Scenario.Code + "-forward", Title: "前置 " + rec.Scenario.NameZH,
@@ -182,20 +178,18 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 		}
 	}
 	if len(in.Sites) == 0 {
-		return nil, nil
+		return nil
 	}
 	fwd, err := a.Planner(pool).Plan(ctx, []dispatch.Incident{in})
 	if err != nil {
-		return nil, fmt.Errorf("readiness: pre-positioning plan: %w", err)
+		return fmt.Errorf("readiness: pre-positioning plan: %w", err)
 	}
-	var out []staged
 	for _, l := range fwd.Lines {
 		if l.Source.Kind != dispatch.SourceDepot || l.Late {
 			continue
 		}
 		from := depotInfo(b.snap, l.Source.Code)
 		to := depotInfo(b.snap, l.Site)
-		out = append(out, staged{from: from, to: to})
 		lots := make([]transfer.LotQuantity, len(l.Lots))
 		for i, lp := range l.Lots {
 			lots[i] = transfer.LotQuantity{Lot: lp.Lot, Quantity: lp.Quantity}
@@ -208,7 +202,7 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 			ExplainEN: fmt.Sprintf("move %s %s from %s to %s before the onset; about %d min on the road", l.Quantity,
 				l.ItemNameEN, from.Code, to.Code, l.TravelMin)})
 	}
-	return out, nil
+	return nil
 }
 
 // leadHours is the time there is to move stock: the lead given, else until

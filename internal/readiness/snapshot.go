@@ -104,11 +104,11 @@ func (s *snapshot) clone() *snapshot {
 
 // move takes the given lots of an item from one depot and puts them at
 // another, as a transfer would.
-func (s *snapshot) move(from, to dispatch.DepotInfo, item string, lots []transfer.LotQuantity) {
+func (s *snapshot) move(from, to, item string, lots []transfer.LotQuantity) {
 	var moved []stock.Candidate
 	for i := range s.stock {
 		d := &s.stock[i]
-		if d.Depot.Code != from.Code || d.Item != item {
+		if d.Depot.Code != from || d.Item != item {
 			continue
 		}
 		for j := range d.Lots {
@@ -123,7 +123,7 @@ func (s *snapshot) move(from, to dispatch.DepotInfo, item string, lots []transfe
 			}
 		}
 	}
-	s.receive(to, item, moved)
+	s.receive(depotInfo(s, to), item, moved)
 }
 
 func (s *snapshot) receive(to dispatch.DepotInfo, item string, lots []stock.Candidate) {

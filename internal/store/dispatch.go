@@ -242,13 +242,7 @@ func (s *Store) Incidents(ctx context.Context, status string) ([]dispatch.Incide
 	if err != nil {
 		return nil, fmt.Errorf("store: incidents: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (in dispatch.Incident, err error) {
-		var body string
-		if err = r.Scan(&body); err != nil {
-			return in, err
-		}
-		return in, json.Unmarshal([]byte(body), &in)
-	})
+	return collectBodies[dispatch.Incident](rows)
 }
 
 // OpenIncidents returns the incidents still open, the ones a plan over

@@ -65,13 +65,7 @@ func (s *Store) Recommendations(ctx context.Context, status string, limit int) (
 	if err != nil {
 		return nil, fmt.Errorf("store: recommendations: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (rec readiness.Recommendation, err error) {
-		var body string
-		if err = r.Scan(&body); err != nil {
-			return rec, err
-		}
-		return rec, json.Unmarshal([]byte(body), &rec)
-	})
+	return collectBodies[readiness.Recommendation](rows)
 }
 
 // ApproveRecommendation turns a proposed recommendation into a transfer

@@ -180,11 +180,25 @@ func (s *Store) Scenarios(ctx context.Context) ([]readiness.Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: scenarios: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (sc readiness.Scenario, err error) {
+	return collectBodies[readiness.Scenario](rows)
+}
+
+// collectBodies decodes rows of one JSON body column.
+func collectBodies[T any](rows *sql.Rows) ([]T, error) {
+	return collect(rows, func(r *sql.Rows) (v T, err error) {
 		var body string
 		if err = r.Scan(&body); err != nil {
-			return sc, err
+			return v, err
 		}
-		return sc, json.Unmarshal([]byte(body), &sc)
+		return v, json.Unmarshal([]byte(body), &v)
 	})
+}
+
+// HomeReadinessConfig returns the readiness settings of the home city.
+func (s *Store) HomeReadinessConfig(ctx context.Context) (readiness.Config, error) {
+	city, _, err := s.Readiness().City(ctx)
+	if err != nil {
+		return readiness.Config{}, err
+	}
+	return s.ReadinessConfig(ctx, city.Code)
 }
