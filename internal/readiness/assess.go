@@ -1,6 +1,7 @@
 package readiness
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -313,22 +314,12 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 		iv.NameZH, iv.NameEN, iv.UnitZH, iv.Purpose, iv.counted = it.NameZH, it.NameEN, it.UnitZH, it.Purpose, it.Counted
 	}
 	slices.SortFunc(w.out.Rotation, func(a, b RotationLot) int {
-		return cmpStrings(a.ExpiresOn+a.Depot+a.Lot, b.ExpiresOn+b.Depot+b.Lot)
+		return cmp.Or(cmp.Compare(a.ExpiresOn, b.ExpiresOn), cmp.Compare(a.Depot, b.Depot), cmp.Compare(a.Lot, b.Lot))
 	})
 }
 
 // tierRank maps an unknown tier (a holder without an area) to the city's.
 func tierRank(l area.Level) int { return max(l.Rank(), 0) }
-
-func cmpStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // units turns a required amount into a quantity: whole units, rounded up,
 // for counted items.
