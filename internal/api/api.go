@@ -161,6 +161,8 @@ func (h *handler) routes() []route {
 		{"GET", "/api/readiness", h.getReadiness},
 		{"GET", "/api/readiness/config", h.getReadinessConfig},
 		{"PUT", "/api/readiness/config", h.putReadinessConfig},
+		{"GET", "/api/readiness/norms", h.getNorms},
+		{"PUT", "/api/readiness/norms", h.putNorms},
 		{"GET", "/api/scenarios", h.listScenarios},
 		{"POST", "/api/scenarios", h.saveScenario},
 		{"GET", "/api/scenarios/{code}", h.getScenario},

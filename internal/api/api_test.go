@@ -146,7 +146,7 @@ func (a *testAPI) do(method, path, body string, headers map[string]string, chunk
 func checkError(t *testing.T, rec *httptest.ResponseRecorder, code, field string) {
 	t.Helper()
 	var eb errorBody
-	dec := json.NewDecoder(rec.Body)
+	dec := json.NewDecoder(bytes.NewReader(rec.Body.Bytes())) // leave the body for further checks
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&eb); err != nil {
 		t.Fatalf("error response is not the error envelope: %v", err)

@@ -378,3 +378,48 @@ func (h *handler) cancelPreposition(w http.ResponseWriter, r *http.Request) {
 	}
 	h.json(w, r, http.StatusOK, rec)
 }
+
+// getNorms downloads the home city's norms as CSV, to edit in Excel and
+// import again.
+func (h *handler) getNorms(w http.ResponseWriter, r *http.Request) {
+	cfg, err := h.store.HomeReadinessConfig(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "norms.csv"}))
+	w.Write(readiness.ExportNorms(cfg.Norms))
+}
+
+// putNorms replaces the home city's norms with a CSV file, whole or not at
+// all: a file with bad rows is refused with a report of every one of them.
+// The other settings are kept; ?actor= names who imports.
+func (h *handler) putNorms(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		h.error(w, r, tooLarge(h.maxBody))
+		return
+	}
+	known, err := h.store.Known(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	norms, err := readiness.ImportNorms(string(body), known)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	cfg, err := h.store.HomeReadinessConfig(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	cfg.Norms = norms
+	if cfg, err = h.store.SaveReadinessConfig(r.Context(), cfg, actorOr(r.URL.Query().Get("actor"))); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, cfg)
+}

@@ -129,6 +129,35 @@ func testAssessments(t *testing.T, a *testAPI) {
 			status: 400, code: "readiness.invalid", field: "config.norms[2].quantity"},
 		{name: "settings kept", method: "GET", path: "/api/readiness/config", status: 200,
 			want: []string{`"quantity":2`, `"people":280000`}, notWant: []string{`"default":true`}},
+		{name: "norms as CSV", method: "GET", path: "/api/readiness/norms", status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				body := rec.Body.String()
+				if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") ||
+					!strings.HasPrefix(body, "\ufeffhazard,item,basis,quantity,tier,assumption,source,area\n") ||
+					!strings.Contains(body, "*,1020101,relocated,2,") {
+					t.Errorf("Content-Type %q, body %.200s", ct, body)
+				}
+			}},
+		{name: "import with bad rows", method: "PUT", path: "/api/readiness/norms?actor=规划处",
+			body: "hazard,item,basis,quantity,tier,assumption,source\n*,1020101,relocated,1,,no,ok\n" +
+				"*,1010201,relocated,-2,,no,negative\n*,9999999,relocated,1,,no,unknown item\n",
+			status: 400, code: "norms.import", check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				var eb struct {
+					Error struct {
+						Rows []struct {
+							Line  int
+							Field string
+						}
+					}
+				}
+				decodeBody(t, rec, &eb)
+				if r := eb.Error.Rows; len(r) != 2 || r[0].Line != 3 || r[0].Field != "quantity" || r[1].Line != 4 || r[1].Field != "item" {
+					t.Errorf("rows %+v, want lines 3 (quantity) and 4 (item)", r)
+				}
+			}},
+		{name: "import", method: "PUT", path: "/api/readiness/norms?actor=规划处",
+			body:   "hazard,item,basis,quantity,tier,assumption,source\n*,1020101,relocated,3,,no,three quilts each\n",
+			status: 200, want: []string{`"quantity":3`, `"people":280000`, `"three quilts each"`}, notWant: []string{`1010201`}},
 	})
 }
 

@@ -53,6 +53,8 @@ type errorDetail struct {
 	Message   string `json:"message"`
 	MessageZH string `json:"message_zh"`
 	Field     string `json:"field,omitempty"`
+	// Rows reports every bad row of a refused import.
+	Rows []apperr.Row `json:"rows,omitempty"`
 }
 
 // internalError is what a client sees of an unexpected failure; the
@@ -99,7 +101,7 @@ func statusOf(k apperr.Kind) int {
 
 // writeError writes e with the given status; it does not log.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, status int, e *apperr.Error) {
-	h.json(w, r, status, errorBody{errorDetail{Code: e.Code, Message: e.EN, MessageZH: e.ZH, Field: e.Field}})
+	h.json(w, r, status, errorBody{errorDetail{Code: e.Code, Message: e.EN, MessageZH: e.ZH, Field: e.Field, Rows: e.Rows}})
 }
 
 // decode reads the JSON request body into v. The body must be one JSON

@@ -32,6 +32,17 @@ type Error struct {
 	Field string // the offending input field, if any
 	ZH    string // message in Chinese
 	EN    string // message in English
+	// Rows is the row-by-row report of a refused import: every bad row,
+	// not only the first.
+	Rows []Row
+}
+
+// Row is what is wrong with one row of an imported file.
+type Row struct {
+	Line  int    `json:"line"` // 1 is the header
+	Field string `json:"field,omitempty"`
+	ZH    string `json:"message_zh"`
+	EN    string `json:"message"`
 }
 
 func (e *Error) Error() string { return e.EN }

@@ -235,3 +235,69 @@ func printRecommendation(w io.Writer, rec readiness.Recommendation) {
 		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
 	}
 }
+
+func (a *app) normsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "norms",
+		Short: "Export or import the readiness norms as CSV 储备定额导出/导入",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "export [file.csv]",
+		Short: "Write the home city's norms as CSV (to stdout without a file)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
+				cfg, err := s.HomeReadinessConfig(ctx)
+				if err != nil {
+					return err
+				}
+				data := readiness.ExportNorms(cfg.Norms)
+				if len(args) == 0 {
+					_, err = a.stdout.Write(data)
+					return err
+				}
+				return os.WriteFile(args[0], data, 0o644)
+			})
+		},
+	})
+	var actor string
+	imp := &cobra.Command{
+		Use:   "import file.csv",
+		Short: "Replace the home city's norms with a CSV file, whole or not at all",
+		Long: `Replace the home city's norms with the file's; the other settings are kept.
+Every row is checked first: a file with bad rows changes nothing, and every
+bad row is listed with its line and column.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
+				data, err := os.ReadFile(args[0])
+				if err != nil {
+					return err
+				}
+				known, err := s.Known(ctx)
+				if err != nil {
+					return err
+				}
+				norms, err := readiness.ImportNorms(string(data), known)
+				if err != nil {
+					return err
+				}
+				cfg, err := s.HomeReadinessConfig(ctx)
+				if err != nil {
+					return err
+				}
+				cfg.Norms = norms
+				if _, err := s.SaveReadinessConfig(ctx, cfg, actor); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "imported %d norms 已导入 %d 条储备定额\n", len(norms), len(norms))
+				return nil
+			})
+		},
+	}
+	imp.Flags().StringVar(&actor, "actor", "cli", "who imports the norms")
+	cmd.AddCommand(imp)
+	return cmd
+}

@@ -66,6 +66,9 @@ func (a *app) printError(err error) {
 		if e.Field != "" {
 			fmt.Fprintf(a.stderr, "字段 field: %s\n", e.Field)
 		}
+		for _, r := range e.Rows {
+			fmt.Fprintf(a.stderr, "  第 %[1]d 行 line %[1]d %[2]s: %[3]s / %[4]s\n", r.Line, r.Field, r.ZH, r.EN)
+		}
 		return
 	}
 	fmt.Fprintf(a.stderr, "错误 error: %v\n", err)
@@ -88,7 +91,7 @@ Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.planCommand(),
-		a.assessCommand(), a.prepositionCommand(),
+		a.assessCommand(), a.prepositionCommand(), a.normsCommand(),
 		a.versionCommand())
 	return root
 }

@@ -206,6 +206,25 @@ func checkReadiness(t *testing.T, ctx context.Context, dsn string) {
 	if code, _, errOut := run(t, ctx, "assess", "--db", dsn, bad); code == 0 || !strings.Contains(errOut, "events[0].areas[1]") {
 		t.Fatalf("assess a bad scenario: exit %d, %s", code, errOut)
 	}
+	norms := filepath.Join(t.TempDir(), "norms.csv")
+	if code, _, errOut := run(t, ctx, "norms", "export", "--db", dsn, norms); code != 0 {
+		t.Fatalf("norms export: exit %d, %s", code, errOut)
+	}
+	data, err := os.ReadFile(norms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, append(data, "*,1020101,relocated,-1,,no,negative,\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(string(data), "\n") + 1
+	if code, _, errOut := run(t, ctx, "norms", "import", "--db", dsn, bad); code == 0 ||
+		!strings.Contains(errOut, fmt.Sprintf("line %d quantity", line)) {
+		t.Fatalf("norms import with a bad row: exit %d, %s", code, errOut)
+	}
+	if code, out, errOut := run(t, ctx, "norms", "import", "--db", dsn, norms); code != 0 || !strings.Contains(out, "imported 51 norms") {
+		t.Fatalf("norms import: exit %d, %s%s", code, out, errOut)
+	}
 	code, out, errOut = run(t, ctx, "preposition", "--db", dsn, "--json", "--deadline", "1.5", "--lead", "12",
 		filepath.Join("..", "warning", "testdata", "beijing-rainstorm-red.xml"))
 	var rec readiness.Recommendation

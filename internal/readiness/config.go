@@ -2,7 +2,6 @@ package readiness
 
 import (
 	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"slices"
@@ -113,7 +112,7 @@ var normsCSV string
 // DefaultConfig returns the shipped settings: the norms of data/norms.csv,
 // a city/district split of 50/50, and Beijing's response levels.
 func DefaultConfig() Config {
-	norms, err := ParseNorms(normsCSV)
+	norms, err := ImportNorms(normsCSV, Known{})
 	if err != nil {
 		panic(fmt.Sprintf("readiness: shipped norms: %v", err)) // caught by the package's tests
 	}
@@ -140,35 +139,13 @@ func DefaultConfig() Config {
 	}
 }
 
-// ParseNorms reads norms from CSV with the header
-// hazard,item,basis,quantity,tier,assumption,source (area optional as an
-// eighth column). Errors name the line and column.
-func ParseNorms(text string) ([]Norm, error) {
-	r := csv.NewReader(strings.NewReader(text))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "norms.csv", "定额 CSV 无法解析:%v", "norms CSV is malformed: %v", err)
-	}
-	var out []Norm
-	for i, rec := range recs[min(1, len(recs)):] {
-		n, err := normFromRecord(rec)
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "norms.csv", "第 %d 行:%v", "line %d: %v", i+2, err).
-				WithField(fmt.Sprintf("norms[%d]", i))
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
 func normFromRecord(rec []string) (Norm, error) {
 	if len(rec) < 7 {
-		return Norm{}, fmt.Errorf("want 7 columns, got %d", len(rec))
+		return Norm{}, invalid("", fmt.Sprintf("应有 7 或 8 列,实际 %d 列", len(rec)), fmt.Sprintf("want 7 or 8 columns, got %d", len(rec)))
 	}
 	q, err := strconv.ParseFloat(strings.TrimSpace(rec[3]), 64)
 	if err != nil {
-		return Norm{}, fmt.Errorf("quantity %q is not a number", rec[3])
+		return Norm{}, invalid("quantity", "定额「"+rec[3]+"」不是数字", "quantity "+strconv.Quote(rec[3])+" is not a number")
 	}
 	n := Norm{Hazard: strings.TrimSpace(rec[0]), Item: strings.TrimSpace(rec[1]), Basis: Basis(strings.TrimSpace(rec[2])),
 		Quantity: q, Tier: area.Level(strings.TrimSpace(rec[4])), Assumption: strings.TrimSpace(rec[5]) == "yes",

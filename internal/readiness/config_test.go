@@ -42,7 +42,7 @@ func TestDefaultConfigValidates(t *testing.T) {
 	}
 }
 
-// writeNorms writes norms in the CSV form ParseNorms reads, independently
+// writeNorms writes norms in the CSV form ImportNorms reads, independently
 // of the package.
 func writeNorms(t *testing.T, norms []readiness.Norm) string {
 	t.Helper()
@@ -64,13 +64,17 @@ func writeNorms(t *testing.T, norms []readiness.Norm) string {
 	return b.String()
 }
 
-func TestParseNormsRoundTrip(t *testing.T) {
+func TestImportNormsRoundTrip(t *testing.T) {
 	norms := append(readiness.DefaultConfig().Norms,
 		readiness.Norm{Hazard: "flood", Item: boat, Basis: readiness.PerIncident, Quantity: 2.5, Area: distC,
 			Tier: area.LevelDistrict, Source: `a "quoted", comma source`, Assumption: true})
-	got, err := readiness.ParseNorms(writeNorms(t, norms))
+	got, err := readiness.ImportNorms(writeNorms(t, norms), readiness.Known{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	again, err := readiness.ImportNorms(string(readiness.ExportNorms(got)), readiness.Known{})
+	if err != nil || !reflect.DeepEqual(again, got) {
+		t.Fatalf("export then import: %v; changed: %v", err, !reflect.DeepEqual(again, got))
 	}
 	if !reflect.DeepEqual(got, norms) {
 		for i := range norms {
@@ -88,32 +92,65 @@ func TestParseNormsRoundTrip(t *testing.T) {
 	}
 }
 
-func TestParseNormsErrors(t *testing.T) {
+// TestImportNormsReportsEveryRow: an import with bad rows is refused whole,
+// and the report names every bad row with its line and column.
+func TestImportNormsReportsEveryRow(t *testing.T) {
 	const header = "hazard,item,basis,quantity,tier,assumption,source\n"
-	for _, tc := range []struct {
-		name, csv, field, msg string
-	}{
-		{"quantity not a number", header + "*,1010101,relocated,1,,no,src\n*,1020101,relocated,lots,,no,src\n", "norms[1]", "line 3"},
-		{"too few columns", header + "*,1010101,relocated\n", "norms[0]", "want 7 columns"},
-		{"malformed CSV", header + "*,\"1010101,relocated,1,,no,src\n", "", "line 2, column"},
+	known := readiness.Known{Item: func(code string) bool { return code == tent || code == quilt }}
+	file := header +
+		"*," + tent + ",relocated,0.3,,yes,src\n" + // good
+		"*," + quilt + ",relocated,lots,,no,src\n" + // line 3: quantity not a number
+		"*," + quilt + ",relocated,-1,,no,src\n" + // line 4: negative
+		"*,9999999,relocated,1,,no,src\n" + // line 5: unknown item
+		"*," + quilt + ",relocated,1,,no,\n" + // line 6: no source
+		"volcano," + quilt + ",relocated,1,,no,src\n" + // line 7: unknown hazard
+		"*," + tent + ",relocated,0.5,,no,src\n" + // line 8: repeats line 2
+		"*," + quilt + ",relocated\n" // line 9: too few columns
+	norms, err := readiness.ImportNorms(file, known)
+	e, ok := apperr.As(err)
+	if norms != nil || !ok || e.Code != "norms.import" || !strings.Contains(e.EN, "7 rows") {
+		t.Fatalf("import: %d norms, %v", len(norms), err)
+	}
+	want := []struct {
+		line  int
+		field string
+	}{{3, "quantity"}, {4, "quantity"}, {5, "item"}, {6, "source"}, {7, "hazard"}, {8, "item"}, {9, ""}}
+	if len(e.Rows) != len(want) {
+		t.Fatalf("rows %+v", e.Rows)
+	}
+	for i, w := range want {
+		r := e.Rows[i]
+		if r.Line != w.line || r.Field != w.field || !hasHan(r.ZH) || r.EN == "" {
+			t.Errorf("row %d: %+v, want line %d field %q", i, r, w.line, w.field)
+		}
+	}
+	for _, tc := range []struct{ name, file, code string }{
+		{"malformed CSV", header + "*,\"1010101,relocated,1,,no,src\n", "norms.csv"},
+		{"wrong header", "item,hazard,basis,quantity,tier,assumption,source\n", "norms.header"},
+		{"empty", "", "norms.empty"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := readiness.ParseNorms(tc.csv)
-			e, ok := apperr.As(err)
-			if !ok || e.Kind != apperr.Invalid || e.Code != "norms.csv" || e.Field != tc.field || !strings.Contains(e.EN, tc.msg) {
-				t.Errorf("error %#v, want Invalid on %s saying %q", err, tc.field, tc.msg)
-			}
-		})
+		if _, err := readiness.ImportNorms(tc.file, known); !isCode(err, tc.code) {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+		}
 	}
-	// NaN parses as a float; validation is what refuses it.
-	norms, err := readiness.ParseNorms(header + "*,1010101,relocated,NaN,,no,src\n")
-	if err != nil {
-		t.Fatal(err)
+	// A byte-order mark, as Excel writes, is fine.
+	if got, err := readiness.ImportNorms("\ufeff"+header+"*,"+tent+",relocated,0.3,,yes,src\n", known); err != nil || len(got) != 1 {
+		t.Errorf("with a BOM: %d norms, %v", len(got), err)
 	}
-	c := testConfig(norms...)
-	if err := c.Validate(readiness.Known{}); fieldOf(err) != "norms[0].quantity" {
-		t.Errorf("NaN quantity from CSV: %v (field %q), want norms[0].quantity", err, fieldOf(err))
+}
+
+func isCode(err error, code string) bool {
+	e, ok := apperr.As(err)
+	return ok && e.Code == code
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
 	}
+	return false
 }
 
 func TestConfigValidateNamesField(t *testing.T) {

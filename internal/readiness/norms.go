@@ -1,0 +1,106 @@
+package readiness
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+)
+
+// NormColumns are the columns of a norms file, in order; area is optional.
+var NormColumns = []string{"hazard", "item", "basis", "quantity", "tier", "assumption", "source", "area"}
+
+// MaxNormRows bounds the rows of an imported norms file.
+const MaxNormRows = 5000
+
+// ImportNorms reads a norms file (CSV with the header [NormColumns], as
+// [ExportNorms] writes and Excel saves) and checks every row. It returns
+// the norms only when every row is good; otherwise the error lists each
+// bad row with its line and column, so one round of corrections suffices.
+func ImportNorms(text string, k Known) ([]Norm, error) {
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "norms.csv", "定额文件不是有效的 CSV:%v", "the norms file is not valid CSV: %v", err)
+	}
+	if err := checkHeader(recs); err != nil {
+		return nil, err
+	}
+	if len(recs)-1 > MaxNormRows {
+		return nil, apperr.New(apperr.Invalid, "norms.too_many", "定额不能超过 %d 行", "at most %d norms", MaxNormRows)
+	}
+	var norms []Norm
+	var rows []apperr.Row
+	seen := map[Norm]int{}
+	for i, rec := range recs[1:] {
+		line := i + 2
+		n, err := normFromRecord(rec)
+		if err == nil {
+			err = n.validate(k)
+		}
+		if err == nil {
+			key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier}
+			if first, dup := seen[key]; dup {
+				err = invalid("item", fmt.Sprintf("与第 %d 行重复", first), fmt.Sprintf("repeats line %d", first))
+			}
+			seen[key] = line
+		}
+		if err != nil {
+			rows = append(rows, rowError(line, err))
+			continue
+		}
+		norms = append(norms, n)
+	}
+	if len(rows) > 0 {
+		e := apperr.New(apperr.Invalid, "norms.import", "定额文件有 %d 行错误,未导入任何定额", "%d rows of the norms file are wrong; nothing was imported", len(rows))
+		e.Rows = rows
+		return nil, e
+	}
+	return norms, nil
+}
+
+func checkHeader(recs [][]string) error {
+	if len(recs) == 0 {
+		return apperr.New(apperr.Invalid, "norms.empty", "定额文件为空", "the norms file is empty")
+	}
+	h := recs[0]
+	for i, want := range NormColumns[:7] {
+		if i >= len(h) || strings.TrimSpace(h[i]) != want {
+			return apperr.New(apperr.Invalid, "norms.header", "第 1 行应为表头 %s", "line 1 must be the header %s",
+				strings.Join(NormColumns, ","))
+		}
+	}
+	return nil
+}
+
+// rowError turns a row's error into its report line: the column it names
+// and the message, or a parse failure of the row as a whole.
+func rowError(line int, err error) apperr.Row {
+	if e, ok := apperr.As(err); ok {
+		return apperr.Row{Line: line, Field: e.Field, ZH: e.ZH, EN: e.EN}
+	}
+	return apperr.Row{Line: line, ZH: "无法解析:" + err.Error(), EN: "cannot be read: " + err.Error()}
+}
+
+// ExportNorms writes norms as the CSV [ImportNorms] reads, with a byte-order
+// mark so that Excel shows the Chinese text.
+func ExportNorms(norms []Norm) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Write(NormColumns)
+	for _, n := range norms {
+		assumption := "no"
+		if n.Assumption {
+			assumption = "yes"
+		}
+		w.Write([]string{n.Hazard, n.Item, string(n.Basis), strconv.FormatFloat(n.Quantity, 'f', -1, 64), string(n.Tier),
+			assumption, n.Source, n.Area})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
