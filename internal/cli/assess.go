@@ -70,11 +70,7 @@ districts of --pair — and a level Ⅱ event in every district in turn.`,
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.stdout, ov)
-				}
-				printOverview(a.stdout, ov)
-				return nil
+				return a.show(asJSON, ov, func(w io.Writer) { printOverview(w, ov) })
 			})
 		},
 	}
@@ -114,15 +110,16 @@ func (a *app) assessFile(ctx context.Context, s *store.Store, as *readiness.Asse
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return writeJSON(a.stdout, res)
-	}
-	printAssessment(a.stdout, res)
-	return nil
+	return a.show(asJSON, res, func(w io.Writer) { printAssessment(w, res) })
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// show prints v as indented JSON, or for people with print.
+func (a *app) show(asJSON bool, v any, print func(io.Writer)) error {
+	if !asJSON {
+		print(a.stdout)
+		return nil
+	}
+	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -205,11 +202,7 @@ creates the transfer order.`,
 				if rec, err = s.CreateRecommendation(ctx, rec); err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.stdout, rec)
-				}
-				printRecommendation(a.stdout, rec)
-				return nil
+				return a.show(asJSON, rec, func(w io.Writer) { printRecommendation(w, rec) })
 			})
 		},
 	}
