@@ -2,9 +2,9 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -100,34 +100,12 @@ func (h *handler) getReadiness(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	if err := h.checkPair(r.Context(), pair); err != nil {
-		h.error(w, r, err)
-		return
-	}
 	ov, err := as.Overview(r.Context(), pair, hazard, nil)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
 	h.respond(w, r, ov, "readiness", func() (*excelize.File, error) { return report.Overview(ov) })
-}
-
-func (h *handler) checkPair(ctx context.Context, pair [2]string) error {
-	_, districts, err := h.store.Readiness().City(ctx)
-	if err != nil {
-		return err
-	}
-	for i, code := range pair {
-		found := false
-		for _, d := range districts {
-			found = found || d.Code == code
-		}
-		if !found {
-			return apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city",
-				code).WithField(fmt.Sprintf("pair[%d]", i))
-		}
-	}
-	return nil
 }
 
 // respond writes v as JSON, or as an .xlsx workbook when ?format=xlsx.
@@ -293,23 +271,18 @@ func (h *handler) prepositionInput(w http.ResponseWriter, r *http.Request) ([]by
 	}
 	var opt readiness.PrepositionOptions
 	q := r.URL.Query()
-	for _, p := range []struct {
-		name string
-		dst  *float64
-	}{{"deadline_hours", &opt.DeadlineHours}, {"lead_hours", &opt.LeadHours}, {"keep_share", nil}} {
-		v := q.Get(p.name)
-		if v == "" {
-			continue
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return nil, opt, badParam(p.name, v, "数字", "a number")
-		}
-		if p.dst == nil {
-			opt.KeepShare = &f
-		} else {
-			*p.dst = f
-		}
+	keep, errKeep := floatParam(q, "keep_share")
+	deadline, errDeadline := floatParam(q, "deadline_hours")
+	lead, errLead := floatParam(q, "lead_hours")
+	if err := cmp.Or(errKeep, errDeadline, errLead); err != nil {
+		return nil, opt, err
+	}
+	opt.KeepShare = keep
+	if deadline != nil {
+		opt.DeadlineHours = *deadline
+	}
+	if lead != nil {
+		opt.LeadHours = *lead
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	if err != nil {

@@ -220,6 +220,20 @@ func intParam(q url.Values, name string, lo, hi int64) (int64, error) {
 	return n, nil
 }
 
+// floatParam reads the number query parameter name; nil when absent.
+// Ranges are the reader's to check.
+func floatParam(q url.Values, name string) (*float64, error) {
+	s := q.Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, badParam(name, s, "数字", "a number")
+	}
+	return &f, nil
+}
+
 // dateParam reads the YYYY-MM-DD query parameter name; "" when absent.
 func dateParam(q url.Values, name string) (string, error) {
 	s := q.Get(name)

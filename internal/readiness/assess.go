@@ -215,8 +215,8 @@ type work struct {
 	districts []area.Area
 	needs     []need
 	items     map[string]*ItemView
-	order     []string // item codes in norm order
-	tiers     map[string]*[4]stock.Quantity
+	order     []string                      // item codes in norm order
+	needs4    map[string]*[4]stock.Quantity // item → required per tier, by Level.Rank()
 	out       Assessment
 }
 
@@ -230,7 +230,7 @@ func (a *Assessor) clock() time.Time {
 // prepare resolves the scenario's events and computes what they need.
 func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
 	w := &work{a: a, cfg: a.Config, now: a.clock(), city: b.city, districts: b.districts,
-		items: map[string]*ItemView{}, tiers: map[string]*[4]stock.Quantity{}}
+		items: map[string]*ItemView{}, needs4: map[string]*[4]stock.Quantity{}}
 	w.out = Assessment{Scenario: sc, At: w.now.Unix(), PlanningDays: w.cfg.PlanningDays,
 		WindowHours: w.cfg.WindowHours, DeadlineHours: w.cfg.DeadlineHours}
 	for i, e := range sc.Events {
@@ -367,12 +367,12 @@ func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error
 		iv.Within6h += c.Within6h
 		iv.Within24h += c.Within24h
 		w.out.Areas = append(w.out.Areas, AreaView{Event: n.event, Area: h.Area, AreaZH: h.NameZH, Item: n.item,
-			NameZH: iv.NameZH, Required: req, Local: w.local(snap, h.Area, n.item), OnTime: c.OnTime,
+			NameZH: iv.NameZH, Required: req, Local: snap.local(h.Area, n.item), OnTime: c.OnTime,
 			Within4h: c.Within4h, Within6h: c.Within6h, Within24h: c.Within24h, InTime: ratio(c.OnTime, req)})
-		t := w.tiers[n.item]
+		t := w.needs4[n.item]
 		if t == nil {
 			t = new([4]stock.Quantity)
-			w.tiers[n.item] = t
+			w.needs4[n.item] = t
 		}
 		for r, q := range n.perTier {
 			t[r] += stock.Quantity(q * stock.Scale)
@@ -417,19 +417,6 @@ func (w *work) pointOf(code string) geo.Point {
 	return w.city.Point
 }
 
-// local is the free stock of an item in depots inside a district.
-func (w *work) local(snap *snapshot, district, item string) stock.Quantity {
-	var q stock.Quantity
-	for _, d := range snap.stock {
-		if d.Item == item && d.Depot.District == district {
-			for _, l := range d.Lots {
-				q += l.Available
-			}
-		}
-	}
-	return q
-}
-
 // finish derives coverage, gaps, the tier view, the purchase list and the
 // summary.
 func (w *work) finish() {
@@ -467,7 +454,7 @@ func (w *work) finish() {
 }
 
 func (w *work) tierViews(iv *ItemView) {
-	req := w.tiers[iv.Item]
+	req := w.needs4[iv.Item]
 	for _, t := range Tiers {
 		r := t.Rank()
 		need := stock.Quantity(0)

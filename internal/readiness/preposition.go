@@ -138,7 +138,7 @@ func (a *Assessor) Recommend(ctx context.Context, w warning.Warning, opt Preposi
 	rec.Before, rec.After = before.Summary, afterAs.Summary
 	rec.Items = compare(before, afterAs, rec.Moves)
 	nonNil(&rec.Items)
-	rec.Stats = Stats{LoadMs: b.loadMs, Plans: 3, TotalMs: time.Since(start).Milliseconds(),
+	rec.Stats = Stats{LoadMs: b.loadMs, Plans: before.Stats.Plans + afterAs.Stats.Plans + rec.Stats.Plans, TotalMs: time.Since(start).Milliseconds(),
 		DispatchMs: before.Stats.DispatchMs + afterAs.Stats.DispatchMs + fwdMs}
 	return rec, nil
 }
@@ -184,6 +184,7 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 	if err != nil {
 		return fmt.Errorf("readiness: pre-positioning plan: %w", err)
 	}
+	rec.Stats.Plans++
 	for _, l := range fwd.Lines {
 		if l.Source.Kind != dispatch.SourceDepot || l.Late {
 			continue
@@ -229,9 +230,7 @@ func stagingDepots(s *snapshot, areas []string) map[string]dispatch.DepotInfo {
 			continue
 		}
 		info[d.Depot.Code] = d.Depot
-		for _, l := range d.Lots {
-			held[d.Depot.Code] += l.Available
-		}
+		held[d.Depot.Code] += free(d.Lots)
 	}
 	out := map[string]dispatch.DepotInfo{}
 	for code, d := range info {
@@ -270,11 +269,8 @@ func (a *Assessor) spare(s *snapshot, plan dispatch.Plan, areas []string) *snaps
 		if slices.Contains(areas, d.Depot.District) {
 			continue
 		}
-		var free stock.Quantity
-		for _, l := range d.Lots {
-			free += l.Available
-		}
-		movable := free - keepUnits(free, a.Config.KeepShare, s.items[d.Item].Counted)
+		held := free(d.Lots)
+		movable := held - min(units(held.Float()*a.Config.KeepShare, s.items[d.Item].Counted), held)
 		var lots []stock.Candidate
 		for _, l := range d.Lots {
 			q := min(l.Available-used[d.Depot.Code+"|"+l.LotCode], movable)
@@ -290,16 +286,6 @@ func (a *Assessor) spare(s *snapshot, plan dispatch.Plan, areas []string) *snaps
 		}
 	}
 	return out
-}
-
-// keepUnits is the part of free a depot keeps, rounded up to whole units
-// for counted items.
-func keepUnits(free stock.Quantity, share float64, counted bool) stock.Quantity {
-	k := stock.Quantity(math.Ceil(float64(free) * share))
-	if counted && k%stock.Scale != 0 {
-		k += stock.Scale - k%stock.Scale
-	}
-	return min(k, free)
 }
 
 // compare lines up the warned districts' items before and after the moves.

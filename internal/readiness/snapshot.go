@@ -28,12 +28,15 @@ type Data interface {
 // snapshot is the inventory read once and shared by the several plans of
 // an assessment or a pre-positioning run; pre-positioning edits a copy of
 // it to see the stock after the moves it recommends.
+//
+// A snapshot is not safe for concurrent use.
 type snapshot struct {
 	items      map[string]catalog.Item
 	stock      []dispatch.DepotStock
 	agreements []reserve.Agreement
 	capacities []reserve.Capacity
 	districts  []dispatch.District
+	byDistrict map[[2]string]stock.Quantity // district, item → free units; built on first use
 }
 
 func loadSnapshot(ctx context.Context, inv dispatch.Inventory, items []string) (*snapshot, error) {
@@ -82,18 +85,43 @@ func (s *snapshot) Capacities(_ context.Context, items []string) ([]reserve.Capa
 func (s *snapshot) Districts(context.Context) ([]dispatch.District, error) { return s.districts, nil }
 
 func keep[T any](all []T, items []string, item func(T) string) []T {
+	want := make(map[string]bool, len(items))
+	for _, it := range items {
+		want[it] = true
+	}
 	var out []T
 	for _, x := range all {
-		if slices.Contains(items, item(x)) {
+		if want[item(x)] {
 			out = append(out, x)
 		}
 	}
 	return out
 }
 
+// local is the free stock of an item in depots inside a district.
+func (s *snapshot) local(district, item string) stock.Quantity {
+	if s.byDistrict == nil {
+		s.byDistrict = map[[2]string]stock.Quantity{}
+		for _, d := range s.stock {
+			s.byDistrict[[2]string{d.Depot.District, d.Item}] += free(d.Lots)
+		}
+	}
+	return s.byDistrict[[2]string{district, item}]
+}
+
+// free adds up what lots hold.
+func free(lots []stock.Candidate) stock.Quantity {
+	var q stock.Quantity
+	for _, l := range lots {
+		q += l.Available
+	}
+	return q
+}
+
 // clone returns a copy whose depot stock can be changed without touching s.
 func (s *snapshot) clone() *snapshot {
 	c := *s
+	c.byDistrict = nil
 	c.stock = make([]dispatch.DepotStock, len(s.stock))
 	for i, d := range s.stock {
 		d.Lots = slices.Clone(d.Lots)
