@@ -433,12 +433,24 @@ func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Tran
 // stale turns a ledger or reserve refusal during a plan transition into a
 // conflict that tells the planner what to do.
 func stale(id int64, err error) error {
+	return restateConflict(err, false, "plan.stale", "方案 #%d 依据的库存已变化(%s),请重新计算方案",
+		"the stock plan #%d counted on has changed (%s); recompute the plan", id)
+}
+
+// restateConflict restates a Conflict that the ledger or a contract reserve
+// gave as the conflict of the action that met it: code, and the messages
+// zh and en formatted with args and then the original message in their
+// language. The original's field is kept if keepField. Other errors pass
+// unchanged.
+func restateConflict(err error, keepField bool, code, zh, en string, args ...any) error {
 	e, ok := apperr.As(err)
 	if !ok || e.Kind != apperr.Conflict {
 		return err
 	}
-	return apperr.New(apperr.Conflict, "plan.stale",
-		"方案 #%[1]d 依据的库存已变化(%[2]s),请重新计算方案",
-		"the stock plan #%[1]d counted on has changed (%[3]s); recompute the plan",
-		id, e.ZH, e.EN)
+	out := &apperr.Error{Kind: apperr.Conflict, Code: code,
+		ZH: fmt.Sprintf(zh, append(args, e.ZH)...), EN: fmt.Sprintf(en, append(args, e.EN)...)}
+	if keepField {
+		out.Field = e.Field
+	}
+	return out
 }

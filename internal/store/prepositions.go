@@ -14,44 +14,57 @@ import (
 
 // CreateRecommendation stores a pre-positioning recommendation as proposed.
 func (s *Store) CreateRecommendation(ctx context.Context, r readiness.Recommendation) (readiness.Recommendation, error) {
-	r.Status = readiness.RecommendationProposed
+	r.ID, r.Status, r.TransferID = 0, readiness.RecommendationProposed, 0
+	body, err := json.Marshal(r)
+	if err != nil {
+		return r, fmt.Errorf("store: create recommendation: %w", err)
+	}
 	now := s.now().Unix()
-	err := s.InTx(ctx, func(tx *Store) error {
-		err := tx.queryRow(ctx, `INSERT INTO prepositions (status, warning, body, created_at, updated_at)
-			VALUES (?, ?, '', ?, ?) RETURNING id`, r.Status, r.Warning.Identifier, now, now).Scan(&r.ID)
-		if err != nil {
-			return err
-		}
-		return tx.saveRecommendation(ctx, r, 0)
-	})
+	err = s.queryRow(ctx, `INSERT INTO prepositions (status, warning, body, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, r.Status, r.Warning.Identifier, string(body), now, now).Scan(&r.ID)
 	if err != nil {
 		return r, fmt.Errorf("store: create recommendation: %w", err)
 	}
 	return r, nil
 }
 
-func (s *Store) saveRecommendation(ctx context.Context, r readiness.Recommendation, transferID int64) error {
-	body, err := json.Marshal(r)
-	if err != nil {
-		return err
+const recommendationColumns = `SELECT id, status, transfer_id, body FROM prepositions`
+
+// scanRecommendation reads a row of recommendationColumns; the columns,
+// which approval and cancellation update, win over the body.
+func scanRecommendation(row interface{ Scan(...any) error }) (readiness.Recommendation, error) {
+	var r readiness.Recommendation
+	var id int64
+	var status, body string
+	var transferID sql.NullInt64
+	if err := row.Scan(&id, &status, &transferID, &body); err != nil {
+		return r, err
 	}
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		return r, fmt.Errorf("recommendation %d: %w", id, err)
+	}
+	r.ID, r.Status, r.TransferID = id, status, transferID.Int64
+	return r, nil
+}
+
+// setRecommendation records a recommendation's new status and transfer order.
+func (s *Store) setRecommendation(ctx context.Context, r readiness.Recommendation) error {
 	var tid sql.NullInt64
-	if transferID != 0 {
-		tid = sql.NullInt64{Int64: transferID, Valid: true}
+	if r.TransferID != 0 {
+		tid = sql.NullInt64{Int64: r.TransferID, Valid: true}
 	}
-	_, err = s.exec(ctx, `UPDATE prepositions SET status = ?, body = ?, transfer_id = ?, updated_at = ? WHERE id = ?`,
-		r.Status, string(body), tid, s.now().Unix(), r.ID)
+	_, err := s.exec(ctx, `UPDATE prepositions SET status = ?, transfer_id = ?, updated_at = ? WHERE id = ?`,
+		r.Status, tid, s.now().Unix(), r.ID)
 	return err
 }
 
 // Recommendation returns a stored pre-positioning recommendation.
 func (s *Store) Recommendation(ctx context.Context, id int64) (readiness.Recommendation, error) {
-	var r readiness.Recommendation
-	var body string
-	if err := s.queryRow(ctx, `SELECT body FROM prepositions WHERE id = ?`, id).Scan(&body); err != nil {
+	r, err := scanRecommendation(s.queryRow(ctx, recommendationColumns+` WHERE id = ?`, id))
+	if err != nil {
 		return r, notFound(err, "preposition", "前置建议", fmt.Sprint(id))
 	}
-	return r, json.Unmarshal([]byte(body), &r)
+	return r, nil
 }
 
 // Recommendations lists recommendations, newest first; status "" lists all.
@@ -61,11 +74,11 @@ func (s *Store) Recommendations(ctx context.Context, status string, limit int) (
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := s.query(ctx, `SELECT body FROM prepositions`+w.String()+`ORDER BY id DESC LIMIT `+strconv.Itoa(limit), w.args...)
+	rows, err := s.query(ctx, recommendationColumns+w.String()+`ORDER BY id DESC LIMIT `+strconv.Itoa(limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: recommendations: %w", err)
 	}
-	return collectBodies[readiness.Recommendation](rows)
+	return collect(rows, func(r *sql.Rows) (readiness.Recommendation, error) { return scanRecommendation(r) })
 }
 
 // ApproveRecommendation turns a proposed recommendation into a transfer
@@ -92,7 +105,7 @@ func (s *Store) ApproveRecommendation(ctx context.Context, id int64, actor strin
 		}
 		r.Status, r.TransferID = readiness.RecommendationApproved, o.ID
 		out = r
-		return tx.saveRecommendation(ctx, r, o.ID)
+		return tx.setRecommendation(ctx, r)
 	})
 	return out, err
 }
@@ -107,7 +120,7 @@ func (s *Store) CancelRecommendation(ctx context.Context, id int64) (readiness.R
 		}
 		r.Status = readiness.RecommendationCancelled
 		out = r
-		return tx.saveRecommendation(ctx, r, 0)
+		return tx.setRecommendation(ctx, r)
 	})
 	return out, err
 }
@@ -122,10 +135,6 @@ func (s *Store) proposedRecommendation(ctx context.Context, id int64, verbEN, ve
 }
 
 func recommendationStale(id int64, err error) error {
-	e, ok := apperr.As(err)
-	if !ok || e.Kind != apperr.Conflict {
-		return err
-	}
-	return apperr.New(apperr.Conflict, "preposition.stale", "前置建议 #%[1]d 依据的库存已变化(%[2]s),请重新生成建议",
-		"the stock recommendation #%[1]d counted on has changed (%[3]s); recommend again", id, e.ZH, e.EN)
+	return restateConflict(err, false, "preposition.stale", "前置建议 #%d 依据的库存已变化(%s),请重新生成建议",
+		"the stock recommendation #%d counted on has changed (%s); recommend again", id)
 }

@@ -90,14 +90,11 @@ func (s *Store) checkDestinations(ctx context.Context, o transfer.Order) error {
 	return nil
 }
 
-// saveTransfer writes the order's posting and body after a step.
+// saveTransfer records the posting of an order's last step. The body is
+// written once, when the order is made: its status and posting are
+// columns, which win over it (scanTransfer).
 func (s *Store) saveTransfer(ctx context.Context, o transfer.Order) error {
-	body, err := json.Marshal(o)
-	if err != nil {
-		return fmt.Errorf("store: transfer order %d: %w", o.ID, err)
-	}
-	if _, err := s.exec(ctx, `UPDATE transfer_orders SET posting_id = ?, body = ? WHERE id = ?`,
-		o.PostingID, string(body), o.ID); err != nil {
+	if _, err := s.exec(ctx, `UPDATE transfer_orders SET posting_id = ? WHERE id = ?`, o.PostingID, o.ID); err != nil {
 		return fmt.Errorf("store: transfer order %d: %w", o.ID, err)
 	}
 	return nil
@@ -257,12 +254,6 @@ func lotAt(o transfer.Order, n int) (int, int) {
 // transferStale turns a ledger refusal of a new order's reservation into a
 // conflict that tells the person ordering what to do; other errors pass.
 func transferStale(err error) error {
-	e, ok := apperr.As(err)
-	if !ok || e.Kind != apperr.Conflict {
-		return err
-	}
-	return apperr.New(apperr.Conflict, "transfer.stale",
-		"调拨单所需库存已不可用(%[1]s),请按当前库存重新下单",
-		"the stock the transfer order needs is not free (%[2]s); order again from the stock there is now",
-		e.ZH, e.EN).WithField(e.Field)
+	return restateConflict(err, true, "transfer.stale", "调拨单所需库存已不可用(%s),请按当前库存重新下单",
+		"the stock the transfer order needs is not free (%s); order again from the stock there is now")
 }
