@@ -29,17 +29,30 @@ type inventory struct {
 
 func (inv *inventory) Items(ctx context.Context, codes []string) (map[string]catalog.Item, error) {
 	out := make(map[string]catalog.Item, len(codes))
-	for _, c := range codes {
-		it, err := inv.s.Item(ctx, c)
-		if _, isApp := apperr.As(err); isApp {
-			continue // unknown: the plan reports it
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[c] = it
+	if len(codes) == 0 {
+		return out, nil
 	}
-	return out, nil
+	rows, err := inv.s.query(ctx, `SELECT `+itemColumns+` FROM items WHERE code IN (`+placeholders(len(codes))+`)`,
+		anySlice(codes)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: items: %w", err)
+	}
+	items, err := collect(rows, func(r *sql.Rows) (catalog.Item, error) { return scanItem(r) })
+	for _, it := range items { // codes not found are left out: the plan reports them
+		out[it.Code] = it
+	}
+	return out, err
+}
+
+// placeholders returns n comma-separated ? placeholders, for an IN list.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // districtIndex finds the district and the root of an area path.
@@ -120,16 +133,13 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 	if err != nil {
 		return nil, err
 	}
-	args := []any{inv.s.Today()}
-	for _, it := range items {
-		args = append(args, it)
-	}
+	args := append([]any{inv.s.Today()}, anySlice(items)...)
 	rows, err := inv.s.query(ctx, `SELECT d.code, d.name_zh, d.tier, a.path, d.lat, d.lon, i.code,
 		l.id, l.code, l.expires_on, l.produced_on, b.quantity - b.reserved
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
 		JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
 		WHERE l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) AND b.quantity > b.reserved
-		AND i.code IN (?`+strings.Repeat(", ?", len(items)-1)+`)
+		AND i.code IN (`+placeholders(len(items))+`)
 		ORDER BY d.code, i.code, CASE WHEN l.expires_on = '' THEN 1 ELSE 0 END, l.expires_on, l.produced_on, l.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot stock: %w", err)
