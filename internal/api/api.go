@@ -133,11 +133,13 @@ func (h *handler) routes() []route {
 		{"GET", "/api/lots/{code}/label.png", h.lotLabel},
 
 		{"GET", "/api/balances", h.balances},
+		{"GET", "/api/stock/nearby", h.nearbyStock},
 
 		{"POST", "/api/movements", h.createPosting},
 		{"GET", "/api/movements", h.listMovements},
 		{"GET", "/api/postings/{id}", h.getPosting},
 		{"GET", "/api/ledger/verify", h.verifyLedger},
+		{"GET", "/api/exports/stock.xlsx", h.exportStock},
 
 		{"GET", "/api/agreements", h.listAgreements},
 		{"POST", "/api/agreements", h.createAgreement},

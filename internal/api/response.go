@@ -72,7 +72,7 @@ func (h *handler) error(w http.ResponseWriter, r *http.Request, err error) {
 	e, ok := apperr.As(err)
 	status := 0
 	if ok {
-		status = statusOf(e.Kind)
+		status = e.Kind.HTTPStatus()
 	}
 	if status == 0 {
 		h.logger.ErrorContext(r.Context(), "api: internal error", "method", r.Method, "path", r.URL.Path, "error", err)
@@ -80,23 +80,6 @@ func (h *handler) error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	h.writeError(w, r, status, e)
-}
-
-// statusOf maps an error kind to its HTTP status, or 0 for an unknown kind.
-// Every kind of bad input is a 400, whether malformed or semantically
-// invalid, so clients branch on one status and read the code.
-func statusOf(k apperr.Kind) int {
-	switch k {
-	case apperr.Invalid:
-		return http.StatusBadRequest
-	case apperr.NotFound:
-		return http.StatusNotFound
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	}
-	return 0
 }
 
 // writeError writes e with the given status; it does not log.

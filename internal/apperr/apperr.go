@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -24,6 +25,24 @@ const (
 	// TooLarge means the request body exceeded the limit (HTTP 413).
 	TooLarge
 )
+
+// HTTPStatus is the status a web surface answers with for the kind, or 0
+// for an unknown kind. Every kind of bad input is a 400, whether malformed
+// or semantically invalid, so clients branch on one status and read the
+// code.
+func (k Kind) HTTPStatus() int {
+	switch k {
+	case Invalid:
+		return http.StatusBadRequest
+	case NotFound:
+		return http.StatusNotFound
+	case Conflict:
+		return http.StatusConflict
+	case TooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return 0
+}
 
 // Error is an error with a stable code and a bilingual message.
 type Error struct {

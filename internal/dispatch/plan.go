@@ -5,6 +5,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -49,8 +50,12 @@ type Source struct {
 	Kind     SourceKind `json:"kind"`
 	Code     string     `json:"code"`
 	NameZH   string     `json:"name_zh"`
+	NameEN   string     `json:"name_en,omitempty"`
 	Tier     string     `json:"tier"`     // depot tier, or agreement / capacity
 	Relation string     `json:"relation"` // to the site: own-district, city, other-district, neighbour, …
+	// Point is where the source is (WGS-84), so any client can draw the
+	// plan; zero in plans stored before it was recorded.
+	Point geo.Point `json:"point"`
 }
 
 // LotPick is the part of a depot line taken from one lot (FEFO).
@@ -65,10 +70,12 @@ type Line struct {
 	Incident    string         `json:"incident"`
 	Site        string         `json:"site"`
 	SiteName    string         `json:"site_name"`
+	SitePoint   geo.Point      `json:"site_point"` // WGS-84; zero in plans stored before it was recorded
 	Item        string         `json:"item"`
 	ItemNameZH  string         `json:"item_name_zh"`
 	ItemNameEN  string         `json:"item_name_en"`
 	UnitZH      string         `json:"unit_zh"`
+	UnitEN      string         `json:"unit_en,omitempty"`
 	Quantity    stock.Quantity `json:"quantity"`
 	Source      Source         `json:"source"`
 	Lots        []LotPick      `json:"lots,omitempty"`

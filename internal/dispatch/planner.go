@@ -35,10 +35,27 @@ type Inventory interface {
 	Districts(ctx context.Context) ([]District, error)
 }
 
+// OfItems keeps the elements of all whose item (read by itemOf) is one of
+// items, in order: how an Inventory that holds every item answers for some.
+func OfItems[T any](all []T, items []string, itemOf func(T) string) []T {
+	want := make(map[string]bool, len(items))
+	for _, it := range items {
+		want[it] = true
+	}
+	var out []T
+	for _, x := range all {
+		if want[itemOf(x)] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // DepotInfo is what the planner needs to know of a depot.
 type DepotInfo struct {
 	Code     string
 	NameZH   string
+	NameEN   string
 	Tier     area.Level
 	District string // district area code; empty for city depots
 	Outside  bool   // in a neighbouring province, not the home city
@@ -308,7 +325,8 @@ func (r *run) addDepots(ctx context.Context, items []string) error {
 			d = &depotSource{source: len(r.problem.Sources), lots: map[string][]lotState{}}
 			byCode[ds.Depot.Code] = d
 			r.depots = append(r.depots, d)
-			r.addSource(Source{Kind: SourceDepot, Code: ds.Depot.Code, NameZH: ds.Depot.NameZH, Tier: string(ds.Depot.Tier)},
+			r.addSource(Source{Kind: SourceDepot, Code: ds.Depot.Code, NameZH: ds.Depot.NameZH, NameEN: ds.Depot.NameEN,
+				Tier: string(ds.Depot.Tier)},
 				ds.Depot.Point, alloc.Source{Key: ds.Depot.Code, Tier: tier, District: ds.Depot.District})
 		}
 		src := &r.problem.Sources[d.source]
@@ -338,6 +356,7 @@ func (r *run) capacitySupplies(c reserve.Capacity) []alloc.Supply {
 }
 
 func (r *run) addSource(s Source, p geo.Point, as alloc.Source) {
+	s.Point = p
 	r.sources = append(r.sources, s)
 	r.points = append(r.points, p)
 	r.problem.Sources = append(r.problem.Sources, as)

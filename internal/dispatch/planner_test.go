@@ -241,3 +241,28 @@ func TestIncidentValidate(t *testing.T) {
 		t.Error("negative demand accepted")
 	}
 }
+
+// TestLinesCarryPoints: every line names where its source and its site
+// are, so a client can draw the plan without looking anything up.
+func TestLinesCarryPoints(t *testing.T) {
+	sitePoint := geo.Point{Lon: 116.21, Lat: 39.94}
+	agreementPoint := geo.Point{Lon: 116.25, Lat: 39.9}
+	inv := &fakeInventory{
+		stocks: []DepotStock{depotStock("D-SOUTH", area.LevelDistrict, south.Code, south.Point, quilt.Code, lot("Q1", "", 100))},
+		agreements: []reserve.Agreement{{Code: "XY-1", OrgNameZH: "某商贸公司", Item: quilt.Code, Quantity: stock.Units(500),
+			DeliveryHours: 2, Point: agreementPoint}},
+	}
+	p := planFor(t, inv, incident("F", 2, site("S1", sitePoint, Demand{Item: quilt.Code, Quantity: stock.Units(300), WithinHours: 48})))
+	want := map[string]geo.Point{"D-SOUTH": south.Point, "XY-1": agreementPoint}
+	if len(p.Lines) != 2 {
+		t.Fatalf("lines %+v; want one from the depot and one from the agreement", p.Lines)
+	}
+	for _, l := range p.Lines {
+		if l.Source.Point != want[l.Source.Code] {
+			t.Errorf("line from %s: source point %v, want %v", l.Source.Code, l.Source.Point, want[l.Source.Code])
+		}
+		if l.SitePoint != sitePoint {
+			t.Errorf("line from %s: site point %v, want %v", l.Source.Code, l.SitePoint, sitePoint)
+		}
+	}
+}

@@ -58,8 +58,8 @@ func (r *run) line(l alloc.Line) Line {
 	item := r.items[l.Item]
 	src := r.sources[l.Source]
 	src.Relation = l.Relation.String()
-	return Line{Incident: in.Code, Site: site.Code, SiteName: site.Name, Item: l.Item, ItemNameZH: item.NameZH,
-		ItemNameEN: item.NameEN, UnitZH: item.UnitZH, Quantity: stock.Quantity(l.Qty), Source: src,
+	return Line{Incident: in.Code, Site: site.Code, SiteName: site.Name, SitePoint: site.Point, Item: l.Item, ItemNameZH: item.NameZH,
+		ItemNameEN: item.NameEN, UnitZH: item.UnitZH, UnitEN: item.UnitEN, Quantity: stock.Quantity(l.Qty), Source: src,
 		ReadyMin: minutes(l.ReadyAfter), TravelMin: minutes(l.Travel), ArrivalMin: minutes(l.Arrival),
 		ETA: r.now.Add(l.Arrival).Unix(), Deadline: in.Deadline(d).Unix(), Late: l.Late, withinHours: d.WithinHours, relation: l.Relation}
 }

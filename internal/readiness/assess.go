@@ -67,6 +67,7 @@ type ItemView struct {
 	NameZH     string            `json:"name_zh"`
 	NameEN     string            `json:"name_en"`
 	UnitZH     string            `json:"unit_zh"`
+	UnitEN     string            `json:"unit_en"`
 	Purpose    catalog.Purpose   `json:"purpose"`
 	Required   stock.Quantity    `json:"required"`
 	Physical   stock.Quantity    `json:"physical"`  // free depot stock not expiring within the planning period
@@ -119,7 +120,9 @@ type AreaView struct {
 type Purchase struct {
 	Item     string         `json:"item"`
 	NameZH   string         `json:"name_zh"`
+	NameEN   string         `json:"name_en"`
 	UnitZH   string         `json:"unit_zh"`
+	UnitEN   string         `json:"unit_en"`
 	Tier     area.Level     `json:"tier"`
 	Quantity stock.Quantity `json:"quantity"`
 }
@@ -132,6 +135,7 @@ type RotationLot struct {
 	Tier      area.Level     `json:"tier"`
 	Item      string         `json:"item"`
 	NameZH    string         `json:"name_zh"`
+	NameEN    string         `json:"name_en"`
 	Lot       string         `json:"lot"`
 	ExpiresOn string         `json:"expires_on"`
 	Quantity  stock.Quantity `json:"quantity"`
@@ -311,7 +315,10 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 		if iv == nil {
 			continue
 		}
-		iv.NameZH, iv.NameEN, iv.UnitZH, iv.Purpose, iv.counted = it.NameZH, it.NameEN, it.UnitZH, it.Purpose, it.Counted
+		iv.NameZH, iv.NameEN, iv.UnitZH, iv.UnitEN, iv.Purpose, iv.counted = it.NameZH, it.NameEN, it.UnitZH, it.UnitEN, it.Purpose, it.Counted
+	}
+	for i, r := range w.out.Rotation {
+		w.out.Rotation[i].NameZH, w.out.Rotation[i].NameEN = s.items[r.Item].NameZH, s.items[r.Item].NameEN
 	}
 	slices.SortFunc(w.out.Rotation, func(a, b RotationLot) int {
 		return cmp.Or(cmp.Compare(a.ExpiresOn, b.ExpiresOn), cmp.Compare(a.Depot, b.Depot), cmp.Compare(a.Lot, b.Lot))
@@ -468,8 +475,8 @@ func (w *work) tierViews(iv *ItemView) {
 		w.out.Tiers = append(w.out.Tiers, TierView{Item: iv.Item, NameZH: iv.NameZH, Tier: t, Required: need,
 			Held: iv.tiers[r], Coverage: ratio(iv.tiers[r], need), Gap: gap})
 		if gap > 0 {
-			w.out.Purchases = append(w.out.Purchases, Purchase{Item: iv.Item, NameZH: iv.NameZH, UnitZH: iv.UnitZH,
-				Tier: t, Quantity: gap})
+			w.out.Purchases = append(w.out.Purchases, Purchase{Item: iv.Item, NameZH: iv.NameZH, NameEN: iv.NameEN,
+				UnitZH: iv.UnitZH, UnitEN: iv.UnitEN, Tier: t, Quantity: gap})
 		}
 	}
 }

@@ -144,14 +144,14 @@ func TestAssessHoldings(t *testing.T) {
 	if !reflect.DeepEqual(purchases, wantPurchases) {
 		t.Errorf("purchases %+v\nwant %+v", purchases, wantPurchases)
 	}
-	if p := as.Purchases[0]; p.NameZH != "单帐篷" || p.UnitZH != "顶" {
+	if p := as.Purchases[0]; p.NameZH != "单帐篷" || p.UnitZH != "顶" || p.NameEN == "" || p.UnitEN == "" {
 		t.Errorf("purchase line %+v", p)
 	}
 
 	// Rotation: the lots expiring within the planning period, by date.
 	wantRotation := []readiness.RotationLot{
-		{Depot: "D-A", DepotZH: "甲区库", Tier: area.LevelDistrict, Item: tent, Lot: "T-A1", ExpiresOn: "2026-12-31", Quantity: u(30)},
-		{Depot: "C-CITY", DepotZH: "市级库", Tier: area.LevelCity, Item: quilt, Lot: "Q-C0", ExpiresOn: "2027-07-20", Quantity: u(20)},
+		{Depot: "D-A", DepotZH: "甲区库", Tier: area.LevelDistrict, Item: tent, NameZH: "单帐篷", NameEN: "Single-layer relief tent (12 m²)", Lot: "T-A1", ExpiresOn: "2026-12-31", Quantity: u(30)},
+		{Depot: "C-CITY", DepotZH: "市级库", Tier: area.LevelCity, Item: quilt, NameZH: "棉被", NameEN: "Cotton quilt", Lot: "Q-C0", ExpiresOn: "2027-07-20", Quantity: u(20)},
 	}
 	if !reflect.DeepEqual(as.Rotation, wantRotation) {
 		t.Errorf("rotation %+v\nwant %+v", as.Rotation, wantRotation)

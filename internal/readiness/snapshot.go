@@ -71,32 +71,18 @@ func (s *snapshot) Items(_ context.Context, codes []string) (map[string]catalog.
 }
 
 func (s *snapshot) DepotStock(_ context.Context, items []string) ([]dispatch.DepotStock, error) {
-	return keep(s.stock, items, func(d dispatch.DepotStock) string { return d.Item }), nil
+	return dispatch.OfItems(s.stock, items, func(d dispatch.DepotStock) string { return d.Item }), nil
 }
 
 func (s *snapshot) Agreements(_ context.Context, items []string) ([]reserve.Agreement, error) {
-	return keep(s.agreements, items, func(a reserve.Agreement) string { return a.Item }), nil
+	return dispatch.OfItems(s.agreements, items, func(a reserve.Agreement) string { return a.Item }), nil
 }
 
 func (s *snapshot) Capacities(_ context.Context, items []string) ([]reserve.Capacity, error) {
-	return keep(s.capacities, items, func(c reserve.Capacity) string { return c.Item }), nil
+	return dispatch.OfItems(s.capacities, items, func(c reserve.Capacity) string { return c.Item }), nil
 }
 
 func (s *snapshot) Districts(context.Context) ([]dispatch.District, error) { return s.districts, nil }
-
-func keep[T any](all []T, items []string, item func(T) string) []T {
-	want := make(map[string]bool, len(items))
-	for _, it := range items {
-		want[it] = true
-	}
-	var out []T
-	for _, x := range all {
-		if want[item(x)] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
 
 // local is the free stock of an item in depots inside a district.
 func (s *snapshot) local(district, item string) stock.Quantity {

@@ -22,10 +22,12 @@ type BalanceQuery struct {
 type BalanceRow struct {
 	Depot       string         `json:"depot,omitempty"`
 	DepotNameZH string         `json:"depot_name_zh,omitempty"`
+	DepotNameEN string         `json:"depot_name_en,omitempty"`
 	Item        string         `json:"item,omitempty"`
 	ItemNameZH  string         `json:"item_name_zh,omitempty"`
 	ItemNameEN  string         `json:"item_name_en,omitempty"`
 	UnitZH      string         `json:"unit_zh,omitempty"`
+	UnitEN      string         `json:"unit_en,omitempty"`
 	Lot         string         `json:"lot,omitempty"`
 	Batch       string         `json:"batch,omitempty"`
 	ExpiresOn   string         `json:"expires_on,omitempty"`
@@ -88,29 +90,29 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 	var scan func(*sql.Rows) (BalanceRow, error)
 	switch rep.GroupBy {
 	case "lot":
-		query = `SELECT d.code, d.name_zh, i.code, i.name_zh, i.name_en, i.unit_zh, l.code, l.batch, l.expires_on,
+		query = `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en, l.code, l.batch, l.expires_on,
 			l.quality, b.quantity, b.reserved, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0` + from +
 			`ORDER BY d.code, i.code, l.expires_on, l.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Lot,
+			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.DepotNameEN, &x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.UnitEN, &x.Lot,
 				&x.Batch, &x.ExpiresOn, &x.Quality, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3)
 		}
 	case "item":
-		query = `SELECT i.code, i.name_zh, i.name_en, i.unit_zh, CAST(SUM(b.quantity) AS BIGINT),
+		query = `SELECT i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en, CAST(SUM(b.quantity) AS BIGINT),
 			CAST(SUM(b.reserved) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
 			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.depot_id)` + from +
-			`GROUP BY i.code, i.name_zh, i.name_en, i.unit_zh ORDER BY i.code`
+			`GROUP BY i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en ORDER BY i.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3,
+			return x, r.Scan(&x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.UnitEN, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3,
 				&x.Lots, &x.Depots)
 		}
 	case "depot":
-		query = `SELECT d.code, d.name_zh, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(b.reserved) AS BIGINT),
+		query = `SELECT d.code, d.name_zh, d.name_en, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(b.reserved) AS BIGINT),
 			CAST(SUM(` + usableExpr + `) AS BIGINT),
 			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.item_id)` + from +
-			`GROUP BY d.code, d.name_zh ORDER BY d.code`
+			`GROUP BY d.code, d.name_zh, d.name_en ORDER BY d.code`
 		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3, &x.Lots, &x.Items)
+			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.DepotNameEN, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3, &x.Lots, &x.Items)
 		}
 	default:
 		return rep, apperr.New(apperr.Invalid, "balances.group_by_invalid",

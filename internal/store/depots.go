@@ -9,25 +9,28 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/depot"
 )
 
-// DepotView is a depot with how full it is.
+// DepotView is a depot with how full it is and the district (区) it lies
+// in, which screens and reports group by.
 type DepotView struct {
 	depot.Depot
 	depot.Usage
+	District string `json:"district,omitempty"` // district area code; "" for a depot above district level
 }
 
 const depotColumns = `d.id, d.code, d.name_zh, d.name_en, d.tier, d.kind, o.code, a.code, d.lat, d.lon,
-	d.address, d.capacity_m3,
+	d.address, d.capacity_m3, COALESCE(dist.code, ''),
 	COALESCE((SELECT SUM(b.quantity * i.volume_m3) FROM balances b JOIN items i ON i.id = b.item_id
 		WHERE b.depot_id = d.id), 0) / 1000.0`
 
-const depotFrom = ` FROM depots d JOIN orgs o ON o.id = d.org_id JOIN areas a ON a.id = d.area_id `
+const depotFrom = ` FROM depots d JOIN orgs o ON o.id = d.org_id JOIN areas a ON a.id = d.area_id
+	LEFT JOIN areas dist ON dist.level = 'district' AND a.path LIKE dist.path || '%' `
 
 func scanDepot(r interface{ Scan(...any) error }) (v DepotView, err error) {
 	var tier, kind string
 	var used float64
 	d := &v.Depot
 	err = r.Scan(&d.ID, &d.Code, &d.NameZH, &d.NameEN, &tier, &kind, &d.OrgCode, &d.AreaCode,
-		&d.Point.Lat, &d.Point.Lon, &d.Address, &d.CapacityM3, &used)
+		&d.Point.Lat, &d.Point.Lon, &d.Address, &d.CapacityM3, &v.District, &used)
 	d.Tier, d.Kind = area.Level(tier), depot.Kind(kind)
 	v.Usage = depot.NewUsage(used, d.CapacityM3)
 	return v, err

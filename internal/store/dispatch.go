@@ -134,7 +134,7 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 		return nil, err
 	}
 	args := append([]any{inv.s.Today()}, anySlice(items)...)
-	rows, err := inv.s.query(ctx, `SELECT d.code, d.name_zh, d.tier, a.path, d.lat, d.lon, i.code,
+	rows, err := inv.s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, a.path, d.lat, d.lon, i.code,
 		l.id, l.code, l.expires_on, l.produced_on, b.quantity - b.reserved
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
 		JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
@@ -150,7 +150,7 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 		var d dispatch.DepotInfo
 		var tier, path, item string
 		c := stock.Candidate{Quality: stock.QualityGood}
-		if err := rows.Scan(&d.Code, &d.NameZH, &tier, &path, &d.Point.Lat, &d.Point.Lon, &item,
+		if err := rows.Scan(&d.Code, &d.NameZH, &d.NameEN, &tier, &path, &d.Point.Lat, &d.Point.Lon, &item,
 			&c.LotID, &c.LotCode, &c.ExpiresOn, &c.ProducedOn, &c.Available); err != nil {
 			return nil, fmt.Errorf("store: depot stock: %w", err)
 		}
@@ -169,26 +169,12 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 
 func (inv *inventory) Agreements(ctx context.Context, items []string) ([]reserve.Agreement, error) {
 	all, err := inv.s.Agreements(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
-	return keepItems(all, items, func(a reserve.Agreement) string { return a.Item }), err
+	return dispatch.OfItems(all, items, func(a reserve.Agreement) string { return a.Item }), err
 }
 
 func (inv *inventory) Capacities(ctx context.Context, items []string) ([]reserve.Capacity, error) {
 	all, err := inv.s.Capacities(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
-	return keepItems(all, items, func(c reserve.Capacity) string { return c.Item }), err
-}
-
-func keepItems[T any](all []T, items []string, item func(T) string) []T {
-	want := map[string]bool{}
-	for _, it := range items {
-		want[it] = true
-	}
-	var out []T
-	for _, x := range all {
-		if want[item(x)] {
-			out = append(out, x)
-		}
-	}
-	return out
+	return dispatch.OfItems(all, items, func(c reserve.Capacity) string { return c.Item }), err
 }
 
 // SaveIncident stores an incident, replacing the one with the same code;
