@@ -7,25 +7,31 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stockpile-dev/stockpile/internal/api"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/server"
 	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/web"
 )
 
 func (a *app) serveCommand() *cobra.Command {
 	var addr string
 	var withDemo bool
 	var rf planFlags
+	var tf tileFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the JSON API 启动服务",
-		Long: `Migrate the database, then serve the JSON API (and GET /healthz) on --addr.
-With --demo, an empty database is first loaded with the Beijing demo data.
-The API is described at /api/openapi.json.`,
+		Short: "Serve the web UI and the JSON API 启动服务",
+		Long: `Migrate the database, then serve the web interface (/) and the JSON API
+(/api/, GET /healthz) on --addr. With --demo, an empty database is first loaded
+with the Beijing demo data. The API is described at /api/openapi.json.
+The map draws an offline district basemap; --tiles adds a tile layer under it.`,
 		Example: `  stockpile serve --demo
   stockpile serve --db postgres://user@db.example/stockpile --addr :8080`,
 		Args: cobra.NoArgs,
@@ -41,33 +47,64 @@ The API is described at /api/openapi.json.`,
 				if err != nil {
 					return err
 				}
-				return a.serve(ctx, s, addr, pl)
+				return a.serve(ctx, s, addr, pl, tf.layer())
 			})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", envOr("STOCKPILE_ADDR", "127.0.0.1:8080"), "listen address (env STOCKPILE_ADDR)")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load the Beijing demo data into an empty database first")
 	rf.register(cmd.Flags())
+	tf.register(cmd.Flags())
 	return cmd
+}
+
+// tileFlags configure an optional tile layer under the offline basemap.
+type tileFlags struct {
+	url, crs, attribution, subdomains string
+}
+
+func (f *tileFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.url, "tiles", os.Getenv("STOCKPILE_TILES"),
+		"tile URL template drawn under the offline basemap, e.g. Tianditu with your key (env STOCKPILE_TILES)")
+	fs.StringVar(&f.crs, "tiles-crs", envOr("STOCKPILE_TILES_CRS", "wgs84"),
+		"datum of the tiles: wgs84 (also Tianditu's CGCS2000) or gcj02 (AMap, Tencent) (env STOCKPILE_TILES_CRS)")
+	fs.StringVar(&f.attribution, "tiles-attribution", os.Getenv("STOCKPILE_TILES_ATTRIBUTION"),
+		"attribution shown for the tiles (env STOCKPILE_TILES_ATTRIBUTION)")
+	fs.StringVar(&f.subdomains, "tiles-subdomains", os.Getenv("STOCKPILE_TILES_SUBDOMAINS"),
+		"letters or digits substituted for {s} in the URL, e.g. 01234567 (env STOCKPILE_TILES_SUBDOMAINS)")
+}
+
+// layer returns the configured tile layer, or nil for the offline basemap only.
+func (f *tileFlags) layer() *web.TileLayer {
+	if f.url == "" {
+		return nil
+	}
+	return &web.TileLayer{URL: f.url, CRS: f.crs, Attribution: f.attribution, Subdomains: f.subdomains}
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts it down
 // gracefully.
-func (a *app) serve(ctx context.Context, s *store.Store, addr string, pl *dispatch.Planner) error {
+func (a *app) serve(ctx context.Context, s *store.Store, addr string, pl *dispatch.Planner, tiles *web.TileLayer) error {
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	site, err := server.New(s, server.Options{
+		API: api.Options{Logger: logger, Version: a.version, Router: pl.Router, Costs: pl.Costs, RegionMarginKm: pl.RegionMarginKm},
+		Web: web.Options{Logger: logger, Version: a.version, Tiles: tiles},
+	})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler: api.NewHandler(s, api.Options{Logger: logger, Version: a.version,
-			Router: pl.Router, Costs: pl.Costs, RegionMarginKm: pl.RegionMarginKm}),
+		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Fprintf(a.stderr, "stockpile %s serving on http://%s (%s) — API: /api/openapi.json\n", a.version, ln.Addr(), s.Engine())
+	fmt.Fprintf(a.stderr, "stockpile %s serving on http://%s (%s) — web UI: /, API: /api/openapi.json\n", a.version, ln.Addr(), s.Engine())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

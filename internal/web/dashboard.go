@@ -1,0 +1,204 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// expiryAlertDays is how far ahead the dashboard warns of expiring lots:
+// the 90 days a reserve manager needs to rotate stock out (轮换).
+const expiryAlertDays = 90
+
+// dashboardView is the 总览 screen's server-rendered part. Readiness by
+// district and the items short of the standing scenarios come from the
+// readiness API in the browser, because they take a dispatch solve.
+type dashboardView struct {
+	Today     string
+	Depots    int
+	Capacity  float64 // m³
+	Totals    Totals
+	ByClass   []Group
+	ByTier    []Group
+	ByArea    []Group
+	Expired   Totals
+	Expiring  Totals
+	Soonest   []store.BalanceRow // lots expiring soonest (or already expired), at most 10
+	Incidents int                // open incidents
+	Plans     int                // proposed plans awaiting approval
+}
+
+// Totals sums stock: lots, distinct items and depots, units (件, as the
+// reserve plan counts them), usable and reserved units, and volume.
+type Totals struct {
+	Lots                       int
+	Quantity, Usable, Reserved stock.Quantity
+	VolumeM3, CapacityM3       float64
+	items, depots              map[string]bool
+}
+
+// Items and Depots count the distinct items and depots summed.
+func (t Totals) Items() int  { return len(t.items) }
+func (t Totals) Depots() int { return len(t.depots) }
+
+func (t *Totals) add(r store.BalanceRow) {
+	if t.items == nil {
+		t.items, t.depots = map[string]bool{}, map[string]bool{}
+	}
+	t.Lots++
+	t.items[r.Item], t.depots[r.Depot] = true, true
+	t.Quantity += r.Quantity
+	t.Usable += r.Usable
+	t.Reserved += r.Reserved
+	t.VolumeM3 += r.VolumeM3
+}
+
+// Utilisation is volume ÷ capacity, 0 when the capacity is unknown.
+func (t Totals) Utilisation() float64 {
+	if t.CapacityM3 <= 0 {
+		return 0
+	}
+	return t.VolumeM3 / t.CapacityM3
+}
+
+// Group is one row of a totals table: a class, tier or district.
+type Group struct {
+	Key            string
+	NameZH, NameEN string
+	Totals
+}
+
+func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
+	v, err := h.dashboardData(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "dashboard", h.newPage(r, "dashboard", "nav.dashboard", v))
+}
+
+// dashboardData reads the stock by lot, the depots and the districts, and
+// sums them; three queries whatever the number of depots.
+func (h *handler) dashboardData(ctx context.Context) (dashboardView, error) {
+	rep, err := h.store.Balances(ctx, store.BalanceQuery{GroupBy: "lot"})
+	if err != nil {
+		return dashboardView{}, err
+	}
+	depots, err := h.store.Depots(ctx, store.DepotFilter{})
+	if err != nil {
+		return dashboardView{}, err
+	}
+	areas, err := h.store.Areas(ctx, "")
+	if err != nil {
+		return dashboardView{}, err
+	}
+	v := summarise(rep, depots, areas)
+	incidents, err := h.store.Incidents(ctx, string(dispatch.IncidentOpen))
+	if err != nil {
+		return v, err
+	}
+	plans, err := h.store.Plans(ctx, "proposed", 1000)
+	if err != nil {
+		return v, err
+	}
+	v.Incidents, v.Plans = len(incidents), len(plans)
+	return v, nil
+}
+
+// summarise groups lot balances by class, by depot tier and by the
+// district each depot stands in, and picks out expired and expiring lots.
+func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.Area) dashboardView {
+	v := dashboardView{Today: rep.Today, Depots: len(depots)}
+	depotOf := map[string]store.DepotView{}
+	for _, d := range depots {
+		depotOf[d.Code] = d
+		v.Capacity += d.CapacityM3
+	}
+	names := make(map[string]area.Area, len(areas))
+	for _, a := range areas {
+		names[a.Code] = a
+	}
+	classes, tiers, districts := map[string]*Group{}, map[string]*Group{}, map[string]*Group{}
+	group := func(m map[string]*Group, key string) *Group {
+		if g, ok := m[key]; ok {
+			return g
+		}
+		g := &Group{Key: key}
+		m[key] = g
+		return g
+	}
+	soon := addDays(rep.Today, expiryAlertDays)
+	for _, r := range rep.Rows {
+		d := depotOf[r.Depot]
+		v.Totals.add(r)
+		group(classes, r.Item[:1]).add(r)
+		group(tiers, string(d.Tier)).add(r)
+		group(districts, d.District).add(r)
+		switch {
+		case r.ExpiresOn == "":
+		case r.ExpiresOn < rep.Today:
+			v.Expired.add(r)
+			v.Soonest = append(v.Soonest, r)
+		case r.ExpiresOn < soon:
+			v.Expiring.add(r)
+			v.Soonest = append(v.Soonest, r)
+		}
+	}
+	for _, d := range depots {
+		group(tiers, string(d.Tier)).CapacityM3 += d.CapacityM3
+		group(districts, d.District).CapacityM3 += d.CapacityM3
+	}
+	v.Totals.CapacityM3 = v.Capacity
+	for key, g := range classes {
+		g.NameZH, g.NameEN = catalog.Class(key[0] - '0').Names()
+	}
+	for key, g := range districts {
+		g.NameZH, g.NameEN = names[key].NameZH, names[key].NameEN
+	}
+	v.ByClass, v.ByTier, v.ByArea = sorted(classes, byKey), sorted(tiers, byTierRank), sorted(districts, byVolume)
+	slices.SortFunc(v.Soonest, func(a, b store.BalanceRow) int {
+		return cmp.Or(cmp.Compare(a.ExpiresOn, b.ExpiresOn), cmp.Compare(a.Depot, b.Depot), cmp.Compare(a.Lot, b.Lot))
+	})
+	v.Soonest = v.Soonest[:min(len(v.Soonest), 10)]
+	return v
+}
+
+func sorted(m map[string]*Group, less func(a, b *Group) int) []Group {
+	gs := make([]*Group, 0, len(m))
+	for _, g := range m {
+		gs = append(gs, g)
+	}
+	slices.SortFunc(gs, less)
+	out := make([]Group, len(gs))
+	for i, g := range gs {
+		out[i] = *g
+	}
+	return out
+}
+
+func byKey(a, b *Group) int { return cmp.Compare(a.Key, b.Key) }
+
+func byTierRank(a, b *Group) int {
+	return cmp.Compare(area.Level(a.Key).Rank(), area.Level(b.Key).Rank())
+}
+
+func byVolume(a, b *Group) int {
+	return cmp.Or(cmp.Compare(b.VolumeM3, a.VolumeM3), cmp.Compare(a.Key, b.Key))
+}
+
+// addDays returns the day n days after day (YYYY-MM-DD).
+func addDays(day string, n int) string {
+	t, err := time.Parse(stock.DateLayout, day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, n).Format(stock.DateLayout)
+}

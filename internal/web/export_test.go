@@ -1,0 +1,4 @@
+package web
+
+// FormatNumber lets the page tests write numbers as the pages do.
+var FormatNumber = formatNumber

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/readiness"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// readinessHazards are the hazards a user can plan for on the screen, in
+// display order; "general" is only the first standing scenario's.
+var readinessHazards = []string{"flood", "earthquake", "forest-fire", "hazmat", "cold-snow"}
+
+// readinessView is what the 储备评估 page renders on the server: the
+// choices of its forms (districts, hazards, levels, saved scenarios) and
+// the settings the forms start from. The assessments themselves come from
+// the JSON API in the browser, since they take a while to compute.
+type readinessView struct {
+	City      area.Area
+	Districts []area.Area
+	Pair      [2]string
+	Hazard    string
+	Hazards   []string
+	Levels    []readiness.Level
+	Scenarios []readiness.Scenario // saved, not standing
+	Config    readiness.Config
+	ExportURL string
+	Client    readinessClient
+}
+
+// readinessClient is the JSON the page's script starts from.
+type readinessClient struct {
+	City          string               `json:"city"`
+	Pair          [2]string            `json:"pair"`
+	Hazard        string               `json:"hazard"`
+	Districts     []readinessDistrict  `json:"districts"`
+	Items         map[string][4]string `json:"items"` // code → zh, en, unit zh, unit en
+	DeadlineHours float64              `json:"deadline_hours"`
+	KeepShare     float64              `json:"keep_share"`
+	PlanningDays  int                  `json:"planning_days"`
+}
+
+type readinessDistrict struct {
+	Code   string `json:"code"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+}
+
+// readinessPage is the 储备评估 screen. ?pair= (two district codes) and
+// ?hazard= choose the second standing scenario, as in GET /api/readiness;
+// bad values are refused here too, so a shared link never shows a page
+// that cannot load.
+func (h *handler) readinessPage(w http.ResponseWriter, r *http.Request) {
+	v, err := h.readinessView(r.Context(), r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "readiness", h.newPage(r, "readiness", "nav.readiness", v))
+}
+
+// readinessSaved is the list of saved scenarios alone, which the page
+// loads again after the user saves one.
+func (h *handler) readinessSaved(w http.ResponseWriter, r *http.Request) {
+	v, err := h.readinessView(r.Context(), nil)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.partial(w, r, "readiness", "readiness/saved", h.newPage(r, "readiness", "nav.readiness", v))
+}
+
+func (h *handler) readinessView(ctx context.Context, q url.Values) (readinessView, error) {
+	city, districts, err := h.store.Readiness().City(ctx)
+	if err != nil {
+		return readinessView{}, fmt.Errorf("web: readiness: city: %w", err)
+	}
+	v := readinessView{City: city, Districts: districts, Pair: readiness.DefaultPair, Hazard: "flood", Hazards: readinessHazards}
+	if err := v.choose(q); err != nil {
+		return v, err
+	}
+	if v.Config, err = h.store.HomeReadinessConfig(ctx); err != nil {
+		return v, fmt.Errorf("web: readiness: settings: %w", err)
+	}
+	v.Levels = v.Config.Levels
+	scs, err := h.store.Scenarios(ctx)
+	if err != nil {
+		return v, fmt.Errorf("web: readiness: scenarios: %w", err)
+	}
+	for _, sc := range scs {
+		if !sc.Standing {
+			v.Scenarios = append(v.Scenarios, sc)
+		}
+	}
+	v.ExportURL = "/api/readiness?" + url.Values{"format": {"xlsx"}, "pair": {v.Pair[0] + "," + v.Pair[1]}, "hazard": {v.Hazard}}.Encode()
+	items, err := h.store.Items(ctx, store.ItemFilter{})
+	if err != nil {
+		return v, fmt.Errorf("web: readiness: items: %w", err)
+	}
+	v.Client = readinessClient{City: city.Code, Pair: v.Pair, Hazard: v.Hazard, Items: map[string][4]string{},
+		DeadlineHours: v.Config.DeadlineHours, KeepShare: v.Config.KeepShare,
+		PlanningDays: v.Config.PlanningDays}
+	for _, it := range items {
+		v.Client.Items[it.Code] = [4]string{it.NameZH, it.NameEN, it.UnitZH, it.UnitEN}
+	}
+	for _, d := range districts {
+		v.Client.Districts = append(v.Client.Districts, readinessDistrict{d.Code, d.NameZH, d.NameEN})
+	}
+	return v, nil
+}
+
+// choose reads ?pair= and ?hazard=, refusing what the API would refuse.
+func (v *readinessView) choose(q url.Values) error {
+	if p := q["pair"]; len(p) > 0 {
+		parts := p // the page's form sends one pair= per district; the API's form is "a,b"
+		if len(p) == 1 {
+			parts = strings.Split(p[0], ",")
+		}
+		if len(parts) != 2 {
+			return apperr.New(apperr.Invalid, "readiness.pair", "参数 pair 须为两个区编码,以逗号分隔", "pair must be two district codes separated by a comma").WithField("pair")
+		}
+		for i, code := range parts {
+			code = strings.TrimSpace(code)
+			if !slices.ContainsFunc(v.Districts, func(d area.Area) bool { return d.Code == code }) {
+				return apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city", code).
+					WithField(fmt.Sprintf("pair[%d]", i))
+			}
+			v.Pair[i] = code
+		}
+	}
+	if hz := q.Get("hazard"); hz != "" {
+		if !slices.Contains(v.Hazards, hz) {
+			return apperr.New(apperr.Invalid, "readiness.hazard", "灾种「%s」无效:应为 %s", "hazard %q is invalid: want one of %s",
+				hz, strings.Join(v.Hazards, ", ")).WithField("hazard")
+		}
+		v.Hazard = hz
+	}
+	return nil
+}
+
+// DistrictName is a district's name in the page's language, or its code.
+func (v readinessView) DistrictName(p *page, code string) string {
+	if code == v.City.Code {
+		return p.Pick(v.City.NameZH, v.City.NameEN)
+	}
+	for _, d := range v.Districts {
+		if d.Code == code {
+			return p.Pick(d.NameZH, d.NameEN)
+		}
+	}
+	return code
+}
+
+// Roman writes a response level as people read it: 2 → Ⅱ.
+func (readinessView) Roman(level int) string {
+	if level >= 1 && level <= 4 {
+		return []string{"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"}[level-1]
+	}
+	return "–"
+}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// views holds one template set per page: the layout plus the page's own
+// file, which defines "content" and may define "scripts" and partials.
+type views struct {
+	pages map[string]*template.Template
+}
+
+// loadViews parses every page under templates/ with the layout. Parsing
+// errors stop the server from starting.
+func loadViews() (*views, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("web: page %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// funcs are the few template functions that are not methods of page.
+var funcs = template.FuncMap{
+	// dict builds a map from key, value pairs, to pass several values to
+	// a partial: {{template "x" (dict "Page" . "Rows" .Data.Rows)}}.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+}
+
+// page is what every template sees as its root: the request's language,
+// the active screen, the page's own data, and helpers as methods.
+type page struct {
+	Lang   string
+	Screen string // active navigation entry
+	Title  string // locale key of the page title
+	Data   any
+	h      *handler
+	path   string // the request path, for the language switch
+}
+
+func (h *handler) newPage(r *http.Request, screen, title string, data any) *page {
+	return &page{Lang: language(r), Screen: screen, Title: title, Data: data, h: h, path: r.URL.RequestURI()}
+}
+
+// T translates a locale key, formatting args into it.
+func (p *page) T(key string, args ...any) string { return p.h.locale.translate(p.Lang, key, args...) }
+
+// Pick chooses the Chinese or the English of a pair, falling back to the
+// Chinese when there is no English.
+func (p *page) Pick(zh, en string) string { return pick(p.Lang, zh, en) }
+
+// pick chooses the English of a pair in English, when there is one, and
+// the Chinese otherwise.
+func pick(lang, zh, en string) string {
+	if lang == langEN && en != "" {
+		return en
+	}
+	return zh
+}
+
+// Asset links to an embedded static file.
+func (p *page) Asset(name string) (string, error) { return p.h.assets.url(name) }
+
+// Num formats a number with thousands separators and at most one decimal.
+func (p *page) Num(v any) string { return formatNumber(v) }
+
+// Pct formats a share (0.853) as a percentage ("85.3%").
+func (p *page) Pct(share float64) string {
+	if math.IsNaN(share) || math.IsInf(share, 0) {
+		return "–"
+	}
+	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64) + "%"
+}
+
+// SwitchTo is the other language, and SwitchURL the link that switches to it.
+func (p *page) SwitchTo() string {
+	if p.Lang == langEN {
+		return langZH
+	}
+	return langEN
+}
+
+func (p *page) SwitchURL() string {
+	return "/lang/" + p.SwitchTo() + "?back=" + template.URLQueryEscaper(p.path)
+}
+
+// NavItem is one entry of the navigation.
+type NavItem struct {
+	Key, Path, Icon string
+	Active          bool
+}
+
+// Nav lists the screens in the navigation, marking the active one.
+func (p *page) Nav() []NavItem {
+	out := make([]NavItem, len(p.h.nav))
+	for i, n := range p.h.nav {
+		n.Active = n.Key == p.Screen
+		out[i] = n
+	}
+	return out
+}
+
+// Client is the JSON handed to the page's scripts: the language, its
+// messages and the map configuration.
+func (p *page) Client() (template.JS, error) {
+	basemap, err := p.h.assets.url(basemapFile)
+	if err != nil {
+		return "", err
+	}
+	return p.JSON(struct {
+		Lang     string            `json:"lang"`
+		Messages map[string]string `json:"messages"`
+		Tiles    *TileLayer        `json:"tiles,omitempty"`
+		Basemap  string            `json:"basemap"`
+	}{p.Lang, p.h.locale.messages(p.Lang), p.h.tiles, basemap})
+}
+
+// basemapFile is the offline district basemap under static/, converted
+// from GCJ-02 to WGS-84 by scripts/basemap (see its SOURCE.md).
+const basemapFile = "map/beijing-districts.geojson"
+
+// JSON marshals v for a <script type="application/json"> block.
+func (p *page) JSON(v any) (template.JS, error) {
+	b, err := json.Marshal(v)
+	return template.JS(b), err
+}
+
+// render writes a whole page, or an error page if the template fails.
+func (h *handler) render(w http.ResponseWriter, r *http.Request, view string, p *page) {
+	h.execute(w, r, view, "layout", p, http.StatusOK)
+}
+
+// partial writes one named template of a page, for htmx requests.
+func (h *handler) partial(w http.ResponseWriter, r *http.Request, view, name string, p *page) {
+	h.execute(w, r, view, name, p, http.StatusOK)
+}
+
+func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name string, p *page, status int) {
+	t, ok := h.views.pages[view]
+	if !ok {
+		h.serverError(w, r, fmt.Errorf("web: no view %q", view))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
+		h.serverError(w, r, fmt.Errorf("web: rendering %s/%s: %w", view, name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Status  int
+	ZH, EN  string
+	Details string
+}
+
+// fail shows err to the user: a domain error (apperr) with its own status
+// and both languages, anything else as a server error, logged once.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ae, ok := apperr.As(err)
+	if !ok || ae.Kind.HTTPStatus() == 0 {
+		h.serverError(w, r, err)
+		return
+	}
+	h.showError(w, r, ae.Kind.HTTPStatus(), errorView{ZH: ae.ZH, EN: ae.EN})
+}
+
+func (h *handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logger.ErrorContext(r.Context(), "web: server error", "path", r.URL.Path, "error", err)
+	h.showError(w, r, http.StatusInternalServerError, errorView{ZH: "服务器内部错误,请稍后重试或联系管理员",
+		EN: "internal server error; try again later or ask your administrator"})
+}
+
+func (h *handler) showError(w http.ResponseWriter, r *http.Request, status int, ev errorView) {
+	ev.Status = status
+	t := h.views.pages["error"]
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", h.newPage(r, "", "error.title", ev)); err != nil {
+		http.Error(w, ev.ZH+" / "+ev.EN, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// notFound shows the not-found page.
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.showError(w, r, http.StatusNotFound, errorView{ZH: "没有这个页面", EN: "there is no such page"})
+}

@@ -1,0 +1,139 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stockpile-dev/stockpile/internal/demo"
+	"github.com/stockpile-dev/stockpile/internal/server"
+	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/store/storetest"
+	"github.com/stockpile-dev/stockpile/internal/web"
+)
+
+// fixedClock pins "today" to 2026-06-01 (China time), so expiry alerts and
+// plan times are the same in every run.
+func fixedClock() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }
+
+// testSite is the whole site (web and API) over a store holding the
+// Beijing demo, with a browser-like client that keeps cookies.
+type testSite struct {
+	s      *store.Store
+	srv    *httptest.Server
+	client *http.Client
+	logs   strings.Builder
+}
+
+// eachDemoSite runs fn against the demo site on SQLite and on PostgreSQL.
+func eachDemoSite(t *testing.T, fn func(t *testing.T, site *testSite)) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if _, err := demo.Load(context.Background(), s, demo.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, newTestSite(t, s, web.Options{}))
+	}, store.WithClock(fixedClock))
+}
+
+func newTestSite(t *testing.T, s *store.Store, opts web.Options) *testSite {
+	t.Helper()
+	site := &testSite{s: s}
+	opts.Logger = slog.New(slog.NewTextHandler(&site.logs, nil))
+	h, err := server.New(s, server.Options{Web: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.srv = httptest.NewServer(h)
+	t.Cleanup(site.srv.Close)
+	jar, _ := cookiejar.New(nil)
+	site.client = &http.Client{Jar: jar}
+	return site
+}
+
+// do sends req with the site's client and returns the status and body.
+func (site *testSite) do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	res, err := site.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b)
+}
+
+// get fetches path and returns the status and body.
+func (site *testSite) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	return site.do(t, site.request(t, "GET", path, nil))
+}
+
+// htmx fetches path as htmx does, for the element with id target.
+func (site *testSite) htmx(t *testing.T, path, target string) (int, string) {
+	t.Helper()
+	req := site.request(t, "GET", path, nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", target)
+	return site.do(t, req)
+}
+
+// post posts a JSON body to the API, fails unless it succeeds, and decodes
+// the answer into out.
+func (site *testSite) post(t *testing.T, path, body string, out any) {
+	t.Helper()
+	req := site.request(t, "POST", path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	status, answer := site.do(t, req)
+	if status >= 300 {
+		t.Fatalf("POST %s: %d %s", path, status, answer)
+	}
+	if err := json.Unmarshal([]byte(answer), out); err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+}
+
+func (site *testSite) request(t *testing.T, method, path string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, site.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// page fetches path, fails unless it is a 200 HTML page, and returns the body.
+func (site *testSite) page(t *testing.T, path string) string {
+	t.Helper()
+	status, body := site.get(t, path)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: status %d\n%s", path, status, body)
+	}
+	if m := untranslated.FindString(body); m != "" {
+		t.Errorf("GET %s: untranslated key %s", path, m)
+	}
+	return body
+}
+
+// untranslated matches a locale key shown in place of its message.
+var untranslated = regexp.MustCompile(`\[[a-z]+(\.[a-z0-9_-]+)+\]`)
+
+// contains fails for each want missing from body.
+func contains(t *testing.T, what, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: missing %q", what, w)
+		}
+	}
+}

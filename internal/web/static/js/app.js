@@ -1,0 +1,128 @@
+// Stockpile: what every page shares. Messages and settings come from the
+// #client JSON block the server writes into each page; nothing here is
+// global except the one `Stockpile` object.
+(function () {
+  'use strict';
+  const client = JSON.parse(document.getElementById('client').textContent);
+  const lang = client.lang;
+
+  // t returns the message for key in the page's language, with %s/%d/%v
+  // replaced by args in order.
+  function t(key, ...args) {
+    const msg = client.messages[key];
+    if (msg === undefined) return '[' + key + ']';
+    let i = 0;
+    return msg.replace(/%[sdv]/g, () => String(args[i++]));
+  }
+
+  // pick chooses the Chinese or the English of a pair.
+  function pick(zh, en) { return lang === 'en' && en ? en : zh; }
+
+  // num formats a number for tables: thousands separators, at most `digits` decimals.
+  function num(v, digits = 1) {
+    if (v === null || v === undefined || Number.isNaN(Number(v))) return '–';
+    return Number(v).toLocaleString(lang === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: digits });
+  }
+  function pct(share) { return Number.isFinite(share) ? num(share * 100, 1) + '%' : '–'; }
+
+  // The progress bar runs while any request is out.
+  const bar = document.getElementById('progress');
+  let pending = 0;
+  function busy(delta) {
+    pending = Math.max(0, pending + delta);
+    if (pending > 0) { bar.className = 'progress on'; }
+    else { bar.className = 'progress done'; }
+  }
+  document.addEventListener('htmx:beforeRequest', () => busy(1));
+  document.addEventListener('htmx:afterRequest', () => busy(-1));
+
+  // toast shows a short message at the bottom of the screen.
+  let toastTimer;
+  function toast(text, bad) {
+    const el = document.getElementById('toast');
+    el.textContent = text;
+    el.className = bad ? 'toast bad' : 'toast';
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { el.hidden = true; }, bad ? 8000 : 4000);
+  }
+
+  // ApiError carries the API's error object: code, both messages, field, rows.
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(pick(detail.message_zh, detail.message) || String(status));
+      this.status = status;
+      this.detail = detail;
+    }
+  }
+
+  // api calls the JSON API and returns the decoded body, or throws an
+  // ApiError with the server's message in the page's language.
+  async function api(method, path, body) {
+    busy(1);
+    try {
+      const opts = { method, headers: { 'Accept': 'application/json' } };
+      if (body !== undefined) {
+        opts.headers['Content-Type'] = 'application/json';
+        opts.body = JSON.stringify(body);
+      }
+      let res;
+      try { res = await fetch(path, opts); } catch (e) { throw new ApiError(0, { message_zh: t('common.network_error'), message: t('common.network_error') }); }
+      const text = await res.text();
+      let data = null;
+      try { data = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
+      if (!res.ok) {
+        const detail = (data && data.error) || { message_zh: t('common.server_error') + ' ' + res.status, message: t('common.server_error') + ' ' + res.status };
+        throw new ApiError(res.status, detail);
+      }
+      return data;
+    } finally {
+      busy(-1);
+    }
+  }
+
+  // errorText renders an ApiError for people: the message, the field, and
+  // each bad row of a refused import.
+  function errorText(err) {
+    if (!(err instanceof ApiError)) return String(err && err.message || err);
+    let s = err.message;
+    if (err.detail.field) s += ' (' + err.detail.field + ')';
+    for (const row of err.detail.rows || []) s += '\n' + t('common.row', row.line) + ' ' + pick(row.message_zh, row.message);
+    return s;
+  }
+
+  // el builds an element: el('td', {class: 'num'}, '12').
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+    return e;
+  }
+
+  // tier names a depot tier (city, district, …) in the page's language,
+  // or gives the code back for a tier the catalogue does not name.
+  function tier(code) { return client.messages['tier.' + code] !== undefined ? t('tier.' + code) : code; }
+
+  // rememberActor fills an operator-name input with the name last used on
+  // this device and remembers what is typed into it, for approvals.
+  const ACTOR_KEY = 'stockpile.actor';
+  function rememberActor(input) {
+    try { input.value = localStorage.getItem(ACTOR_KEY) || ''; } catch (e) { /* storage off */ }
+    input.addEventListener('input', () => {
+      try { localStorage.setItem(ACTOR_KEY, input.value.trim()); } catch (e) { /* storage off */ }
+    });
+  }
+
+  // ready marks the page as usable, for people (nothing) and for the
+  // browser tests and benchmarks, which wait on data-ready.
+  function ready(what) {
+    performance.mark('stockpile:ready:' + what);
+    document.body.dataset.ready = (document.body.dataset.ready ? document.body.dataset.ready + ' ' : '') + what;
+    document.dispatchEvent(new CustomEvent('stockpile:ready', { detail: what }));
+  }
+
+  window.Stockpile = { client, lang, t, pick, num, pct, api, ApiError, errorText, toast, el, ready, busy, tier, rememberActor };
+})();
