@@ -1,7 +1,7 @@
 # Stockpile developer tasks. Go lives in /usr/local/go on the project machines.
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test bench bench-dispatch lint build
+.PHONY: run test bench bench-dispatch bench-ui vendor-web lint build
 
 # Run the server with demo data.
 run:
@@ -19,6 +19,14 @@ bench:
 # matrices on the Delaware road network and a generated 1M-node graph.
 bench-dispatch:
 	go run ./bench/dispatch
+
+# Web interface: dashboard load and the map with 5,000 depots, in headless Chromium.
+bench-ui:
+	go run ./bench/ui
+
+# Re-fetch the pinned web dependencies from npm and rebuild the basemap.
+vendor-web:
+	bash scripts/vendor-web.sh
 
 # go vet, then fail if any file is not gofmt-formatted.
 lint:

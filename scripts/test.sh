@@ -14,6 +14,14 @@
 # If no PostgreSQL binaries are installed at all, `apt-get install postgresql` is run
 # and the steps are retried. If everything fails the script exits non-zero.
 #
+# The browser tests drive Debian's headless Chromium through chromedp, and screenshots
+# need a CJK font or Chinese text renders as boxes. Before the tests, the script checks
+# for /usr/bin/chromium (else `chromium` on PATH) and the Noto Sans CJK fonts
+# (fc-list, or the package fonts-noto-cjk); if either is missing it runs
+# `apt-get install -y chromium fonts-noto-cjk` (with `apt-get update` first only if that
+# fails), and exits non-zero if they still cannot be had. The binary is exported to the
+# tests as STOCKPILE_CHROMIUM.
+#
 # Environment variables:
 #   STOCKPILE_TEST_PG                   URL of the server to use (skips the search).
 #   STOCKPILE_TEST_PG_FORCE_THROWAWAY=1 skip steps 1-3 and always use a throwaway
@@ -21,6 +29,8 @@
 #                                       from the shared server).
 #   STOCKPILE_TEST_PG_THROWAWAY_PORT    first port tried for the throwaway cluster
 #                                       (default 55432; the next 9 are tried if busy).
+#   STOCKPILE_CHROMIUM                  Chromium binary for the browser tests; set by this
+#                                       script (a preset executable path is kept).
 set -euo pipefail
 
 DEFAULT_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
@@ -154,6 +164,64 @@ install_postgres() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql >&2
 }
 
+# chromium_path: print the Chromium binary for the browser tests (a preset executable
+# STOCKPILE_CHROMIUM, else /usr/bin/chromium, else `chromium` on PATH), or nothing.
+chromium_path() {
+  if [[ -n ${STOCKPILE_CHROMIUM:-} && -x ${STOCKPILE_CHROMIUM:-} ]]; then
+    echo "$STOCKPILE_CHROMIUM"
+  elif [[ -x /usr/bin/chromium ]]; then
+    echo /usr/bin/chromium
+  else
+    command -v chromium 2>/dev/null || true
+  fi
+}
+
+# have_cjk_font: the Noto CJK fonts are installed (fc-list, else dpkg's package state).
+# fc-list's output is captured first: under pipefail, `fc-list | grep -q` fails at random
+# when grep exits at the first match and fc-list dies of SIGPIPE.
+have_cjk_font() {
+  if command -v fc-list >/dev/null 2>&1; then
+    local families
+    families=$(fc-list : family 2>/dev/null) || return 1
+    [[ $families == *'Noto Sans CJK'* ]]
+  else
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1
+  fi
+}
+
+# ensure_chromium: make sure Chromium and the CJK fonts are there, installing
+# chromium and fonts-noto-cjk with apt-get if not, and export STOCKPILE_CHROMIUM;
+# dies if they cannot be had.
+ensure_chromium() {
+  local bin pkgs='chromium fonts-noto-cjk' sudo=''
+  if [[ -n ${STOCKPILE_CHROMIUM:-} && ! -x $STOCKPILE_CHROMIUM ]]; then
+    log "STOCKPILE_CHROMIUM=$STOCKPILE_CHROMIUM is not executable; looking for Chromium instead"
+    unset STOCKPILE_CHROMIUM
+  fi
+  bin=$(chromium_path)
+  if [[ -z $bin ]] || ! have_cjk_font; then
+    [[ -n $bin ]] || log "Chromium not found (no /usr/bin/chromium, no chromium on PATH)"
+    have_cjk_font || log "Noto Sans CJK fonts not found (fonts-noto-cjk)"
+    command -v apt-get >/dev/null 2>&1 ||
+      die "browser tests need Chromium and the Noto CJK fonts, and apt-get is not available to install them ($pkgs)"
+    if [[ $(id -u) -ne 0 ]]; then
+      command -v sudo >/dev/null 2>&1 || die "browser tests need $pkgs; run as root or install them: apt-get install -y $pkgs"
+      sudo='sudo -n'
+    fi
+    log "installing browser-test packages: apt-get install -y $pkgs"
+    if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $pkgs >&2; then
+      log "apt-get install failed; running apt-get update and retrying"
+      { $sudo apt-get update >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $pkgs >&2; } ||
+        die "could not install $pkgs, which the browser tests need (apt-get update && apt-get install -y $pkgs failed)"
+    fi
+    bin=$(chromium_path)
+    [[ -n $bin ]] || die "Chromium is still missing after installing $pkgs (no /usr/bin/chromium, no chromium on PATH)"
+    have_cjk_font || die "the Noto Sans CJK fonts are still missing after installing $pkgs (fc-list shows none)"
+  fi
+  export STOCKPILE_CHROMIUM=$bin
+  log "using $("$bin" --version 2>/dev/null || echo Chromium) at $STOCKPILE_CHROMIUM"
+}
+
 # find_postgres: sets PG_URL and PG_SOURCE, or returns 1.
 find_postgres() {
   if [[ ${STOCKPILE_TEST_PG_FORCE_THROWAWAY:-} != 1 ]]; then
@@ -216,6 +284,8 @@ if ! command -v glpsol >/dev/null 2>&1 || [[ ! -e /usr/include/lemon/network_sim
     log "could not install them; the tests that need them will fail"
 fi
 export STOCKPILE_TEST_REFERENCES=require
+
+ensure_chromium
 
 log "go vet ./..."
 go vet ./...

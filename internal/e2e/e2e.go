@@ -1,0 +1,228 @@
+// Package e2e drives Stockpile's web interface in a real browser: Debian's
+// Chromium, headless, through the DevTools protocol (chromedp). The browser
+// tests beside this file and the UI benchmark (bench/ui) use it to start the
+// whole site over the Beijing demo and to open pages as a user would.
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/stockpile-dev/stockpile/internal/api"
+	"github.com/stockpile-dev/stockpile/internal/demo"
+	"github.com/stockpile-dev/stockpile/internal/server"
+	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/web"
+)
+
+// ChromiumPath finds the browser: $STOCKPILE_CHROMIUM, else chromium or
+// chromium-browser on PATH. The error says how to install it.
+func ChromiumPath() (string, error) {
+	if p := os.Getenv("STOCKPILE_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("e2e: STOCKPILE_CHROMIUM=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("e2e: Chromium not found; install it with `apt-get install -y chromium fonts-noto-cjk` " +
+		"(scripts/test.sh does this) or set STOCKPILE_CHROMIUM")
+}
+
+// Site is the whole Stockpile site over a store, served on a loopback port.
+type Site struct {
+	URL   string
+	Store *store.Store
+	srv   *http.Server
+}
+
+// StartSite serves s on 127.0.0.1 at a free port until Close.
+func StartSite(s *store.Store, logs io.Writer) (*Site, error) {
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	h, err := server.New(s, server.Options{API: api.Options{Logger: logger}, Web: web.Options{Logger: logger}})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	site := &Site{URL: "http://" + ln.Addr().String(), Store: s, srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { _ = site.srv.Serve(ln) }()
+	return site, nil
+}
+
+// Close stops the server (the store stays open).
+func (site *Site) Close() error { return site.srv.Close() }
+
+// OpenDemo opens (creating) a SQLite store at path and loads the Beijing
+// demo into it unless it already holds data.
+func OpenDemo(ctx context.Context, path string) (*store.Store, error) {
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx, nil); err != nil {
+		s.Close()
+		return nil, err
+	}
+	ds, err := s.Depots(ctx, store.DepotFilter{})
+	if err == nil && len(ds) == 0 {
+		_, err = demo.Load(ctx, s, demo.Options{})
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Browser is one headless Chromium with one tab. Exceptions thrown by the
+// page's scripts and console errors are collected, so a test can fail on
+// any of them.
+type Browser struct {
+	Ctx    context.Context
+	cancel []context.CancelFunc
+	errs   chan string
+}
+
+// NewBrowser starts Chromium with the flags that work on this kind of
+// machine (no sandbox as root, no GPU, no background networking on a
+// closed network) and a fresh profile, its window width × height.
+func NewBrowser(ctx context.Context, width, height int) (*Browser, error) {
+	path, err := ChromiumPath()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "stockpile-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(width, height),
+	}
+	b := &Browser{errs: make(chan string, 100)}
+	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
+	tctx, cancelT := chromedp.NewContext(actx, chromedp.WithListener(b.listen))
+	b.Ctx = tctx
+	b.cancel = []context.CancelFunc{cancelT, cancelA, func() { os.RemoveAll(dir) }}
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("e2e: starting %s: %w", path, err)
+	}
+	return b, nil
+}
+
+func (b *Browser) listen(ev any) {
+	var msg string
+	switch e := ev.(type) {
+	case *page.EventJavascriptDialogOpening:
+		// Confirmation dialogs are accepted, as the user in a test would.
+		go func() {
+			_, _ = chromedp.Call(b.Ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}()
+		return
+	case *runtime.EventExceptionThrown:
+		msg = "exception: " + e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			msg += " " + e.ExceptionDetails.Exception.Description
+		}
+	case *runtime.EventConsoleAPICalled:
+		if e.Type != runtime.ConsoleAPICalledTypeError {
+			return
+		}
+		var parts []string
+		for _, a := range e.Args {
+			parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
+		}
+		msg = "console.error: " + strings.Join(parts, " ")
+	default:
+		return
+	}
+	select {
+	case b.errs <- msg:
+	default:
+	}
+}
+
+// Errors returns the script errors seen since the last call.
+func (b *Browser) Errors() []string {
+	var out []string
+	for {
+		select {
+		case m := <-b.errs:
+			out = append(out, m)
+		default:
+			return out
+		}
+	}
+}
+
+// Close ends the browser and removes its profile.
+func (b *Browser) Close() {
+	for _, c := range b.cancel {
+		c()
+	}
+}
+
+// WaitReady waits until the page has called Stockpile.ready(what).
+func WaitReady(what string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](fmt.Sprintf(
+		`(document.body && (document.body.dataset.ready || '').split(' ').includes(%q)) || null`, what),
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))
+}
+
+// ArtifactDir is where screenshots go: $STOCKPILE_ARTIFACTS, else
+// artifacts/e2e at the root of the module.
+func ArtifactDir() (string, error) {
+	dir := os.Getenv("STOCKPILE_ARTIFACTS")
+	if dir == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(root, "artifacts", "e2e")
+	}
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("e2e: no go.mod above %s", dir)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/stockpile-dev/stockpile/internal/e2e"
+	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/store"
+)
+
+// TestMapFindDepot opens 一张图, finds a depot by name, and asks where tents
+// are within 4 hours of a point clicked on the map.
+func TestMapFindDepot(t *testing.T) {
+	s := open(t, 1366, 768)
+	s.goTo("/map", "map")
+	if n := eval[int](s, `window.stockpileMap.depots`); n < 43 {
+		t.Errorf("map drew %d depots, want the demo's 43", n)
+	}
+	s.shot("map")
+
+	s.do("find a depot", chromedp.SendKeys(chromedp.CSS("#depot-search"), "房山区综合"),
+		chromedp.WaitVisible(chromedp.CSS(`.depot-popup[data-depot="D-110111-01"]`)))
+	contains(t, "depot popup", s.text(".depot-popup"), "房山区综合应急物资储备库")
+	s.shot("map-depot")
+
+	s.do("type an item", chromedp.SendKeys(chromedp.CSS("#nearby-item"), "1010101"))
+	s.do("an exact code picks the item", chromedp.Poll[chromedp.Void](
+		`document.querySelector('#nearby-item').value.includes('(1010101)') || null`, chromedp.WithPollingTimeout(10*time.Second)))
+	s.do("set the point and search", chromedp.SetValue(chromedp.CSS("#nearby-hours"), "4"),
+		clickMap("#map", 0.5, 0.55),
+		chromedp.Click(chromedp.CSS("#nearby-go")),
+		chromedp.WaitVisible(chromedp.CSS("#nearby-results [data-source]")))
+	if n := count(s, "#nearby-results [data-source]"); n == 0 {
+		t.Error("no sources of tents within 4 h")
+	}
+	s.shot("map-nearby")
+}
+
+// TestIncidentPlanApprove is the commander's path: create an incident by
+// clicking a site on the map and picking a street, ask for tents and
+// water, get the plan, approve it, and see the stock it reserved.
+func TestIncidentPlanApprove(t *testing.T) {
+	s := open(t, 1366, 768)
+	s.do("open the incidents", chromedp.Navigate(s.site.URL+"/incidents"))
+	s.do("new incident", follow(s.site, "#new-incident", "incident-new"))
+	code := fmt.Sprintf("E2E-%d", time.Now().UnixNano()%1e6)
+	s.do("describe the incident",
+		chromedp.SetValue(chromedp.CSS("#incident-code"), code),
+		chromedp.SendKeys(chromedp.CSS("#incident-title"), "房山暴雨内涝(浏览器测试)"),
+		clickMap("#incident-map", 0.45, 0.6),
+		chromedp.WaitVisible(chromedp.CSS(`#sites .site`)))
+	s.do("ask for tents at the clicked site",
+		chromedp.SendKeys(chromedp.CSS(`#sites .site .demand-item`), "1010101"),
+		chromedp.SetValue(chromedp.CSS(`#sites .site .demand-quantity`), "200"),
+		chromedp.SetValue(chromedp.CSS(`#sites .site .demand-hours`), "4"))
+	s.shot("incident-form")
+	s.do("get the plan", chromedp.Click(chromedp.CSS("#submit-incident")), waitPath("/plans/", "plan"))
+	s.shot("plan")
+	if st := s.attr("#plan-status", "data-status"); st != "proposed" {
+		t.Fatalf("new plan status %q, want proposed", st)
+	}
+	if n := count(s, "#plan-lines tbody tr"); n == 0 {
+		t.Fatal("the plan has no lines")
+	}
+	contains(t, "explanation", s.text("#plan-lines"), "单帐篷")
+
+	s.do("approve", chromedp.SetValue(chromedp.CSS("#actor"), "值班指挥长"), chromedp.Click(chromedp.CSS("#approve")),
+		eventually(`document.querySelector('#plan-status') && document.querySelector('#plan-status').dataset.status === 'approved'`),
+		e2e.WaitReady("plan"), chromedp.WaitVisible(chromedp.CSS("#reserved")))
+	s.shot("plan-approved")
+	reserved := s.text("#reserved")
+	contains(t, "reserved stock", reserved, "单帐篷")
+
+	// The ledger agrees: the depots of the plan hold reserved tents.
+	rep, err := s.site.Store.Balances(context.Background(), store.BalanceQuery{Item: "1010101", GroupBy: "depot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held float64
+	for _, r := range rep.Rows {
+		held += r.Reserved.Float()
+	}
+	if held < 200 {
+		t.Errorf("tents reserved in the ledger: %v, want at least 200", held)
+	}
+}
+
+// TestStockScreen switches the stock tabs, verifies the ledger, and checks
+// the Excel export link.
+func TestStockScreen(t *testing.T) {
+	s := open(t, 1366, 768)
+	s.goTo("/stock", "stock")
+	s.shot("stock")
+	for _, tab := range []string{"items", "depots", "movements", "lots"} {
+		s.do("tab "+tab, chromedp.Click(chromedp.CSS(`#stock-tabs [data-tab="`+tab+`"]`)),
+			chromedp.Poll[chromedp.Void](`location.pathname === '/stock/`+tab+`' || null`, chromedp.WithPollingTimeout(10*time.Second)),
+			chromedp.WaitVisible(chromedp.CSS("#stock-body table")))
+		if tab == "movements" {
+			s.do("verify the ledger", chromedp.Click(chromedp.CSS("#verify-ledger")),
+				chromedp.WaitVisible(chromedp.CSS(`#ledger-status[data-status]`)))
+			if st := s.attr("#ledger-status", "data-status"); st != "ok" {
+				t.Errorf("ledger status %q, want ok", st)
+			}
+		}
+		s.shot("stock-" + tab)
+	}
+	if href := s.attr("#export-xlsx", "href"); !strings.HasPrefix(href, "/api/exports/stock.xlsx") {
+		t.Errorf("export link %q", href)
+	}
+}
+
+// TestReadinessScreen opens the readiness view: the standing scenarios,
+// the district layer, the charts and the purchase list.
+func TestReadinessScreen(t *testing.T) {
+	s := open(t, 1366, 768)
+	s.goTo("/readiness", "readiness")
+	s.shot("readiness")
+	if n := count(s, "#district-chart canvas"); n == 0 {
+		t.Error("no district chart")
+	}
+	if n := count(s, "#readiness-map path.leaflet-interactive, #readiness-map canvas"); n == 0 {
+		t.Error("no district layer on the readiness map")
+	}
+	contains(t, "purchase list", s.text("#purchase-list"), "单帐篷")
+
+	phone := open(t, 390, 844)
+	phone.goTo("/readiness", "readiness")
+	phone.shot("readiness-phone")
+}
+
+// TestMapCoordinates checks the browser's GCJ-02 conversion, used when the
+// map draws over AMap-style tiles, against the Go one over Beijing.
+func TestMapCoordinates(t *testing.T) {
+	s := open(t, 800, 600)
+	s.goTo("/map", "map")
+	for _, p := range []geo.Point{{Lon: 116.3913, Lat: 39.9054}, {Lon: 115.97, Lat: 40.45}, {Lon: 117.2, Lat: 39.6}} {
+		want := geo.WGS84ToGCJ02(p)
+		got := eval[[2]float64](s, fmt.Sprintf(`Stockpile.coords.wgsToGcj(%v, %v)`, p.Lon, p.Lat))
+		if math.Abs(got[0]-want.Lon) > 1e-9 || math.Abs(got[1]-want.Lat) > 1e-9 {
+			t.Errorf("wgsToGcj(%v) in the browser = %v, Go = %v", p, got, want)
+		}
+		back := eval[[2]float64](s, fmt.Sprintf(`Stockpile.coords.gcjToWgs(%v, %v)`, want.Lon, want.Lat))
+		if math.Abs(back[0]-p.Lon) > 1e-6 || math.Abs(back[1]-p.Lat) > 1e-6 {
+			t.Errorf("gcjToWgs(wgsToGcj(%v)) in the browser = %v", p, back)
+		}
+	}
+}

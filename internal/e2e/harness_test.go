@@ -1,0 +1,165 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/stockpile-dev/stockpile/internal/e2e"
+)
+
+// demoSite is one demo site shared by the tests of this package: loading
+// the demo takes seconds, and each test works on its own incidents.
+var demoSite struct {
+	once sync.Once
+	site *e2e.Site
+	logs strings.Builder
+	err  error
+}
+
+// site returns the shared demo site, starting it on first use. Without
+// Chromium the test fails (never skips): scripts/test.sh installs it.
+func site(t *testing.T) *e2e.Site {
+	t.Helper()
+	if _, err := e2e.ChromiumPath(); err != nil {
+		t.Fatal(err)
+	}
+	demoSite.once.Do(func() {
+		dir, err := os.MkdirTemp("", "stockpile-e2e-")
+		if err != nil {
+			demoSite.err = err
+			return
+		}
+		s, err := e2e.OpenDemo(context.Background(), filepath.Join(dir, "demo.db"))
+		if err != nil {
+			demoSite.err = err
+			return
+		}
+		demoSite.site, demoSite.err = e2e.StartSite(s, &demoSite.logs)
+	})
+	if demoSite.err != nil {
+		t.Fatal(demoSite.err)
+	}
+	return demoSite.site
+}
+
+// session is a browser tab on the demo site for one test, with helpers
+// that fail the test on error and save screenshots as artefacts.
+type session struct {
+	t    *testing.T
+	b    *e2e.Browser
+	site *e2e.Site
+	ctx  context.Context
+	dir  string
+	step int
+}
+
+// open starts a browser of the given size for t; it is closed, and script
+// errors fail the test, when t ends.
+func open(t *testing.T, width, height int) *session {
+	t.Helper()
+	st := site(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	b, err := e2e.NewBrowser(ctx, width, height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := e2e.ArtifactDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{t: t, b: b, site: st, ctx: b.Ctx, dir: dir}
+	t.Cleanup(func() {
+		for _, e := range b.Errors() {
+			t.Errorf("script error in the page: %s", e)
+		}
+		b.Close()
+	})
+	return s
+}
+
+// do runs browser actions, failing the test with what was being done.
+func (s *session) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	if err := chromedp.Do(s.ctx, actions...); err != nil {
+		s.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		s.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// goTo opens path and waits until the screen says it is ready.
+func (s *session) goTo(path, ready string) {
+	s.t.Helper()
+	s.do("open "+path, chromedp.Navigate(s.site.URL+path), e2e.WaitReady(ready))
+}
+
+// text returns the visible text of the first element matching css.
+func (s *session) text(css string) string {
+	s.t.Helper()
+	txt, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		s.t.Fatalf("text of %s: %v", css, err)
+	}
+	return txt
+}
+
+// eval evaluates a JavaScript expression and returns its value.
+func eval[T any](s *session, expr string) T {
+	s.t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		s.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// shot saves a full-page screenshot named after the test and the step.
+func (s *session) shot(name string) {
+	s.t.Helper()
+	// Let map animations and the progress bar's fade finish, so the
+	// picture shows what a user would look at.
+	_ = chromedp.Do(s.ctx, chromedp.Poll[chromedp.Void](`!document.querySelector('.leaflet-zoom-anim') || null`,
+		chromedp.WithPollingTimeout(3*time.Second)), chromedp.Sleep(400*time.Millisecond))
+	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	s.step++
+	file := filepath.Join(s.dir, strings.ReplaceAll(s.t.Name(), "/", "-")+"-"+twoDigits(s.step)+"-"+name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Logf("screenshot %s", file)
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + string(rune('0'+n))
+	}
+	return string(rune('0'+n/10)) + string(rune('0'+n%10))
+}
+
+// contains fails unless got contains every want.
+func contains(t *testing.T, what, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s: missing %q in %.300q", what, w, got)
+		}
+	}
+}
+
+// attr returns an attribute of the first element matching css.
+func (s *session) attr(css, name string) string {
+	s.t.Helper()
+	return eval[string](s, fmt.Sprintf(`(document.querySelector(%q) || {getAttribute: () => ''}).getAttribute(%q) || ''`, css, name))
+}
