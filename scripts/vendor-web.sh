@@ -151,8 +151,8 @@ pkg_row leaflet.markercluster
 
 # --- Apache ECharts (Apache-2.0: LICENSE and NOTICE must travel with it; LICENSE
 # refers to licenses/LICENSE-d3 for the d3 code it embeds) ----------------------
-fetch echarts package/dist/echarts.min.js package/LICENSE package/NOTICE package/licenses/LICENSE-d3
-take echarts dist/echarts.min.js echarts/echarts.min.js
+fetch echarts package/dist/echarts.common.min.js package/LICENSE package/NOTICE package/licenses/LICENSE-d3
+take echarts dist/echarts.common.min.js echarts/echarts.common.min.js
 take echarts LICENSE echarts/LICENSE
 take echarts NOTICE echarts/NOTICE
 take echarts licenses/LICENSE-d3 echarts/LICENSE-d3

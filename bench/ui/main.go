@@ -72,11 +72,18 @@ func run(ctx context.Context, runs, depots int) error {
 	defer b.Close()
 
 	fmt.Printf("Stockpile UI benchmark: headless Chromium 1366×768, %s\n\n", time.Now().Format(time.DateTime))
+	// The browser's very first page also pays for starting its renderer and
+	// loading the CJK fonts; a user's browser is already running. So a blank
+	// page is opened first and the dashboard's first load then still finds
+	// an empty cache.
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate("about:blank")); err != nil {
+		return err
+	}
 	loads, dcl, err := loadTimes(b, site.URL+"/", "dashboard", runs)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("dashboard on the Beijing demo, usable (ms): first %.0f, median of %d warm %.0f (DOMContentLoaded first %.0f, median %.0f); target ≤ 1000\n",
+	fmt.Printf("dashboard on the Beijing demo, usable (ms): first (empty cache) %.0f, median of %d warm %.0f (DOMContentLoaded first %.0f, median %.0f); target ≤ 1000\n",
 		loads[0], runs-1, median(loads[1:]), dcl[0], median(dcl[1:]))
 
 	n, err := addDepots(ctx, s, depots)

@@ -37,7 +37,7 @@ func TestReadinessPage(t *testing.T) {
 		contains(t, "readiness in Chinese", body, `lang="zh-CN"`, "储备评估", "自建情景", "物资前置", "采购清单", "导出 Excel",
 			"暴雨洪涝", "森林草原火灾", "危险化学品事故", "低温雨雪冰冻", "Ⅱ级 橙色",
 			`href="/api/readiness?format=xlsx&amp;hazard=flood&amp;pair=110111%2C110109"`,
-			"js/readiness.js?v=", "vendor/echarts/echarts.min.js?v=", "vendor/leaflet/leaflet.js?v=")
+			"js/readiness.js?v=", "vendor/echarts/echarts.common.min.js?v=", "vendor/leaflet/leaflet.js?v=")
 		// Every district is a choice in the pair, the builder and the
 		// warning; the standing pair is preselected.
 		for _, d := range districts {
