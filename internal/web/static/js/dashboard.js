@@ -7,8 +7,11 @@
   function drawChart(districts) {
     const el = document.getElementById('district-chart');
     el.textContent = '';
-    const rows = districts.slice().sort((a, b) => (a.summary.in_time - b.summary.in_time) || (a.summary.coverage - b.summary.coverage));
-    el.style.height = Math.max(320, rows.length * 26 + 60) + 'px';
+    // Weakest first: every district can draw on the city's stock, so coverage
+    // and in-time are often alike; what a district holds itself tells them apart.
+    const rows = districts.slice().sort((a, b) => (a.summary.in_time - b.summary.in_time) ||
+      (a.summary.local - b.summary.local) || (a.summary.coverage - b.summary.coverage));
+    el.style.height = Math.max(320, rows.length * 34 + 60) + 'px';
     const chart = echarts.init(el, null, { renderer: 'canvas' });
     const pctLabel = (p) => Math.round(p.value * 1000) / 10 + '%';
     chart.setOption({
@@ -17,11 +20,13 @@
       legend: { top: 0 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => S.pct(v) },
       xAxis: { type: 'value', max: 1, axisLabel: { formatter: (v) => v * 100 + '%' } },
-      yAxis: { type: 'category', data: rows.map((d) => S.pick(d.name_zh, d.name_en)), axisLabel: { fontSize: 11 } },
+      yAxis: { type: 'category', inverse: true, data: rows.map((d) => S.pick(d.name_zh, d.name_en)), axisLabel: { fontSize: 11 } },
       series: [
         { name: S.t('dash.in_time'), type: 'bar', data: rows.map((d) => d.summary.in_time), itemStyle: { color: '#1565c0' },
           label: { show: true, position: 'right', formatter: pctLabel, fontSize: 10 } },
         { name: S.t('dash.coverage'), type: 'bar', data: rows.map((d) => d.summary.coverage), itemStyle: { color: '#90a4ae' } },
+        { name: S.t('dash.local'), type: 'bar', data: rows.map((d) => d.summary.local), itemStyle: { color: '#26a69a' },
+          label: { show: true, position: 'right', formatter: pctLabel, fontSize: 10 } },
       ],
     });
     window.addEventListener('resize', () => chart.resize());
