@@ -6,6 +6,7 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -15,10 +16,6 @@ const (
 	labelSizeMin     = 64
 	labelSizeMax     = 1024
 )
-
-// LabelText returns the text a lot's QR label encodes (一物一码):
-// "STOCKPILE:LOT:" and the lot code.
-func LabelText(lotCode string) string { return "STOCKPILE:LOT:" + lotCode }
 
 // listLots lists lots, soonest expiry first, filtered by item, by a depot
 // holding them, and by an expiry date.
@@ -69,7 +66,7 @@ func (h *handler) lotLabel(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	png, err := qrcode.Encode(LabelText(lot.Code), qrcode.Medium, int(size))
+	png, err := qrcode.Encode(stock.LabelText(lot.Code), qrcode.Medium, int(size))
 	if err != nil {
 		h.error(w, r, err)
 		return

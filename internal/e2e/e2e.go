@@ -124,6 +124,10 @@ func NewBrowser(ctx context.Context, width, height int) (*Browser, error) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// A synthetic camera, granted without asking, so the lot scanner's
+		// camera path can run headless.
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(width, height),
 	}

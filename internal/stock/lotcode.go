@@ -74,3 +74,39 @@ func ValidateLotCode(code string) error {
 	}
 	return nil
 }
+
+// labelPrefix starts the text a lot's QR label encodes (一物一码).
+const labelPrefix = "STOCKPILE:LOT:"
+
+// LabelText returns the text a lot's QR label encodes: "STOCKPILE:LOT:"
+// and the lot code, so a scanner can tell a Stockpile label from any other
+// code on the box.
+func LabelText(lotCode string) string { return labelPrefix + lotCode }
+
+// ScannedLotCode returns the lot code in what a scanner or a keeper typed:
+// a label's whole text (see [LabelText]) or the bare code, in either case,
+// with surrounding spaces dropped. Hardware scanners type the label's text
+// and Enter into whatever field has the focus, so every field that takes a
+// lot code accepts both.
+func ScannedLotCode(text string) string {
+	code := strings.TrimSpace(text)
+	if len(code) >= len(labelPrefix) && strings.EqualFold(code[:len(labelPrefix)], labelPrefix) {
+		code = strings.TrimSpace(code[len(labelPrefix):])
+	}
+	return strings.ToUpper(code)
+}
+
+// Misread reports whether code has the shape of a generated lot code (nine
+// symbols of its alphabet) but a check symbol that does not match: a code
+// misread by a scanner or mistyped, rather than one that is merely unknown.
+func Misread(code string) bool {
+	if len(code) != 9 || CheckLotCode(code) {
+		return false
+	}
+	for i := 0; i < 8; i++ {
+		if strings.IndexByte(crockford, code[i]) < 0 {
+			return false
+		}
+	}
+	return strings.IndexByte(checkSymbols, code[8]) >= 0
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +69,28 @@ func TestLotCodes(t *testing.T) {
 	}
 	if ValidateLotCode("bad code") == nil || ValidateLotCode("") == nil {
 		t.Error("malformed partner codes accepted")
+	}
+}
+
+// TestScannedLotCode: a label's text and a typed code give the same lot,
+// and a misread generated code is told apart from a partner's own code.
+func TestScannedLotCode(t *testing.T) {
+	code := LotCodeFor(7)
+	for _, in := range []string{LabelText(code), "  " + LabelText(code) + "\n", "stockpile:lot:" + strings.ToLower(code),
+		code, strings.ToLower(code), "STOCKPILE:LOT: " + code} {
+		if got := ScannedLotCode(in); got != code {
+			t.Errorf("ScannedLotCode(%q) = %q, want %q", in, got, code)
+		}
+	}
+	if got := ScannedLotCode("HB-2024-0001"); got != "HB-2024-0001" {
+		t.Errorf("a partner's code came back as %q", got)
+	}
+	bad := []byte(code)
+	bad[3] = crockford[(strings.IndexByte(crockford, bad[3])+1)%32]
+	for in, want := range map[string]bool{string(bad): true, code: false, "HB-2024-0001": false, "ABCDEFGHI": false, "": false} {
+		if got := Misread(in); got != want {
+			t.Errorf("Misread(%q) = %t, want %t", in, got, want)
+		}
 	}
 }
 

@@ -134,6 +134,7 @@ func (s *Store) StockDepots(ctx context.Context, f DepotFilter, code string) ([]
 type LotQuery struct {
 	Depot     string        // depot code
 	Item      string        // item code
+	Lot       string        // lot code
 	Quality   stock.Quality // good, pending or damaged
 	ExpiresBy string        // YYYY-MM-DD: lots that expire on or before this day, expired ones included
 	Expired   bool          // only lots expired by today (China time)
@@ -179,6 +180,7 @@ func (s *Store) StockLots(ctx context.Context, q LotQuery) (LotPage, error) {
 	w.add("b.quantity > 0")
 	w.addIf(q.Depot, "d.code = ?")
 	w.addIf(q.Item, "i.code = ?")
+	w.addIf(q.Lot, "l.code = ?")
 	w.addIf(string(q.Quality), "l.quality = ?")
 	if q.ExpiresBy != "" {
 		w.add("l.expires_on <> '' AND l.expires_on <= ?", q.ExpiresBy)

@@ -234,7 +234,7 @@ func (h *handler) stockShow(w http.ResponseWriter, r *http.Request, tab string, 
 // 400 naming the parameter.
 func stockReadFilter(q url.Values) (stockFilter, error) {
 	f := stockFilter{Depot: strings.TrimSpace(q.Get("depot")), Item: strings.TrimSpace(q.Get("item")),
-		Lot: strings.ToUpper(strings.TrimSpace(q.Get("lot"))), Q: strings.TrimSpace(q.Get("q")),
+		Lot: stock.ScannedLotCode(q.Get("lot")), Q: strings.TrimSpace(q.Get("q")),
 		Class: q.Get("class"), Purpose: q.Get("purpose"), Tier: q.Get("tier"), Quality: q.Get("quality"),
 		Days: strings.TrimSpace(q.Get("days")), Page: 1}
 	if err := stockOneOf("class", f.Class, "1", "2", "3"); err != nil {
@@ -345,7 +345,13 @@ func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 		}
 	}
 	if f.Lot != "" {
-		if _, err := h.store.Lot(ctx, f.Lot); err != nil {
+		_, err := h.store.Lot(ctx, f.Lot)
+		if apperr.IsKind(err, apperr.NotFound) && stock.Misread(f.Lot) {
+			return apperr.New(apperr.Invalid, "lot.misread",
+				"批次码「%s」的校验位不符,可能扫错或输错,请重新扫描", "lot code %s fails its check symbol: misread or mistyped? Scan it again", f.Lot).
+				WithField("lot")
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -434,7 +440,7 @@ func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 		return err
 	}
 	f := v.Filter
-	q := store.LotQuery{Depot: f.Depot, Item: f.Item, Quality: stock.Quality(f.Quality), Limit: stockLotPage,
+	q := store.LotQuery{Depot: f.Depot, Item: f.Item, Lot: f.Lot, Quality: stock.Quality(f.Quality), Limit: stockLotPage,
 		Offset: (f.Page - 1) * stockLotPage}
 	switch f.Days {
 	case "":

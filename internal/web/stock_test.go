@@ -220,6 +220,56 @@ func TestStockFilters(t *testing.T) {
 	})
 }
 
+// TestStockLotScan: the scan field takes a label's text or a bare code in
+// any case and shows that lot on every depot holding it, with its ledger
+// and label; a misread code and an unknown one are told apart.
+func TestStockLotScan(t *testing.T) {
+	eachDemoSite(t, func(t *testing.T, site *testSite) {
+		contains(t, "scan form", site.page(t, "/stock/depots"), `id="lot-scan"`, `action="/stock/lots"`, `name="lot"`,
+			`id="lot-scan-camera" hidden`)
+		all := stockLots(t, site.s, store.BalanceQuery{})
+		code := all[len(all)/3].Lot
+		var held int
+		for _, r := range all {
+			if r.Lot == code {
+				held++
+			}
+		}
+		for _, in := range []string{stock.LabelText(code), strings.ToLower(code), " " + code + " "} {
+			body := site.page(t, "/stock/lots?lot="+url.QueryEscape(in))
+			shown := stockAttr(body, "data-lot")
+			if len(shown) != held {
+				t.Errorf("lot=%q: %d rows, want the %d depots holding %s", in, len(shown), held, code)
+			}
+			for _, l := range shown {
+				if l != code {
+					t.Errorf("lot=%q shows lot %s", in, l)
+				}
+			}
+			contains(t, "lot "+in, body, `data-scanned="`+code+`"`, `href="/stock/movements?lot=`+code+`"`,
+				`href="/api/lots/`+code+`/label.png"`, `name="lot" value="`+code+`"`)
+		}
+		entries, err := site.s.Movements(context.Background(), store.MovementFilter{Lot: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stockAttr(site.page(t, "/stock/movements?lot="+url.QueryEscape(stock.LabelText(code))), "data-seq"); len(got) != len(entries) {
+			t.Errorf("ledger of a scanned label: %d entries, want %d", len(got), len(entries))
+		}
+
+		misread := []byte(code)
+		misread[2] = map[bool]byte{true: '1', false: '0'}[misread[2] == '0']
+		status, body := site.get(t, "/stock/lots?lot="+string(misread))
+		if status != http.StatusBadRequest || !strings.Contains(body, "校验位不符") {
+			t.Errorf("misread %s: status %d, want 400 saying the check symbol fails", misread, status)
+		}
+		status, body = site.get(t, "/stock/lots?lot=HB-2024-0001")
+		if status != http.StatusNotFound || !strings.Contains(body, "批次「HB-2024-0001」不存在") {
+			t.Errorf("unknown partner code: status %d, want 404 naming it", status)
+		}
+	})
+}
+
 // TestStockHTMX checks the partials htmx swaps in: a tab's body with the
 // tabs and export link out of band, a table alone, and the ledger status.
 func TestStockHTMX(t *testing.T) {

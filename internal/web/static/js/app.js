@@ -124,5 +124,12 @@
     document.dispatchEvent(new CustomEvent('stockpile:ready', { detail: what }));
   }
 
+  // A [data-back] button (the error page's) goes back where the user came
+  // from; it stays hidden when there is nowhere to go back to.
+  for (const b of document.querySelectorAll('[data-back]')) {
+    if (history.length > 1) b.hidden = false;
+    b.addEventListener('click', () => history.back());
+  }
+
   window.Stockpile = { client, lang, t, pick, num, pct, api, ApiError, errorText, toast, el, ready, busy, tier, rememberActor };
 })();
