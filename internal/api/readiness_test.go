@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -14,19 +13,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/stockpile-dev/stockpile/internal/demo"
+	"github.com/stockpile-dev/stockpile/internal/demo/demotest"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
-	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
 // eachDemoAPI runs fn on both engines over the Beijing demo data.
 func eachDemoAPI(t *testing.T, fn func(t *testing.T, a *testAPI)) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if _, err := demo.Load(context.Background(), s, demo.Options{}); err != nil {
-			t.Fatal(err)
-		}
+	demotest.Each(t, func(t *testing.T, s *store.Store) {
 		a := &testAPI{s: s, version: "test-1.0"}
 		a.h = NewHandler(s, Options{Logger: slog.New(slog.NewTextHandler(a, nil)), Version: a.version})
 		fn(t, a)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -13,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stockpile-dev/stockpile/internal/demo"
+	"github.com/stockpile-dev/stockpile/internal/demo/demotest"
 	"github.com/stockpile-dev/stockpile/internal/server"
 	"github.com/stockpile-dev/stockpile/internal/store"
-	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 	"github.com/stockpile-dev/stockpile/internal/web"
 )
 
@@ -35,10 +33,7 @@ type testSite struct {
 
 // eachDemoSite runs fn against the demo site on SQLite and on PostgreSQL.
 func eachDemoSite(t *testing.T, fn func(t *testing.T, site *testSite)) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if _, err := demo.Load(context.Background(), s, demo.Options{}); err != nil {
-			t.Fatal(err)
-		}
+	demotest.Each(t, func(t *testing.T, s *store.Store) {
 		fn(t, newTestSite(t, s, web.Options{}))
 	}, store.WithClock(fixedClock))
 }
