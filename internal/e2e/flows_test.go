@@ -179,6 +179,35 @@ func TestReadinessScreen(t *testing.T) {
 	phone.shot("readiness-phone")
 }
 
+// TestPreposition is the duty officer acting on a red rainstorm warning for
+// 门头沟 and 房山: ask for a pre-positioning recommendation with a 1.5 h
+// deadline, see the moves with coverage before and after, and approve it,
+// which creates a transfer order.
+func TestPreposition(t *testing.T) {
+	s := open(t, 1366, 768)
+	s.goTo("/readiness", "readiness")
+	s.do("describe the warning",
+		chromedp.Click(chromedp.CSS(`#preposition-form input[name="areas"][value="110109"]`)),
+		chromedp.Click(chromedp.CSS(`#preposition-form input[name="areas"][value="110111"]`)),
+		chromedp.SetValue(chromedp.CSS(`#preposition-form select[name="level"]`), "1"),
+		chromedp.SetValue(chromedp.CSS(`#preposition-form input[name="deadline_hours"]`), "1.5"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('#preposition-form select, #preposition-form input').forEach((e) => e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true })))`))
+	s.do("recommend", chromedp.Click(chromedp.CSS("#preposition-go")),
+		chromedp.WaitVisible(chromedp.CSS("#preposition-moves tbody tr")))
+	s.shot("preposition")
+	if n := count(s, "#preposition-moves tbody tr"); n == 0 {
+		t.Fatal("no moves recommended for a red warning at a 1.5 h deadline")
+	}
+	contains(t, "before and after", s.text("#preposition-result"), "前置前", "前置后")
+	s.do("approve", chromedp.SetValue(chromedp.CSS("#preposition-actor"), "值班员"),
+		chromedp.Click(chromedp.CSS("#preposition-approve")), chromedp.WaitVisible(chromedp.CSS("#transfer-order")))
+	id := s.attr("#transfer-order", "data-id")
+	if id == "" {
+		t.Fatal("approval created no transfer order")
+	}
+	s.shot("preposition-approved")
+}
+
 // TestMapCoordinates checks the browser's GCJ-02 conversion, used when the
 // map draws over AMap-style tiles, against the Go one over Beijing.
 func TestMapCoordinates(t *testing.T) {
