@@ -110,3 +110,10 @@ func Misread(code string) bool {
 	}
 	return strings.IndexByte(checkSymbols, code[8]) >= 0
 }
+
+// MisreadError is the error for a code that [Misread] reports: it says to
+// scan again rather than that the lot does not exist.
+func MisreadError(code string) *apperr.Error {
+	return apperr.New(apperr.Invalid, "lot.misread", "批次码「%s」的校验位不符,可能扫错或输错,请重新扫描",
+		"lot code %s fails its check symbol: misread or mistyped? Scan it again", code)
+}

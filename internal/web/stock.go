@@ -347,9 +347,7 @@ func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 	if f.Lot != "" {
 		_, err := h.store.Lot(ctx, f.Lot)
 		if apperr.IsKind(err, apperr.NotFound) && stock.Misread(f.Lot) {
-			return apperr.New(apperr.Invalid, "lot.misread",
-				"批次码「%s」的校验位不符,可能扫错或输错,请重新扫描", "lot code %s fails its check symbol: misread or mistyped? Scan it again", f.Lot).
-				WithField("lot")
+			return stock.MisreadError(f.Lot).WithField("lot")
 		}
 		if err != nil {
 			return err

@@ -3,6 +3,8 @@
 // was on an error answer), reads lot labels with the camera where the
 // browser can, and marks the screen ready.
 (function () {
+  'use strict';
+
   // scanner wires the camera button of 扫码查批次: where the browser has a
   // QR-code detector (BarcodeDetector: Chrome and Edge on Android, among
   // others) and a camera, it shows the button; a code read fills the field
@@ -14,7 +16,6 @@
     const dialog = document.getElementById('lot-scan-dialog');
     if (!form || !('BarcodeDetector' in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
     const video = document.getElementById('lot-scan-video');
-    const status = document.getElementById('lot-scan-status');
     let stream = null, timer = 0;
     const stop = () => {
       clearTimeout(timer);
@@ -38,7 +39,6 @@
     };
     button.hidden = false;
     button.addEventListener('click', async () => {
-      status.textContent = '';
       dialog.showModal();
       try {
         const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
@@ -55,7 +55,6 @@
     dialog.addEventListener('close', stop);
   }
 
-  'use strict';
   const S = window.Stockpile;
 
   // The error page carries the bilingual message in the language of the
