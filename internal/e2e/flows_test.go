@@ -71,6 +71,13 @@ func TestIncidentPlanApprove(t *testing.T) {
 	if n := count(s, "#plan-lines tbody tr"); n == 0 {
 		t.Fatal("the plan has no lines")
 	}
+	// Scrolled under the sticky header, the map's zoom buttons pass below it.
+	if !eval[bool](s, `(() => { const m = document.querySelector('#plan-map'); window.scrollBy(0, m.getBoundingClientRect().top - 10);
+		const z = m.querySelector('.leaflet-control-zoom-in').getBoundingClientRect();
+		const hit = document.elementFromPoint(z.left + z.width / 2, z.top + z.height / 2); window.scrollTo(0, 0);
+		return !!(hit && hit.closest('.topbar')); })()`) {
+		t.Error("the map's zoom buttons are drawn over the header")
+	}
 	contains(t, "explanation", s.text("#plan-lines"), "单帐篷")
 
 	s.do("approve", chromedp.SetValue(chromedp.CSS("#actor"), "值班指挥长"), chromedp.Click(chromedp.CSS("#approve")),
