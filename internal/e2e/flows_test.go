@@ -181,6 +181,22 @@ func TestReadinessScreen(t *testing.T) {
 	}
 	contains(t, "purchase list", s.text("#purchase-list"), "单帐篷")
 
+	// One item's coverage by district, on the map and in the chart: the
+	// chart's bars are the API's figures for tents, district by district.
+	s.do("show tents by district", chromedp.SetValue(chromedp.CSS("#map-item"), "1010101"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#map-item').dispatchEvent(new Event('change'))`))
+	contains(t, "legend", s.text("#readiness-map .rd-legend-title"), "单帐篷")
+	chart := eval[[]float64](s, `echarts.getInstanceByDom(document.querySelector('#district-chart')).getOption().series[0].data.slice().sort()`)
+	api, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]float64](`fetch('/api/readiness').then((r) => r.json()).then((ov) =>
+		ov.districts.map((d) => d.items.find((i) => i.item === '1010101').coverage).sort())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chart) == 0 || fmt.Sprint(chart) != fmt.Sprint(api) {
+		t.Errorf("tents by district: chart %v, API %v", chart, api)
+	}
+	s.shot("readiness-tents")
+
 	phone := open(t, 390, 844)
 	phone.goTo("/readiness", "readiness")
 	phone.shot("readiness-phone")

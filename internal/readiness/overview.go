@@ -9,6 +9,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
 // Overview is a city's standing readiness: the reserve plan's two standing
@@ -22,16 +23,53 @@ type Overview struct {
 	Stats     Stats               `json:"stats"`
 }
 
-// DistrictReadiness is the summary of a level Ⅱ event in one district.
+// DistrictReadiness is the summary of a level Ⅱ event in one district,
+// and its figures item by item.
 type DistrictReadiness struct {
-	Area       string    `json:"area"`
-	NameZH     string    `json:"name_zh"`
-	NameEN     string    `json:"name_en"`
-	Population int64     `json:"population"`
-	Point      geo.Point `json:"point"`
-	Hazard     string    `json:"hazard"`
-	Level      int       `json:"level"`
-	Summary    Summary   `json:"summary"`
+	Area       string         `json:"area"`
+	NameZH     string         `json:"name_zh"`
+	NameEN     string         `json:"name_en"`
+	Population int64          `json:"population"`
+	Point      geo.Point      `json:"point"`
+	Hazard     string         `json:"hazard"`
+	Level      int            `json:"level"`
+	Summary    Summary        `json:"summary"`
+	Items      []DistrictItem `json:"items"`
+}
+
+// DistrictItem is one item needed by a district's level Ⅱ event, as shares
+// of what it requires, each capped at 1 as in a [Summary]: held city-wide,
+// arriving by the first-batch deadline, within 24 h, and held in the
+// district's own depots. It is the map layer of readiness by district and
+// item.
+type DistrictItem struct {
+	Item     string         `json:"item"`
+	Required stock.Quantity `json:"required"`
+	Coverage float64        `json:"coverage"`
+	InTime   float64        `json:"in_time"`
+	Within24 float64        `json:"within_24"`
+	Local    float64        `json:"local"`
+}
+
+// districtItems lists the items of as, an assessment of one event in the
+// district code, with the district's share of each in its own depots.
+func districtItems(as Assessment, code string) []DistrictItem {
+	local := map[string]stock.Quantity{}
+	for _, av := range as.Areas {
+		if av.Area == code {
+			local[av.Item] += av.Local
+		}
+	}
+	var out []DistrictItem
+	for _, iv := range as.Items {
+		if iv.Required <= 0 {
+			continue
+		}
+		share := func(x stock.Quantity) float64 { return min(1, ratio(x, iv.Required)) }
+		out = append(out, DistrictItem{Item: iv.Item, Required: iv.Required, Coverage: share(iv.Held),
+			InTime: share(iv.OnTime), Within24: share(iv.Within24h), Local: share(local[iv.Item])})
+	}
+	return out
 }
 
 // Overview assesses the standing scenarios, the second in the pair of
@@ -69,7 +107,8 @@ func (a *Assessor) Overview(ctx context.Context, pair [2]string, hazard string, 
 			return ov, fmt.Errorf("readiness: district %s: %w", d.Code, err)
 		}
 		ov.Districts = append(ov.Districts, DistrictReadiness{Area: d.Code, NameZH: d.NameZH, NameEN: d.NameEN,
-			Population: d.Population, Point: d.Point, Hazard: hazard, Level: 2, Summary: as.Summary})
+			Population: d.Population, Point: d.Point, Hazard: hazard, Level: 2, Summary: as.Summary,
+			Items: districtItems(as, d.Code)})
 		ov.Stats.add(as.Stats)
 		report(progress, len(standing)+i+1, total)
 	}

@@ -126,6 +126,14 @@ func TestOverview(t *testing.T) {
 			t.Errorf("district %s summary %+v; want coverage 0.41, in time %v, within 24 h 0.47, local %v",
 				w.code, s, w.inTime, w.local)
 		}
+		// Item by item (one item here): the same shares.
+		if len(dr.Items) != 1 {
+			t.Fatalf("district %s items %+v; want tents only", w.code, dr.Items)
+		}
+		if di := dr.Items[0]; di.Item != tent || di.Required != stock.Units(500) || !near(di.Coverage, 205.0/500) ||
+			!near(di.InTime, w.inTime) || !near(di.Within24, 235.0/500) || !near(di.Local, w.local) {
+			t.Errorf("district %s tents %+v", w.code, di)
+		}
 	}
 }
 
@@ -184,6 +192,27 @@ func TestOverviewDefaults(t *testing.T) {
 		checkSummary(t, d.Summary)
 		if d.Summary.Items == 0 || d.Level != 2 {
 			t.Errorf("district %+v", d)
+		}
+		// The summary is the mean of the item-by-item shares.
+		if len(d.Items) != d.Summary.Items {
+			t.Fatalf("district %s: %d items, summary of %d", d.Area, len(d.Items), d.Summary.Items)
+		}
+		var mean readiness.Summary
+		for _, di := range d.Items {
+			for _, x := range []float64{di.Coverage, di.InTime, di.Within24, di.Local} {
+				if x < 0 || x > 1 {
+					t.Errorf("district %s item %s: share %v outside [0, 1]", d.Area, di.Item, x)
+				}
+			}
+			n := float64(len(d.Items))
+			mean.Coverage += di.Coverage / n
+			mean.InTime += di.InTime / n
+			mean.Within24 += di.Within24 / n
+			mean.Local += di.Local / n
+		}
+		s := d.Summary
+		if !near(mean.Coverage, s.Coverage) || !near(mean.InTime, s.InTime) || !near(mean.Within24, s.Within24) || !near(mean.Local, s.Local) {
+			t.Errorf("district %s: mean of items %+v, summary %+v", d.Area, mean, s)
 		}
 	}
 }

@@ -18,6 +18,7 @@
     custom: null, // the assessment of the user's own scenario
     selected: '', // code of the scenario shown in detail
     measure: 'coverage', // of the district map and chart
+    item: '', // the item the district map and chart show; '' for the mean over items
     district: '', // the district whose figures are shown
     map: null, // Stockpile.basemap result
     legend: null,
@@ -133,6 +134,7 @@
       state.overview = await S.api('GET', '/api/readiness' + q);
       if (!scenarioList().some((as) => as.scenario.code === state.selected)) state.selected = state.overview.scenarios[0]?.scenario.code || '';
       drawStanding();
+      fillItemPicker();
       drawMap();
       drawDistrictChart();
       drawDetail();
@@ -214,6 +216,26 @@
 
   function measureName(m) { return t('readiness.m.' + m); }
 
+  // districtValue is a district's share m (coverage, in_time, within_24,
+  // local) for the chosen item, or the mean over its items; undefined when
+  // the district's event does not need the chosen item.
+  function districtValue(d, m) {
+    if (!d) return undefined;
+    if (!state.item) return d.summary[m];
+    const it = (d.items || []).find((x) => x.item === state.item);
+    return it ? it[m] : undefined;
+  }
+
+  // fillItemPicker offers every item the districts' events need, keeping
+  // the choice when the new overview still has it.
+  function fillItemPicker() {
+    const pickEl = $('map-item');
+    const codes = [...new Set(state.overview.districts.flatMap((d) => (d.items || []).map((x) => x.item)))].sort();
+    if (!codes.includes(state.item)) state.item = '';
+    pickEl.replaceChildren(el('option', { value: '' }, t('readiness.all_items')),
+      ...codes.map((c) => el('option', { value: c, selected: c === state.item }, c + ' ' + itemName(c))));
+  }
+
   function drawMap() {
     const bm = state.map;
     const ov = state.overview;
@@ -221,7 +243,7 @@
     const byArea = Object.fromEntries(ov.districts.map((d) => [d.area, d]));
     for (const [code, layer] of Object.entries(bm.byCode)) {
       const d = byArea[code];
-      const v = d ? d.summary[state.measure] : undefined;
+      const v = districtValue(d, state.measure);
       const chosen = code === state.district;
       layer.setStyle({ fillColor: v === undefined ? '#e4e7eb' : colour(state.measure, v), fillOpacity: 0.78,
         color: chosen ? '#1f2933' : '#52606d', weight: chosen ? 3 : 1 });
@@ -234,7 +256,7 @@
       }
     }
     const box = state.legend.getContainer();
-    box.replaceChildren(el('div', { class: 'rd-legend-title' }, measureName(state.measure)),
+    box.replaceChildren(el('div', { class: 'rd-legend-title' }, measureName(state.measure) + (state.item ? ' · ' + itemName(state.item) : '')),
       ...scaleOf(state.measure).map(([, c, label]) => el('div', null, el('i', { style: 'background:' + c }), label)));
   }
 
@@ -246,14 +268,18 @@
     state.district = code;
     drawMap();
     const s = d.summary;
+    const it = state.item && (d.items || []).find((x) => x.item === state.item);
+    const shares = (x) => [['coverage', x.coverage], ['in_time', x.in_time], ['within_24', x.within_24], ['local', x.local]].flatMap(([m, v]) =>
+      [el('dt', null, measureName(m)), el('dd', null, m === 'local' ? el('span', { class: 'badge' }, pct(v)) : shareBadge(v))]);
     $('district-detail').classList.remove('muted');
     $('district-detail').replaceChildren(
       el('div', { class: 'rd-district-name' }, el('strong', null, districtName(d.area, d.name_zh)), ' ',
         el('span', { class: 'muted' }, t('readiness.population', num(d.population, 0)) + ' · ' + t('readiness.district_event', levelName(d.level), hazardName(d.hazard)))),
-      el('dl', { class: 'rd-figures' },
-        ...[['coverage', s.coverage], ['in_time', s.in_time], ['within_24', s.within_24], ['local', s.local]].flatMap(([m, v]) =>
-          [el('dt', null, measureName(m)), el('dd', null, m === 'local' ? el('span', { class: 'badge' }, pct(v)) : shareBadge(v))]),
-        el('dt', null, t('readiness.k.short')), el('dd', null, num(s.short) + ' / ' + num(s.items))));
+      it ? el('dl', { class: 'rd-figures', 'data-item': it.item },
+        el('dt', null, t('readiness.col.item')), el('dd', null, itemName(it.item)),
+        el('dt', null, t('readiness.col.required')), el('dd', null, qty(it.required, it.item)), ...shares(it))
+        : el('dl', { class: 'rd-figures' }, ...shares(s),
+          el('dt', null, t('readiness.k.short')), el('dd', null, num(s.short) + ' / ' + num(s.items))));
   }
 
   function drawDistrictChart() {
@@ -261,12 +287,13 @@
     const box = $('district-chart');
     if (!ov.districts.length) { chartEmpty('district', box, emptyState(t('readiness.no_districts'))); return; }
     const m = state.measure;
-    const rows = ov.districts.slice().sort((a, b) => b.summary[m] - a.summary[m]); // the chart draws the last row on top
+    const rows = ov.districts.filter((d) => districtValue(d, m) !== undefined)
+      .sort((a, b) => districtValue(b, m) - districtValue(a, m)); // the chart draws the last row on top
     const measures = ['coverage', 'in_time'];
     if (!measures.includes(m)) measures.push(m);
     const chart = chartIn('district', box, Math.max(300, rows.length * (measures.length * 9 + 10) + 60));
     chart.setOption(bars(rows.map((d) => districtName(d.area, d.name_zh)),
-      measures.map((k) => ({ name: measureName(k), color: COLOURS[k], data: rows.map((d) => d.summary[k]) }))), true);
+      measures.map((k) => ({ name: measureName(k), color: COLOURS[k], data: rows.map((d) => districtValue(d, k)) }))), true);
     chart.off('click');
     chart.on('click', (p) => showDistrict(rows[p.dataIndex].area));
   }
@@ -679,11 +706,13 @@
       history.replaceState(null, '', '/readiness' + q);
       loadOverview();
     });
-    $('map-measure').addEventListener('change', (e) => {
-      state.measure = e.target.value;
+    const redrawDistricts = () => {
       drawMap();
       if (state.overview) drawDistrictChart();
-    });
+      if (state.district) showDistrict(state.district);
+    };
+    $('map-measure').addEventListener('change', (e) => { state.measure = e.target.value; redrawDistricts(); });
+    $('map-item').addEventListener('change', (e) => { state.item = e.target.value; redrawDistricts(); });
     $('rd-builder').addEventListener('click', onSaved);
   }
 
