@@ -26,6 +26,17 @@ func TestDashboard(t *testing.T) {
 	if n := eval[int](s, `document.querySelectorAll('#district-chart canvas').length`); n == 0 {
 		t.Error("the readiness chart was not drawn")
 	}
+	// Three bars a district, weakest on top: by in time, then by what the
+	// district holds itself.
+	series := eval[[][]float64](s, `echarts.getInstanceByDom(document.querySelector('#district-chart')).getOption().series.map((x) => x.data)`)
+	if len(series) != 3 || len(series[0]) != len(series[2]) || len(series[0]) == 0 {
+		t.Fatalf("district chart series %v; want in time, coverage and local, a bar per district each", series)
+	}
+	for i := 1; i < len(series[0]); i++ {
+		if a, b := [2]float64{series[0][i-1], series[2][i-1]}, [2]float64{series[0][i], series[2][i]}; a[0] > b[0] || (a[0] == b[0] && a[1] > b[1]) {
+			t.Errorf("district chart rows %d and %d out of order: %v then %v", i-1, i, a, b)
+		}
+	}
 	contains(t, "alerts", s.text("#alerts"), "常备情景")
 	contains(t, "totals by district", s.text("#by-district"), "房山区")
 
