@@ -92,7 +92,7 @@ func (a *app) serve(ctx context.Context, s *store.Store, addr string, pl *dispat
 	}
 	site, err := server.New(s, server.Options{
 		API: api.Options{Logger: logger, Version: a.version, Router: pl.Router, Costs: pl.Costs, RegionMarginKm: pl.RegionMarginKm},
-		Web: web.Options{Logger: logger, Version: a.version, Tiles: tiles},
+		Web: web.Options{Logger: logger, Tiles: tiles},
 	})
 	if err != nil {
 		return err

@@ -87,23 +87,25 @@ func (b *book) stockSummary(sb StockBook) {
 	if t, err := time.Parse(stock.DateLayout, sb.Today); err == nil {
 		s.add("效期判定日 Expiry judged on", day(t))
 	}
+	// Totals come from the items, which are never cut; the expiry counts
+	// come from the lots listed, and say so when the sheet was cut.
 	var qty, usable, reserved stock.Quantity
 	var held int
 	for _, it := range sb.Items {
+		qty += it.Quantity
+		usable += it.Usable
+		reserved += it.Reserved
 		if it.Quantity > 0 {
 			held++
 		}
 	}
 	expired, soon := 0, 0
 	for _, l := range sb.Lots {
-		qty += l.Quantity
-		usable += l.Usable
-		reserved += l.Reserved
 		switch left, ok := daysLeft(sb.Today, l.ExpiresOn); {
 		case !ok:
 		case left < 0:
 			expired++
-		case left <= 90:
+		case left <= stock.RotationDays:
 			soon++
 		}
 	}
@@ -113,8 +115,9 @@ func (b *book) stockSummary(sb StockBook) {
 	s.add("在库合计 On hand", qty, "不同物资单位相加,仅供参考 Units of different items added up")
 	s.add("预留合计 Reserved", reserved)
 	s.add("可用合计 Usable", usable)
-	s.add("已过期批次 Lots expired", expired)
-	s.add("90天内到期批次 Lots expiring within 90 days", soon)
+	cut := cutNote(len(sb.Lots), sb.LotsTotal)
+	s.add("已过期批次 Lots expired", expired, cut)
+	s.add(fmt.Sprintf("%d天内到期批次 Lots expiring within %d days", stock.RotationDays, stock.RotationDays), soon, cut)
 	s.add("台账记录 Ledger entries", sb.MovementsTotal, cutNote(len(sb.Movements), int(sb.MovementsTotal)))
 	b.ledgerRows(s, sb.Ledger)
 	s.done()

@@ -12,14 +12,17 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// sampleStock is a small stock book: two items (one not held), a depot,
+// sampleStock is a small stock book: three items (one not held), a depot,
 // an expired lot, a lot expiring in 30 days, a lot that never expires, and
-// two ledger entries.
+// two ledger entries. The items' totals are the lots' sums, as the store
+// gives them.
 func sampleStock() StockBook {
 	tent := catalog.Item{Code: "1010101", NameZH: "单帐篷", NameEN: "Single tent", UnitZH: "顶", Spec: "12平方米",
 		ShelfLifeDays: 3650, Purpose: catalog.PurposeLife, VolumeM3: 0.12}
 	bed := catalog.Item{Code: "1010201", NameZH: "折叠床", NameEN: "Folding bed", UnitZH: "张",
 		Purpose: catalog.PurposeLife, VolumeM3: 0.08}
+	quilt := catalog.Item{Code: "1020101", NameZH: "棉被", NameEN: "Cotton quilt", UnitZH: "床",
+		ShelfLifeDays: 1825, Purpose: catalog.PurposeLife, VolumeM3: 0.05}
 	d := store.StockDepot{DepotView: store.DepotView{
 		Depot: depot.Depot{Code: "C-FS-RELIEF", NameZH: "市级救灾物资储备库(房山)", NameEN: "Fangshan relief depot",
 			Tier: area.LevelCity, Kind: depot.KindSpecial, OrgCode: "BJ-GRAIN", AreaCode: "110111", CapacityM3: 30000},
@@ -46,8 +49,10 @@ func sampleStock() StockBook {
 		Ledger: store.VerifyReport{Entries: 2, Balances: 3, OK: true},
 		Items: []store.StockItem{
 			{Item: tent, GroupZH: "临时住宿", CategoryZH: "帐篷", Quantity: stock.Units(1200), Reserved: stock.Units(200),
-				Usable: stock.Units(1000), Lots: 2, Depots: 1},
-			{Item: bed, GroupZH: "临时住宿", CategoryZH: "床具"},
+				Usable: stock.Units(800), Lots: 2, Depots: 1},
+			{Item: bed, GroupZH: "临时住宿", CategoryZH: "床具", Quantity: stock.Units(500), Usable: stock.Units(500),
+				Lots: 1, Depots: 1},
+			{Item: quilt, GroupZH: "被服", CategoryZH: "被褥"},
 		},
 		Depots: []store.StockDepot{d},
 		Lots: []store.StockLot{
@@ -85,7 +90,7 @@ func TestStock(t *testing.T) {
 	text(t, f, "概览", "B2", "全部储备库 All depots")
 	text(t, f, "概览", "B3", "2026-06-01 10:00")
 	text(t, f, "概览", "B4", "2026-06-01")
-	number(t, f, "概览", "B5", 1) // items held: the bed is not
+	number(t, f, "概览", "B5", 2) // items held: the quilt is not
 	number(t, f, "概览", "B6", 1)
 	number(t, f, "概览", "B7", 3)
 	number(t, f, "概览", "B8", 1700)
@@ -99,7 +104,7 @@ func TestStock(t *testing.T) {
 	text(t, f, "概览", "B14", "完整 Intact")
 	number(t, f, "概览", "B15", 2)
 
-	// 物资目录: both items, the one not held with zeros.
+	// 物资目录: every item, the one not held with zeros.
 	text(t, f, "物资目录", "A1", "物资编码 Item")
 	text(t, f, "物资目录", "K1", "在库 On hand")
 	text(t, f, "物资目录", "A2", "1010101")
@@ -108,9 +113,10 @@ func TestStock(t *testing.T) {
 	text(t, f, "物资目录", "I2", "生活保障 life")
 	number(t, f, "物资目录", "K2", 1200)
 	number(t, f, "物资目录", "L2", 200)
-	number(t, f, "物资目录", "M2", 1000)
+	number(t, f, "物资目录", "M2", 800)
 	text(t, f, "物资目录", "H3", "") // does not expire
-	number(t, f, "物资目录", "K3", 0)
+	number(t, f, "物资目录", "K3", 500)
+	number(t, f, "物资目录", "K4", 0)
 
 	// 储备库: tier and kind in both languages, utilisation as a share.
 	text(t, f, "储备库", "A2", "C-FS-RELIEF")
@@ -147,6 +153,23 @@ func TestStock(t *testing.T) {
 
 // TestStockBrokenAndCut checks the 概览 of a broken ledger and of sheets
 // cut short, and that empty views keep their headers over "无 None".
+// TestStockTotalsWhenCut: with the 批次 sheet cut short, the totals still
+// cover all the stock, since they come from the items.
+func TestStockTotalsWhenCut(t *testing.T) {
+	sb := sampleStock()
+	sb.Lots = sb.Lots[:1]
+	f, err := Stock(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, f = roundTrip(t, f)
+	number(t, f, "概览", "B7", 3)
+	number(t, f, "概览", "B8", 1700)
+	number(t, f, "概览", "B9", 200)
+	number(t, f, "概览", "B10", 1300)
+	text(t, f, "概览", "C11", "表中仅列出 1 条 Only 1 listed")
+}
+
 func TestStockBrokenAndCut(t *testing.T) {
 	sb := StockBook{At: time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC), Today: "2026-06-01", Depot: "C-FS-RELIEF",
 		DepotZH: "市级救灾物资储备库(房山)", LotsTotal: 9, MovementsTotal: 12,
@@ -162,6 +185,8 @@ func TestStockBrokenAndCut(t *testing.T) {
 	text(t, f, "概览", "B2", "C-FS-RELIEF 市级救灾物资储备库(房山)")
 	number(t, f, "概览", "B7", 9)
 	text(t, f, "概览", "C7", "表中仅列出 0 条 Only 0 listed")
+	text(t, f, "概览", "C11", "表中仅列出 0 条 Only 0 listed") // the expiry counts are of the lots listed
+	text(t, f, "概览", "C12", "表中仅列出 0 条 Only 0 listed")
 	text(t, f, "概览", "C13", "表中仅列出 0 条 Only 0 listed")
 	text(t, f, "概览", "B14", "异常 Broken")
 	number(t, f, "概览", "B17", 7)

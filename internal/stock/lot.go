@@ -12,6 +12,12 @@ import (
 // stored: ISO 8601, which also sorts correctly as text.
 const DateLayout = "2006-01-02"
 
+// RotationDays is how far ahead stock counts as expiring soon: the 90 days
+// a reserve manager needs to rotate a lot out (轮换) before it expires. A
+// lot expires soon when its expiry falls from today to today + RotationDays,
+// both days included.
+const RotationDays = 90
+
 // Quality is the quality state of a lot (质量状态).
 type Quality string
 

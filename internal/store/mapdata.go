@@ -25,7 +25,7 @@ type DepotSummary struct {
 	Quantity stock.Quantity `json:"quantity"`
 	Reserved stock.Quantity `json:"reserved"`
 	Usable   stock.Quantity `json:"usable"`
-	// Expiring is good stock not yet expired that expires before the
+	// Expiring is good stock not yet expired that expires on or before the
 	// summary's horizon; Expired has passed its expiry date (any quality);
 	// Damaged is damaged and not expired, so the two do not overlap.
 	Expiring stock.Quantity `json:"expiring"`
@@ -56,7 +56,7 @@ func (s *Store) DepotSummaries(ctx context.Context, expiringDays int) ([]DepotSu
 			CAST(SUM(b.quantity) AS BIGINT) AS quantity,
 			CAST(SUM(b.reserved) AS BIGINT) AS reserved,
 			CAST(SUM(`+usableExpr+`) AS BIGINT) AS usable,
-			CAST(SUM(CASE WHEN l.quality = 'good' AND l.expires_on <> '' AND l.expires_on >= ? AND l.expires_on < ?
+			CAST(SUM(CASE WHEN l.quality = 'good' AND l.expires_on <> '' AND l.expires_on >= ? AND l.expires_on <= ?
 				THEN b.quantity ELSE 0 END) AS BIGINT) AS expiring,
 			CAST(SUM(CASE WHEN l.expires_on <> '' AND l.expires_on < ? THEN b.quantity ELSE 0 END) AS BIGINT) AS expired,
 			CAST(SUM(CASE WHEN l.quality = 'damaged' AND (l.expires_on = '' OR l.expires_on >= ?)

@@ -17,7 +17,6 @@ var staticFS embed.FS
 // content hash in the query (/static/js/app.js?v=1a2b3c4d), so a browser
 // may keep a file for a year and still sees a new build at once.
 type assets struct {
-	files  fs.FS
 	hashes map[string]string // path under static/ → short content hash
 	server http.Handler
 }
@@ -27,7 +26,7 @@ func loadAssets() (*assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &assets{files: sub, hashes: map[string]string{}}
+	a := &assets{hashes: map[string]string{}}
 	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

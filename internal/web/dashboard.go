@@ -14,9 +14,9 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// expiryAlertDays is how far ahead the dashboard warns of expiring lots:
-// the 90 days a reserve manager needs to rotate stock out (轮换).
-const expiryAlertDays = 90
+// expiringDays is how far ahead every screen counts stock as expiring,
+// both ends included, as the lots tab's days= filter reads it.
+const expiringDays = stock.RotationDays
 
 // dashboardView is the 总览 screen's server-rendered part. Readiness by
 // district and the items short of the standing scenarios come from the
@@ -24,7 +24,6 @@ const expiryAlertDays = 90
 type dashboardView struct {
 	Today     string
 	Depots    int
-	Capacity  float64 // m³
 	Totals    Totals
 	ByClass   []Group
 	ByTier    []Group
@@ -35,6 +34,9 @@ type dashboardView struct {
 	Incidents int                // open incidents
 	Plans     int                // proposed plans awaiting approval
 }
+
+// ExpiringDays is how far ahead the expiring alert looks, for its link.
+func (dashboardView) ExpiringDays() int { return expiringDays }
 
 // Totals sums stock: lots, distinct items and depots, units (件, as the
 // reserve plan counts them), usable and reserved units, and volume.
@@ -120,7 +122,7 @@ func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.A
 	depotOf := map[string]store.DepotView{}
 	for _, d := range depots {
 		depotOf[d.Code] = d
-		v.Capacity += d.CapacityM3
+		v.Totals.CapacityM3 += d.CapacityM3
 	}
 	names := make(map[string]area.Area, len(areas))
 	for _, a := range areas {
@@ -135,7 +137,7 @@ func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.A
 		m[key] = g
 		return g
 	}
-	soon := addDays(rep.Today, expiryAlertDays)
+	soon := addDays(rep.Today, expiringDays)
 	for _, r := range rep.Rows {
 		d := depotOf[r.Depot]
 		v.Totals.add(r)
@@ -147,7 +149,7 @@ func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.A
 		case r.ExpiresOn < rep.Today:
 			v.Expired.add(r)
 			v.Soonest = append(v.Soonest, r)
-		case r.ExpiresOn < soon:
+		case r.ExpiresOn <= soon:
 			v.Expiring.add(r)
 			v.Soonest = append(v.Soonest, r)
 		}
@@ -156,7 +158,6 @@ func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.A
 		group(tiers, string(d.Tier)).CapacityM3 += d.CapacityM3
 		group(districts, d.District).CapacityM3 += d.CapacityM3
 	}
-	v.Totals.CapacityM3 = v.Capacity
 	for key, g := range classes {
 		g.NameZH, g.NameEN = catalog.Class(key[0] - '0').Names()
 	}

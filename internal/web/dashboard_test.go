@@ -31,7 +31,7 @@ func TestDashboard(t *testing.T) {
 			case r.ExpiresOn == "":
 			case r.ExpiresOn < "2026-06-01":
 				expired++
-			case r.ExpiresOn < "2026-08-30": // 90 days on
+			case r.ExpiresOn <= "2026-08-30": // 90 days on, that day included
 				expiring++
 			}
 		}
@@ -47,6 +47,16 @@ func TestDashboard(t *testing.T) {
 			`<tr data-key="city">`, `<tr data-key="district">`, "市级", "区级",
 			`<tr data-key="110111">`, "房山区", "基本生活保障物资",
 			`data-kpi="incidents">0<`, `id="district-chart"`, "js/dashboard.js")
+
+		// Each alert's link opens the lots it counts (the lots tab's 90 days
+		// include the expired).
+		contains(t, "alert links", body, `href="/stock/lots?days=expired"`, `href="/stock/lots?days=90"`)
+		if n := len(stockAttr(site.page(t, "/stock/lots?days=expired"), "data-lot")); n != expired {
+			t.Errorf("the expired alert's link shows %d lots, want %d", n, expired)
+		}
+		if n := len(stockAttr(site.page(t, "/stock/lots?days=90"), "data-lot")); n != min(expired+expiring, 500) {
+			t.Errorf("the expiring alert's link shows %d lots, want %d", n, expired+expiring)
+		}
 
 		en := site.page(t, "/lang/en?back=/")
 		contains(t, "dashboard in English", en, "lots have expired", "Fangshan District", "Basic life-support materials", "City")

@@ -443,10 +443,18 @@ func coverageRows(p dispatch.Plan, incidents []dispatch.Incident, items map[stri
 // newPlanMap groups a plan's lines into one route per source and site.
 func newPlanMap(lang string, lines []lineRow, incidents []dispatch.Incident) planMap {
 	m := planMap{Routes: []mapRoute{}, Sources: []mapPlace{}, Sites: []mapPlace{}}
-	routeOf := map[string]int{}
-	seenSource := map[string]bool{}
+	// A depot and an agreement may share a code: sources are told apart
+	// by kind too, as on the map.
+	type source struct{ kind, code string }
+	type route struct {
+		source
+		incident, site string
+	}
+	routeOf := map[route]int{}
+	seenSource := map[source]bool{}
 	for _, l := range lines {
-		key := l.Source.Code + "→" + l.Incident + "/" + l.Site
+		src := source{string(l.Source.Kind), l.Source.Code}
+		key := route{src, l.Incident, l.Site}
 		i, ok := routeOf[key]
 		if !ok {
 			i = len(m.Routes)
@@ -457,8 +465,8 @@ func newPlanMap(lang string, lines []lineRow, incidents []dispatch.Incident) pla
 		r := &m.Routes[i]
 		r.Late = r.Late || l.Late
 		r.Label += fmt.Sprintf(" %s %s %s;", pick(lang, l.ItemNameZH, l.ItemNameEN), l.Quantity, pick(lang, l.UnitZH, l.UnitEN))
-		if !seenSource[l.Source.Code] {
-			seenSource[l.Source.Code] = true
+		if !seenSource[src] {
+			seenSource[src] = true
 			m.Sources = append(m.Sources, mapPlace{Point: l.Source.Point, Name: pick(lang, l.Source.NameZH, l.Source.NameEN),
 				Relation: l.Source.Relation})
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,12 +21,10 @@ import (
 // on hand (units of different items added, as the reserve plan counts
 // them). The legend states the same rule, and the tests check it.
 const (
-	// mapExpiringDays is how far ahead stock counts as expiring.
-	mapExpiringDays = 90
 	// mapBadShare: expired plus damaged units at or above this share of
 	// what is on hand make a depot red.
 	mapBadShare = 0.05
-	// mapExpiringShare: units expiring within mapExpiringDays at or above
+	// mapExpiringShare: units expiring within expiringDays at or above
 	// this share make a depot amber.
 	mapExpiringShare = 0.10
 	// mapFullShare: utilisation at or above this makes a depot amber.
@@ -87,7 +86,7 @@ type mapRule struct {
 }
 
 func currentMapRule() mapRule {
-	return mapRule{ExpiringDays: mapExpiringDays, BadPct: mapBadShare * 100, ExpiringPct: mapExpiringShare * 100,
+	return mapRule{ExpiringDays: expiringDays, BadPct: mapBadShare * 100, ExpiringPct: mapExpiringShare * 100,
 		FullPct: mapFullShare * 100}
 }
 
@@ -220,7 +219,8 @@ type mapPayload struct {
 // mapData is the JSON the map draws: depots with their stock figures and
 // readiness colour, contract reserves, open incidents with their sites, and
 // the lines of each open incident's latest proposed or approved plan. It
-// takes a fixed number of queries however many depots there are.
+// takes a fixed number of queries however many depots there are, and one
+// more per plan drawn.
 func (h *handler) mapData(w http.ResponseWriter, r *http.Request) {
 	p, err := h.buildMapPayload(r.Context())
 	if err != nil {
@@ -293,7 +293,7 @@ func (p *mapPayload) useItem(code string) {
 
 func (p *mapPayload) loadDepots(s *store.Store) func(context.Context) error {
 	return func(ctx context.Context) error {
-		sums, err := s.DepotSummaries(ctx, mapExpiringDays)
+		sums, err := s.DepotSummaries(ctx, expiringDays)
 		if err != nil {
 			return err
 		}
@@ -363,15 +363,19 @@ func (p *mapPayload) loadIncidents(s *store.Store) func(context.Context) error {
 				}
 			}
 		}
-		plans, err := s.Plans(ctx, "", 1000)
-		if err != nil {
-			return err
+		// Open plans by status, so executed and cancelled ones, however
+		// many, never crowd them out.
+		var plans []store.PlanSummary
+		for _, st := range mapPlanStatuses {
+			ps, err := s.Plans(ctx, string(st), 1000)
+			if err != nil {
+				return err
+			}
+			plans = append(plans, ps...)
 		}
+		slices.SortFunc(plans, func(a, b store.PlanSummary) int { return cmp.Compare(b.ID, a.ID) })
 		latest := map[string]int64{} // incident → plan
 		for _, ps := range plans {   // newest first
-			if !slices.Contains(mapPlanStatuses, ps.Status) {
-				continue
-			}
 			for _, code := range ps.Incidents {
 				if _, seen := latest[code]; !seen {
 					latest[code] = ps.ID

@@ -171,15 +171,17 @@ func (p *page) JSON(v any) (template.JS, error) {
 
 // render writes a whole page, or an error page if the template fails.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, view string, p *page) {
-	h.execute(w, r, view, "layout", p, http.StatusOK)
+	h.execute(w, r, view, "layout", p)
 }
 
 // partial writes one named template of a page, for htmx requests.
 func (h *handler) partial(w http.ResponseWriter, r *http.Request, view, name string, p *page) {
-	h.execute(w, r, view, name, p, http.StatusOK)
+	h.execute(w, r, view, name, p)
 }
 
-func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name string, p *page, status int) {
+// execute writes template name of view with p, as 200 OK, or the error page
+// if it fails.
+func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name string, p *page) {
 	t, ok := h.views.pages[view]
 	if !ok {
 		h.serverError(w, r, fmt.Errorf("web: no view %q", view))
@@ -191,7 +193,6 @@ func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name str
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
 

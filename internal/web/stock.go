@@ -32,14 +32,9 @@ const stockDefaultTab = "lots"
 const (
 	stockLotPage   = 500
 	stockMovePage  = 100
-	stockSoonDays  = 90   // an expiry this close is a warning (轮换 ahead)
 	stockMaxDays   = 3650 // the furthest expiry filter
 	stockHashShown = 12   // hex digits of a hash shown in the table
 )
-
-// stockZone is China time, in which the ledger's instants are shown; it
-// has no daylight saving, so a fixed zone is exact.
-var stockZone = time.FixedZone("CST", 8*3600)
 
 // stockView is the data of the stock screen, whichever tab is open.
 type stockView struct {
@@ -446,7 +441,7 @@ func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 		q.Expired, q.ByExpiry = true, true
 	default:
 		n, _ := strconv.Atoi(f.Days)
-		q.ExpiresBy, q.ByExpiry = stockAddDays(v.Today, n), true
+		q.ExpiresBy, q.ByExpiry = addDays(v.Today, n), true
 	}
 	page, err := h.store.StockLots(ctx, q)
 	if err != nil {
@@ -479,7 +474,7 @@ func (row stockLotRow) judged(today string) stockLotRow {
 	switch {
 	case row.DaysLeft < 0:
 		row.ExpiryClass, row.AgoDays = "bad", -row.DaysLeft
-	case row.DaysLeft <= stockSoonDays:
+	case row.DaysLeft <= expiringDays:
 		row.ExpiryClass = "warn"
 	default:
 		row.ExpiryClass = "ok"
@@ -501,7 +496,7 @@ func (h *handler) stockMovements(ctx context.Context, v *stockView) error {
 	tab := &stockMovesTab{Total: page.Total, First: !page.Older, Latest: !page.Newer}
 	for _, m := range page.Rows {
 		tab.Rows = append(tab.Rows, stockMoveRow{StockMovement: m,
-			At:       time.UnixMicro(m.At).In(stockZone).Format("2006-01-02 15:04:05"),
+			At:       time.UnixMicro(m.At).In(chinaTime).Format("2006-01-02 15:04:05"),
 			Signed:   stockSigned(m.Delta),
 			Negative: m.Delta < 0,
 			Short:    m.Hash[:min(len(m.Hash), stockHashShown)]})
@@ -540,15 +535,6 @@ func stockSigned(q stock.Quantity) string {
 		return "+" + formatNumber(q)
 	}
 	return formatNumber(q)
-}
-
-// stockAddDays returns the day n days after day (YYYY-MM-DD).
-func stockAddDays(day string, n int) string {
-	t, err := time.Parse(stock.DateLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.AddDate(0, 0, n).Format(stock.DateLayout)
 }
 
 // stockDaysBetween counts the days from one date (YYYY-MM-DD) to another;

@@ -33,27 +33,25 @@ type TileLayer struct {
 
 // Options configures the handler returned by [NewHandler].
 type Options struct {
-	Logger  *slog.Logger // nil means slog.Default()
-	Version string
-	Tiles   *TileLayer // nil: the offline basemap only
+	Logger *slog.Logger // nil means slog.Default()
+	Tiles  *TileLayer   // nil: the offline basemap only
 }
 
 // handler holds what the page handlers need.
 type handler struct {
-	store   *store.Store
-	logger  *slog.Logger
-	version string
-	tiles   *TileLayer
-	locale  *catalogue
-	views   *views
-	assets  *assets
-	nav     []NavItem // the navigation, built once from the screen table
+	store  *store.Store
+	logger *slog.Logger
+	tiles  *TileLayer
+	locale *catalogue
+	views  *views
+	assets *assets
+	nav    []NavItem // the navigation, built once from the screen table
 }
 
 // NewHandler returns the web interface. It fails if a template, locale file
 // or asset is broken, so a bad build is caught at start, not by a user.
 func NewHandler(s *store.Store, opts Options) (http.Handler, error) {
-	h := &handler{store: s, logger: opts.Logger, version: opts.Version, tiles: opts.Tiles}
+	h := &handler{store: s, logger: opts.Logger, tiles: opts.Tiles}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
