@@ -2,8 +2,11 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -23,18 +26,43 @@ func TestDashboard(t *testing.T) {
 	if got := s.text(`[data-kpi="depots"]`); got != fmt.Sprint(len(depots)) {
 		t.Errorf("depot count on the dashboard: %q, want %d", got, len(depots))
 	}
-	if n := eval[int](s, `document.querySelectorAll('#district-chart canvas').length`); n == 0 {
-		t.Error("the readiness chart was not drawn")
+	// Readiness by district: three bars a district, each the API's figure,
+	// weakest district on top (by in time, then by what it holds itself).
+	type bar struct {
+		Area          string
+		InTime, Local float64
+		Coverage      float64
 	}
-	// Three bars a district, weakest on top: by in time, then by what the
-	// district holds itself.
-	series := eval[[][]float64](s, `echarts.getInstanceByDom(document.querySelector('#district-chart')).getOption().series.map((x) => x.data)`)
-	if len(series) != 3 || len(series[0]) != len(series[2]) || len(series[0]) == 0 {
-		t.Fatalf("district chart series %v; want in time, coverage and local, a bar per district each", series)
+	bars := eval[[]bar](s, `[...document.querySelectorAll('#district-chart .bars-row')].map((r) => {
+		const v = (k) => Number(r.querySelector('[data-series="' + k + '"]').dataset.value);
+		return { Area: r.dataset.area, InTime: v('in_time'), Coverage: v('coverage'), Local: v('local') }; })`)
+	var ov struct {
+		Districts []struct {
+			Area    string `json:"area"`
+			Summary struct {
+				InTime   float64 `json:"in_time"`
+				Coverage float64 `json:"coverage"`
+				Local    float64 `json:"local"`
+			} `json:"summary"`
+		}
 	}
-	for i := 1; i < len(series[0]); i++ {
-		if a, b := [2]float64{series[0][i-1], series[2][i-1]}, [2]float64{series[0][i], series[2][i]}; a[0] > b[0] || (a[0] == b[0] && a[1] > b[1]) {
-			t.Errorf("district chart rows %d and %d out of order: %v then %v", i-1, i, a, b)
+	ovJSON, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`fetch('/api/readiness').then((r) => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil || json.Unmarshal([]byte(ovJSON), &ov) != nil {
+		t.Fatalf("readiness overview: %v", err)
+	}
+	if len(bars) == 0 || len(bars) != len(ov.Districts) {
+		t.Fatalf("%d districts charted, the API has %d", len(bars), len(ov.Districts))
+	}
+	want := map[string]bar{}
+	for _, d := range ov.Districts {
+		want[d.Area] = bar{d.Area, d.Summary.InTime, d.Summary.Local, d.Summary.Coverage}
+	}
+	for i, b := range bars {
+		if b != want[b.Area] {
+			t.Errorf("district %s: bars %+v, API %+v", b.Area, b, want[b.Area])
+		}
+		if i > 0 && (bars[i-1].InTime > b.InTime || (bars[i-1].InTime == b.InTime && bars[i-1].Local > b.Local)) {
+			t.Errorf("districts %s and %s out of order", bars[i-1].Area, b.Area)
 		}
 	}
 	contains(t, "alerts", s.text("#alerts"), "常备情景")

@@ -4,32 +4,34 @@
   'use strict';
   const S = window.Stockpile;
 
+  // SERIES are the bars drawn for each district, in order.
+  const SERIES = [['in_time', 'dash.in_time'], ['coverage', 'dash.coverage'], ['local', 'dash.local']];
+
+  // drawChart draws readiness by district as horizontal bars in plain HTML:
+  // the dashboard's one chart needs no charting library, so the page is
+  // usable as soon as the readiness answer is in. Weakest district on top:
+  // every district can draw on the city's stock, so in time and coverage
+  // are often alike; what a district holds itself tells them apart.
   function drawChart(districts) {
-    const el = document.getElementById('district-chart');
-    el.textContent = '';
-    // Weakest first: every district can draw on the city's stock, so coverage
-    // and in-time are often alike; what a district holds itself tells them apart.
+    const box = document.getElementById('district-chart');
     const rows = districts.slice().sort((a, b) => (a.summary.in_time - b.summary.in_time) ||
       (a.summary.local - b.summary.local) || (a.summary.coverage - b.summary.coverage));
-    el.style.height = Math.max(320, rows.length * 34 + 60) + 'px';
-    const chart = echarts.init(el, null, { renderer: 'canvas' });
-    const pctLabel = (p) => Math.round(p.value * 1000) / 10 + '%';
-    chart.setOption({
-      animation: false,
-      grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
-      legend: { top: 0 },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => S.pct(v) },
-      xAxis: { type: 'value', max: 1, axisLabel: { formatter: (v) => v * 100 + '%' } },
-      yAxis: { type: 'category', inverse: true, data: rows.map((d) => S.pick(d.name_zh, d.name_en)), axisLabel: { fontSize: 11 } },
-      series: [
-        { name: S.t('dash.in_time'), type: 'bar', data: rows.map((d) => d.summary.in_time), itemStyle: { color: '#1565c0' },
-          label: { show: true, position: 'right', formatter: pctLabel, fontSize: 10 } },
-        { name: S.t('dash.coverage'), type: 'bar', data: rows.map((d) => d.summary.coverage), itemStyle: { color: '#90a4ae' } },
-        { name: S.t('dash.local'), type: 'bar', data: rows.map((d) => d.summary.local), itemStyle: { color: '#26a69a' },
-          label: { show: true, position: 'right', formatter: pctLabel, fontSize: 10 } },
-      ],
-    });
-    window.addEventListener('resize', () => chart.resize());
+    const pct = (v) => Math.round(Math.min(1, Math.max(0, v)) * 1000) / 10 + '%';
+    const legend = S.el('div', { class: 'bars-legend' }, SERIES.map(([k, label]) =>
+      S.el('span', null, S.el('i', { class: 'bar-' + k }), S.t(label))));
+    const list = S.el('div', { class: 'bars', role: 'list' }, rows.map((d) => {
+      const name = S.pick(d.name_zh, d.name_en);
+      return S.el('div', { class: 'bars-row', role: 'listitem', 'data-area': d.area },
+        S.el('a', { class: 'bars-name', href: '/readiness#rd-districts', title: name }, name),
+        S.el('div', { class: 'bars-set' }, SERIES.map(([k, label]) => {
+          const v = d.summary[k];
+          return S.el('div', { class: 'bars-line', title: S.t(label) + ' ' + S.pct(v) },
+            S.el('span', { class: 'bars-track' },
+              S.el('span', { class: 'bar bar-' + k, style: 'width:' + pct(v), 'data-series': k, 'data-value': String(v) })),
+            S.el('span', { class: 'bars-value' }, S.pct(v)));
+        })));
+    }));
+    box.replaceChildren(legend, list);
   }
 
   // shortItems merges the standing scenarios' items: the worst gap of each.
