@@ -101,7 +101,7 @@ func (b *book) stockSummary(sb StockBook) {
 	}
 	expired, soon := 0, 0
 	for _, l := range sb.Lots {
-		switch left, ok := daysLeft(sb.Today, l.ExpiresOn); {
+		switch left, ok := stock.DaysBetween(sb.Today, l.ExpiresOn); {
 		case !ok:
 		case left < 0:
 			expired++
@@ -153,17 +153,6 @@ func cutNote(shown, total int) any {
 	return fmt.Sprintf("表中仅列出 %d 条 Only %d listed", shown, shown)
 }
 
-// daysLeft counts the days from today to expires; ok is false when the
-// lot does not expire.
-func daysLeft(today, expires string) (int, bool) {
-	a, errA := time.Parse(stock.DateLayout, today)
-	z, errB := time.Parse(stock.DateLayout, expires)
-	if errA != nil || errB != nil {
-		return 0, false
-	}
-	return int(z.Sub(a).Hours() / 24), true
-}
-
 // catalogue writes the 物资目录 sheet.
 func (b *book) catalogue(items []store.StockItem) {
 	rows := make([][]any, 0, len(items))
@@ -204,7 +193,7 @@ func (b *book) lots(today string, ls []store.StockLot) {
 		if l.ExpiresOn != "" {
 			expires = expiry(l.ExpiresOn)
 		}
-		if n, ok := daysLeft(today, l.ExpiresOn); ok {
+		if n, ok := stock.DaysBetween(today, l.ExpiresOn); ok {
 			left = n
 		}
 		rows = append(rows, []any{l.Depot, l.DepotZH, l.Item, l.ItemZH, l.UnitZH, l.Lot, l.Batch, produced, expires,

@@ -18,6 +18,28 @@ const DateLayout = "2006-01-02"
 // both days included.
 const RotationDays = 90
 
+// AddDays returns the date n days after day (both YYYY-MM-DD), or day
+// itself when it is not a date.
+func AddDays(day string, n int) string {
+	t, err := time.Parse(DateLayout, day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, n).Format(DateLayout)
+}
+
+// DaysBetween counts the days from one date (YYYY-MM-DD) to another,
+// negative when to comes first; ok is false when either is not a date
+// (a lot that does not expire has no expiry date).
+func DaysBetween(from, to string) (days int, ok bool) {
+	a, errA := time.Parse(DateLayout, from)
+	b, errB := time.Parse(DateLayout, to)
+	if errA != nil || errB != nil {
+		return 0, false
+	}
+	return int(b.Sub(a).Hours() / 24), true
+}
+
 // Quality is the quality state of a lot (质量状态).
 type Quality string
 

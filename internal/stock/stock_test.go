@@ -94,6 +94,29 @@ func TestScannedLotCode(t *testing.T) {
 	}
 }
 
+// TestDateArithmetic: days are counted across month and leap-year ends,
+// and a missing date (a lot that does not expire) is no date.
+func TestDateArithmetic(t *testing.T) {
+	for _, c := range []struct {
+		day  string
+		n    int
+		want string
+	}{{"2026-06-01", 90, "2026-08-30"}, {"2028-02-28", 1, "2028-02-29"}, {"2026-12-31", 1, "2027-01-01"}, {"2026-03-01", -1, "2026-02-28"}, {"", 5, ""}} {
+		if got := AddDays(c.day, c.n); got != c.want {
+			t.Errorf("AddDays(%q, %d) = %q, want %q", c.day, c.n, got, c.want)
+		}
+		if c.day == "" {
+			continue
+		}
+		if n, ok := DaysBetween(c.day, c.want); !ok || n != c.n {
+			t.Errorf("DaysBetween(%q, %q) = %d, %t; want %d", c.day, c.want, n, ok, c.n)
+		}
+	}
+	if _, ok := DaysBetween("2026-06-01", ""); ok {
+		t.Error("DaysBetween to no date reported ok")
+	}
+}
+
 func TestPickFEFO(t *testing.T) {
 	cands := []Candidate{
 		{LotID: 1, LotCode: "NOEXP", Quality: QualityGood, Available: Units(50)},

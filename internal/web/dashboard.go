@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
@@ -137,7 +136,7 @@ func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.A
 		m[key] = g
 		return g
 	}
-	soon := addDays(rep.Today, expiringDays)
+	soon := stock.AddDays(rep.Today, expiringDays)
 	for _, r := range rep.Rows {
 		d := depotOf[r.Depot]
 		v.Totals.add(r)
@@ -193,13 +192,4 @@ func byTierRank(a, b *Group) int {
 
 func byVolume(a, b *Group) int {
 	return cmp.Or(cmp.Compare(b.VolumeM3, a.VolumeM3), cmp.Compare(a.Key, b.Key))
-}
-
-// addDays returns the day n days after day (YYYY-MM-DD).
-func addDays(day string, n int) string {
-	t, err := time.Parse(stock.DateLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.AddDate(0, 0, n).Format(stock.DateLayout)
 }

@@ -441,7 +441,7 @@ func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 		q.Expired, q.ByExpiry = true, true
 	default:
 		n, _ := strconv.Atoi(f.Days)
-		q.ExpiresBy, q.ByExpiry = addDays(v.Today, n), true
+		q.ExpiresBy, q.ByExpiry = stock.AddDays(v.Today, n), true
 	}
 	page, err := h.store.StockLots(ctx, q)
 	if err != nil {
@@ -470,7 +470,7 @@ func (row stockLotRow) judged(today string) stockLotRow {
 	if row.ExpiresOn == "" {
 		return row
 	}
-	row.DaysLeft = stockDaysBetween(today, row.ExpiresOn)
+	row.DaysLeft, _ = stock.DaysBetween(today, row.ExpiresOn)
 	switch {
 	case row.DaysLeft < 0:
 		row.ExpiryClass, row.AgoDays = "bad", -row.DaysLeft
@@ -535,15 +535,4 @@ func stockSigned(q stock.Quantity) string {
 		return "+" + formatNumber(q)
 	}
 	return formatNumber(q)
-}
-
-// stockDaysBetween counts the days from one date (YYYY-MM-DD) to another;
-// 0 when either is not a date.
-func stockDaysBetween(from, to string) int {
-	a, errA := time.Parse(stock.DateLayout, from)
-	b, errB := time.Parse(stock.DateLayout, to)
-	if errA != nil || errB != nil {
-		return 0
-	}
-	return int(b.Sub(a).Hours() / 24)
 }
