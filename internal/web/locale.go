@@ -28,6 +28,9 @@ var localeFS embed.FS
 // file, so screens can be worked on apart.
 type catalogue struct {
 	zh, en map[string]string
+	// zhJSON and enJSON are the messages marshalled once, for every page's
+	// scripts (see page.Client).
+	zhJSON, enJSON json.RawMessage
 }
 
 func loadCatalogue() (*catalogue, error) {
@@ -44,6 +47,12 @@ func loadCatalogue() (*catalogue, error) {
 		if c, err = parseLocale(name, b, c); err != nil {
 			return nil, err
 		}
+	}
+	if c.zhJSON, err = json.Marshal(c.zh); err != nil {
+		return nil, err
+	}
+	if c.enJSON, err = json.Marshal(c.en); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -64,6 +73,14 @@ func parseLocale(name string, b []byte, c *catalogue) (*catalogue, error) {
 		c.zh[k], c.en[k] = p[0], p[1]
 	}
 	return c, nil
+}
+
+// messagesJSON returns the messages of one language as JSON.
+func (c *catalogue) messagesJSON(lang string) json.RawMessage {
+	if lang == langEN {
+		return c.enJSON
+	}
+	return c.zhJSON
 }
 
 // messages returns the messages of one language.

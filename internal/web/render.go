@@ -152,11 +152,11 @@ func (p *page) Client() (template.JS, error) {
 		return "", err
 	}
 	return p.JSON(struct {
-		Lang     string            `json:"lang"`
-		Messages map[string]string `json:"messages"`
-		Tiles    *TileLayer        `json:"tiles,omitempty"`
-		Basemap  string            `json:"basemap"`
-	}{p.Lang, p.h.locale.messages(p.Lang), p.h.tiles, basemap})
+		Lang     string          `json:"lang"`
+		Messages json.RawMessage `json:"messages"`
+		Tiles    *TileLayer      `json:"tiles,omitempty"`
+		Basemap  string          `json:"basemap"`
+	}{p.Lang, p.h.locale.messagesJSON(p.Lang), p.h.tiles, basemap})
 }
 
 // basemapFile is the offline district basemap under static/, converted
