@@ -207,7 +207,9 @@ func (h *handler) stockShow(w http.ResponseWriter, r *http.Request, tab string, 
 		h.fail(w, r, err)
 		return
 	}
-	v, err := h.stockData(r.Context(), tab, f)
+	// A filter change swaps only the table, which draws no filter form.
+	tableOnly := stockHX(r) && r.Header.Get("HX-Target") == "stock-results"
+	v, err := h.stockData(r.Context(), tab, f, !tableOnly)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -218,7 +220,7 @@ func (h *handler) stockShow(w http.ResponseWriter, r *http.Request, tab string, 
 	switch {
 	case !stockHX(r):
 		h.render(w, r, "stock", p)
-	case r.Header.Get("HX-Target") == "stock-results":
+	case tableOnly:
 		h.partial(w, r, "stock", "stock/hx-results", p)
 	default:
 		h.partial(w, r, "stock", "stock/hx-body", p)
@@ -296,9 +298,10 @@ func stockBadParam(name, value, wantZH, wantEN string) error {
 		EN: fmt.Sprintf("parameter %s=%q is invalid: want %s", name, value, wantEN)}
 }
 
-// stockData reads what a tab shows. A filter naming a depot, item or lot
-// that does not exist is a 404, as in the API.
-func (h *handler) stockData(ctx context.Context, tab string, f stockFilter) (*stockView, error) {
+// stockData reads what a tab shows, with the choices of its filter form
+// when form is set. A filter naming a depot, item or lot that does not
+// exist is a 404, as in the API.
+func (h *handler) stockData(ctx context.Context, tab string, f stockFilter, form bool) (*stockView, error) {
 	v := &stockView{Tab: tab, Today: h.store.Today(), Filter: f, Export: "/api/exports/stock.xlsx",
 		Qualities: []string{string(stock.QualityGood), string(stock.QualityPending), string(stock.QualityDamaged)},
 		Purposes:  []string{string(catalog.PurposeRescue), string(catalog.PurposeLife)},
@@ -323,6 +326,9 @@ func (h *handler) stockData(ctx context.Context, tab string, f stockFilter) (*st
 		err = h.stockLots(ctx, v)
 	case "movements":
 		err = h.stockMovements(ctx, v)
+	}
+	if err == nil && form && (tab == "lots" || tab == "movements") {
+		err = h.stockChoices(ctx, v)
 	}
 	return v, err
 }
@@ -429,9 +435,6 @@ func (h *handler) stockDepots(ctx context.Context, v *stockView) error {
 // stockLots fills the lots tab: a page of lots, soonest expiry first when
 // an expiry filter is on.
 func (h *handler) stockLots(ctx context.Context, v *stockView) error {
-	if err := h.stockChoices(ctx, v); err != nil {
-		return err
-	}
 	f := v.Filter
 	q := store.LotQuery{Depot: f.Depot, Item: f.Item, Lot: f.Lot, Quality: stock.Quality(f.Quality), Limit: stockLotPage,
 		Offset: (f.Page - 1) * stockLotPage}
@@ -484,9 +487,6 @@ func (row stockLotRow) judged(today string) stockLotRow {
 
 // stockMovements fills the ledger tab: a page of entries, newest first.
 func (h *handler) stockMovements(ctx context.Context, v *stockView) error {
-	if err := h.stockChoices(ctx, v); err != nil {
-		return err
-	}
 	f := v.Filter
 	page, err := h.store.StockMovements(ctx, store.MovementQuery{Depot: f.Depot, Item: f.Item, Lot: f.Lot,
 		Before: f.Before, After: f.After, Limit: stockMovePage})
