@@ -48,7 +48,7 @@ mkdir -p "$STAGE"
 # Pins: name, version, sha512 integrity of the registry tarball.
 declare -A VERSION=(
   [htmx.org]=2.0.11
-  [alpinejs]=3.17.5
+  [@alpinejs/csp]=3.17.4
   [leaflet]=1.9.4
   [leaflet.markercluster]=1.5.3
   [echarts]=5.6.0
@@ -56,7 +56,7 @@ declare -A VERSION=(
 )
 declare -A INTEGRITY=(
   [htmx.org]='sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=='
-  [alpinejs]='sha512-XewMqRC6zjy8iaUPn86dxjvooAsNai3hUtQbdn0A5H2w7Jt10xHGZ1SczN5+Dvp3UKkuSEt9moy/UaUWOwKdnQ=='
+  [@alpinejs/csp]='sha512-SlRXmqO6kYhnxlg+99etmuzJtE9Lk4QbKjBHqerXzaMflJqoJXdz/SI3IvHJGZ/vRVyC3bR0SSBz40oY7goBeg=='
   [leaflet]='sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=='
   [leaflet.markercluster]='sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA=='
   [echarts]='sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA=='
@@ -125,10 +125,13 @@ take htmx.org dist/htmx.min.js htmx/htmx.min.js
 take htmx.org LICENSE htmx/LICENSE
 pkg_row htmx.org
 
-# --- Alpine.js (its tarball has no licence file) -------------------------------
-fetch alpinejs package/dist/cdn.min.js
-take alpinejs dist/cdn.min.js alpine/alpine.min.js
-pkg_row alpinejs 'no licence file in the tarball; MIT per its package.json'
+# --- Alpine.js, its CSP build (the tarball has no licence file) ----------------
+# The standard build compiles every x-… expression with new Function, which a
+# Content-Security-Policy without 'unsafe-eval' refuses; the CSP build parses
+# them itself (assignments, comparisons, calls: all the readiness forms use).
+fetch @alpinejs/csp package/dist/cdn.min.js
+take @alpinejs/csp dist/cdn.min.js alpine/alpine-csp.min.js
+pkg_row @alpinejs/csp 'the CSP build of Alpine.js (no eval); no licence file in the tarball; MIT per its package.json'
 
 # --- Leaflet ------------------------------------------------------------------
 fetch leaflet package/dist/leaflet.js package/dist/leaflet.css 'package/dist/images/*' package/LICENSE

@@ -8,7 +8,9 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/cli"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is what "stockpile version" prints. `make build` stamps it with
+// -ldflags "-X main.version=$(git describe --tags --always --dirty)"; a
+// binary built any other way says "dev".
 var version = "dev"
 
 func main() { os.Exit(cli.Execute(version)) }

@@ -2,6 +2,7 @@ package alloc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -43,6 +44,11 @@ func Solve(ctx context.Context, p Problem) (*Solution, error) {
 	return sol, nil
 }
 
+// ErrTooLarge is wrapped by the errors of a problem whose quantities and
+// weights could overflow the solver's int64 costs; callers tell it apart
+// from a broken input with errors.Is.
+var ErrTooLarge = errors.New("problem too large for int64 costs")
+
 // Limits that keep every cost, potential and objective within int64.
 const (
 	maxSpan          = 366 * 24 * time.Hour
@@ -52,8 +58,14 @@ const (
 	maxShortage      = 1e9
 	maxNodesPerItem  = 1 << 20
 	maxPairsPerItem  = 1 << 27 // the omitted-arc matrix takes 8 bytes a pair
-	maxObjectivePart = 1 << 61
+	maxObjectivePart = MaxObjective
 )
+
+// MaxObjective bounds the worst objective of a problem, every demand left
+// short: the sum over all demands of quantity × ShortageWeight × priority,
+// and each item's part of it. Solve refuses a larger problem with
+// ErrTooLarge; callers can check their input against it first.
+const MaxObjective = 1 << 61
 
 // prepared is a validated problem, indexed for solving. It is read-only
 // once built, and shared by the workers.
@@ -229,7 +241,7 @@ func (pr *prepared) indexSupplies(byName map[string]int, districts map[string]in
 				src: int32(s), idx: int32(si), dist: dist, rel: rel, qty: sup.Qty, ready: sup.ReadyAfter,
 			})
 			if it.total += sup.Qty; it.total > maxObjectivePart {
-				return fmt.Errorf("alloc: item %q: total supply overflows", sup.Item)
+				return fmt.Errorf("alloc: item %q: total supply overflows: %w", sup.Item, ErrTooLarge)
 			}
 			pr.srcUsed[s] = true
 		}
@@ -263,12 +275,12 @@ func (pr *prepared) checkSizes() error {
 		var worst int64
 		for _, d := range it.demands {
 			if d.qty > (maxObjectivePart-worst)/d.penalty {
-				return fmt.Errorf("alloc: item %q: demand × shortage cost overflows int64; scale quantities or weights down", it.name)
+				return fmt.Errorf("alloc: item %q: demand × shortage cost overflows int64; scale quantities or weights down: %w", it.name, ErrTooLarge)
 			}
 			worst += d.qty * d.penalty
 		}
 		if total += worst; total > maxObjectivePart {
-			return fmt.Errorf("alloc: total demand × shortage cost overflows int64; scale quantities or weights down")
+			return fmt.Errorf("alloc: total demand × shortage cost overflows int64; scale quantities or weights down: %w", ErrTooLarge)
 		}
 	}
 	return nil
@@ -366,7 +378,7 @@ func (pr *prepared) assemble(results []*itemResult) (*Solution, error) {
 		sol.Lines = append(sol.Lines, r.lines...)
 		sol.Shortages = append(sol.Shortages, r.shortages...)
 		if r.objective > maxObjectivePart-sol.Objective {
-			return nil, fmt.Errorf("alloc: objective overflows int64")
+			return nil, fmt.Errorf("alloc: objective overflows int64: %w", ErrTooLarge)
 		}
 		sol.Objective += r.objective
 		for j, d := range pr.items[k].demands {

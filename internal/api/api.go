@@ -12,15 +12,19 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 
-	"github.com/stockpile-dev/stockpile/internal/alloc"
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
-	"github.com/stockpile-dev/stockpile/internal/routing"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -43,25 +47,15 @@ type Options struct {
 	MaxBodyBytes int64
 	// Version is reported by /healthz.
 	Version string
-	// Router gives travel times to the dispatch planner. Nil means the
-	// great-circle estimate with the default Beijing profile.
-	Router routing.Router
-	// Costs are the planner's tier rules and weights; zero means
-	// alloc.DefaultCosts(). RegionMarginKm is how far beyond the home
-	// city's districts a site may lie; zero means 300 km.
-	Costs          alloc.Costs
-	RegionMarginKm float64
 }
 
 // handler holds everything the route handlers need.
 type handler struct {
-	store   *store.Store
+	ops     *ops.Service
+	store   *store.Store // for reads; every change goes through ops
 	logger  *slog.Logger
 	maxBody int64
 	version string
-	router  routing.Router
-	costs   alloc.Costs
-	margin  float64
 }
 
 // route is one entry of the route table.
@@ -71,16 +65,11 @@ type route struct {
 	handle http.HandlerFunc
 }
 
-// NewHandler returns the API: the routes of the table below on a
-// [http.ServeMux], with unknown paths and wrong methods answered in JSON
-// and panics turned into a JSON 500. The store must stay open while the
-// handler is in use.
-func NewHandler(s *store.Store, opts Options) http.Handler {
-	h := &handler{store: s, logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version, router: opts.Router,
-		costs: opts.Costs, margin: opts.RegionMarginKm}
-	if h.router == nil {
-		h.router = defaultRouter()
-	}
+// NewHandler returns the API over the use cases of svc: the routes of the
+// table below on a [http.ServeMux], with unknown paths and wrong methods
+// answered in JSON and panics turned into a JSON 500.
+func NewHandler(svc *ops.Service, opts Options) http.Handler {
+	h := &handler{ops: svc, store: svc.Store(), logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -94,15 +83,9 @@ func NewHandler(s *store.Store, opts Options) http.Handler {
 	return h.recoverPanics(h.jsonMuxErrors(mux))
 }
 
-// defaultRouter is the great-circle estimate with the default profile,
-// which is valid by construction.
-func defaultRouter() routing.Router {
-	g, err := routing.NewGreatCircle(routing.DefaultProfile(), nil)
-	if err != nil {
-		panic(err)
-	}
-	return g
-}
+// principal is who makes request r. Until accounts land, nobody signs in
+// and every request acts as anonymous.
+func principal(*http.Request) access.Principal { return access.Anonymous() }
 
 // routes is the route table. The handlers are methods of h; the table can
 // be built from a zero handler to list the routes.
@@ -155,10 +138,10 @@ func (h *handler) routes() []route {
 		{"GET", "/api/plans", h.listPlans},
 		{"POST", "/api/plans", h.createPlan},
 		{"GET", "/api/plans/{id}", h.getPlan},
-		{"POST", "/api/plans/{id}/approve", h.planAction(store.Approve)},
-		{"POST", "/api/plans/{id}/cancel", h.planAction(store.Cancel)},
-		{"POST", "/api/plans/{id}/execute", h.planAction(store.Execute)},
-		{"POST", "/api/plans/{id}/recompute", h.recomputePlan},
+		{"POST", "/api/plans/{id}/approve", h.planAction(dispatch.ActApprove)},
+		{"POST", "/api/plans/{id}/cancel", h.planAction(dispatch.ActCancel)},
+		{"POST", "/api/plans/{id}/execute", h.planAction(dispatch.ActExecute)},
+		{"POST", "/api/plans/{id}/recompute", h.planAction(dispatch.ActRecompute)},
 
 		{"GET", "/api/readiness", h.getReadiness},
 		{"GET", "/api/readiness/config", h.getReadinessConfig},
@@ -179,17 +162,23 @@ func (h *handler) routes() []route {
 		{"GET", "/api/transfers", h.listTransfers},
 		{"POST", "/api/transfers", h.createTransfer},
 		{"GET", "/api/transfers/{id}", h.getTransfer},
-		{"POST", "/api/transfers/{id}/execute", h.transferAction((*store.Store).ExecuteTransferOrder)},
-		{"POST", "/api/transfers/{id}/cancel", h.transferAction((*store.Store).CancelTransferOrder)},
+		{"POST", "/api/transfers/{id}/execute", h.transferAction((*ops.Service).ExecuteTransfer)},
+		{"POST", "/api/transfers/{id}/cancel", h.transferAction((*ops.Service).CancelTransfer)},
 	}
 }
 
-// health reports that the server runs and its database answers.
+// healthTimeout bounds the database check of /healthz, so that a load
+// balancer asking it gets a fast answer when the database hangs.
+const healthTimeout = 2 * time.Second
+
+// health reports that the server runs and its database answers; 503
+// (db.unavailable) within healthTimeout when it does not.
 func (h *handler) health(w http.ResponseWriter, r *http.Request) {
-	if err := h.store.Ping(r.Context()); err != nil {
-		h.logger.ErrorContext(r.Context(), "api: database ping failed", "engine", h.store.Engine(), "error", err)
-		h.writeError(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: "health.database_unavailable",
-			ZH: "数据库无响应", EN: "the database does not answer"})
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		h.logger.WarnContext(r.Context(), "api: database ping failed", "engine", h.store.Engine(), "error", err)
+		h.writeError(w, r, http.StatusServiceUnavailable, httpx.DatabaseUnavailable())
 		return
 	}
 	h.json(w, r, http.StatusOK, struct {

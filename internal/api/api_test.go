@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
@@ -51,7 +52,7 @@ func (a *testAPI) log() string {
 func eachAPI(t *testing.T, fn func(t *testing.T, a *testAPI)) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := &testAPI{s: s, w: storetest.Build(t, s), version: "test-1.0"}
-		a.h = NewHandler(s, Options{Logger: slog.New(slog.NewTextHandler(a, nil)), Version: a.version})
+		a.h = NewHandler(ops.New(s, ops.Options{}), Options{Logger: slog.New(slog.NewTextHandler(a, nil)), Version: a.version})
 		fn(t, a)
 	}, store.WithClock(fixedClock))
 }
@@ -244,6 +245,7 @@ func decodeBody(t *testing.T, rec *httptest.ResponseRecorder, v any) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		runScenarios(t, a, []scenario{
 			{name: "ok", method: "GET", path: "/healthz", status: 200,
@@ -257,6 +259,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestUnknownRouteAndWrongMethodAreJSON(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		allow := func(want string) func(*testing.T, *httptest.ResponseRecorder) {
 			return func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -287,6 +290,7 @@ func TestUnknownRouteAndWrongMethodAreJSON(t *testing.T) {
 }
 
 func TestServerErrorsAreGenericAndLoggedOnce(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		a.s.Close()
 		rec := a.do("GET", "/api/items", "", nil, false)
@@ -297,7 +301,7 @@ func TestServerErrorsAreGenericAndLoggedOnce(t *testing.T) {
 		if strings.Contains(rec.Body.String(), "closed") || strings.Contains(rec.Body.String(), "store:") {
 			t.Errorf("500 leaks the cause: %s", rec.Body)
 		}
-		if n := strings.Count(a.log(), "api: internal error"); n != 1 {
+		if n := strings.Count(a.log(), "internal error"); n != 1 {
 			t.Errorf("logged %d times, want once:\n%s", n, a.log())
 		}
 		if !strings.Contains(a.log(), "closed") {
@@ -308,13 +312,14 @@ func TestServerErrorsAreGenericAndLoggedOnce(t *testing.T) {
 		if rec.Code != 503 {
 			t.Fatalf("healthz on a closed store: status %d, want 503: %s", rec.Code, rec.Body)
 		}
-		checkError(t, rec, "health.database_unavailable", "")
+		checkError(t, rec, "db.unavailable", "")
 	})
 }
 
 func TestMaxBodyBytesOption(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
-		a.h = NewHandler(a.s, Options{Logger: slog.New(slog.NewTextHandler(a, nil)), MaxBodyBytes: 100})
+		a.h = NewHandler(ops.New(a.s, ops.Options{}), Options{Logger: slog.New(slog.NewTextHandler(a, nil)), MaxBodyBytes: 100})
 		body := `{"code":"110111005","parent_code":"110111","level":"street","name_zh":"一个名字很长很长很长很长的街道"}`
 		runScenarios(t, a, []scenario{
 			{name: "over the limit", method: "POST", path: "/api/areas", body: body, status: 413,
@@ -328,6 +333,7 @@ func TestMaxBodyBytesOption(t *testing.T) {
 }
 
 func TestPanicIsJSON500(t *testing.T) {
+	t.Parallel()
 	var logBuf bytes.Buffer
 	h := &handler{logger: slog.New(slog.NewTextHandler(&logBuf, nil))}
 	rec := httptest.NewRecorder()
@@ -343,6 +349,7 @@ func TestPanicIsJSON500(t *testing.T) {
 }
 
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		rec := scenario{name: "doc", method: "GET", path: "/api/openapi.json", status: 200,
 			want: []string{`"openapi": "3.1.0"`}}.run(t, a)
@@ -359,6 +366,7 @@ func TestOpenAPIServed(t *testing.T) {
 // operation is a route, every path parameter is declared, and every $ref
 // resolves.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	type parameter struct {
 		Ref      string `json:"$ref"`
 		Name     string `json:"name"`

@@ -34,7 +34,7 @@ func (h *handler) createArea(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	a, err := h.store.CreateArea(r.Context(), a)
+	a, err := h.ops.CreateArea(r.Context(), principal(r), a)
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -3,6 +3,7 @@ package api
 import "testing"
 
 func TestAreas(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		street := `{"code":"110111001","parent_code":"110111","level":"street","name_zh":"城关街道","name_en":"Chengguan",
 			"population":120000,"point":{"lon":116.14,"lat":39.70},"terrain":"plain"}`

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -10,7 +11,7 @@ import (
 // lot (the default), item or depot, with totals.
 func (h *handler) balances(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	groupBy, err := oneOfParam(q, "group_by", "lot", "item", "depot")
+	groupBy, err := httpx.OneOf(q, "group_by", "lot", "item", "depot")
 	if err != nil {
 		h.error(w, r, err)
 		return

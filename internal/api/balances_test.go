@@ -5,11 +5,13 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
 
 func TestBalances(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		runScenarios(t, a, []scenario{
 			{name: "empty", method: "GET", path: "/api/balances", status: 200,
@@ -52,13 +54,14 @@ func TestBalances(t *testing.T) {
 // TestVerifyReportsABrokenLedger alters a balance behind the program's
 // back: verification still answers 200, and says ok:false.
 func TestVerifyReportsABrokenLedger(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, engine)
 			s := storetest.OpenDSN(t, engine, dsn, store.WithClock(fixedClock))
 			a := &testAPI{s: s, w: storetest.Build(t, s)}
-			a.h = NewHandler(s, Options{Logger: slog.New(slog.NewTextHandler(a, nil))})
+			a.h = NewHandler(ops.New(s, ops.Options{}), Options{Logger: slog.New(slog.NewTextHandler(a, nil))})
 			scenario{name: "receive", method: "POST", path: "/api/movements", body: receiveTents, status: 201}.run(t, a)
 			scenario{name: "intact", method: "GET", path: "/api/ledger/verify", status: 200,
 				want: []string{`"ok":true`}}.run(t, a)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/depot"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -12,7 +13,7 @@ import (
 // ?org=, with how full each is.
 func (h *handler) listDepots(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	tier, err := oneOfParam(q, "tier", string(area.LevelCity), string(area.LevelDistrict),
+	tier, err := httpx.OneOf(q, "tier", string(area.LevelCity), string(area.LevelDistrict),
 		string(area.LevelStreet), string(area.LevelCommunity))
 	if err != nil {
 		h.error(w, r, err)
@@ -43,7 +44,7 @@ func (h *handler) createDepot(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	d, err := h.store.CreateDepot(r.Context(), d)
+	d, err := h.ops.CreateDepot(r.Context(), principal(r), d)
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -3,6 +3,7 @@ package api
 import "testing"
 
 func TestDepots(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		street := `{"code":"S-CG-01","name_zh":"城关街道储备点","tier":"street","kind":"comprehensive","org_code":"BJ-EMB",
 			"area_code":"110111","point":{"lon":116.14,"lat":39.70},"address":"城关街道政府院内","capacity_m3":50}`

@@ -51,6 +51,7 @@ func lotRow(t *testing.T, f *excelize.File, depot, lot string) []string {
 }
 
 func TestExportStock(t *testing.T) {
+	t.Parallel()
 	eachDemoAPI(t, func(t *testing.T, a *testAPI) {
 		ctx := context.Background()
 		rep, err := a.s.Balances(ctx, store.BalanceQuery{GroupBy: "lot"})

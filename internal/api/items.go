@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -22,19 +23,19 @@ func (h *handler) listCategories(w http.ResponseWriter, r *http.Request) {
 // and a name search.
 func (h *handler) listItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	class, err := intParam(q, "class", 1, 3)
+	class, err := httpx.Int(q, "class", 1, 3)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	purpose, err := oneOfParam(q, "purpose", string(catalog.PurposeRescue), string(catalog.PurposeLife))
+	purpose, err := httpx.OneOf(q, "purpose", string(catalog.PurposeRescue), string(catalog.PurposeLife))
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
 	prefix := q.Get("prefix")
 	if len(prefix) > 7 || strings.Trim(prefix, "0123456789") != "" {
-		h.error(w, r, badParam("prefix", prefix, "最多 7 位数字的物资编码前缀", "an item code prefix of up to 7 digits"))
+		h.error(w, r, httpx.BadParam("prefix", prefix, "最多 7 位数字的物资编码前缀", "an item code prefix of up to 7 digits"))
 		return
 	}
 	if class > 0 && prefix != "" && prefix[0] != byte('0'+class) {
@@ -67,7 +68,7 @@ func (h *handler) createItem(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	item, err := h.store.CreateItem(r.Context(), item)
+	item, err := h.ops.CreateItem(r.Context(), principal(r), item)
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCatalogue(t *testing.T) {
+	t.Parallel()
 	_, defaults, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -21,12 +22,12 @@ const (
 // holding them, and by an expiry date.
 func (h *handler) listLots(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	before, err := dateParam(q, "expiring_before")
+	before, err := httpx.Date(q, "expiring_before")
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	limit, err := intParam(q, "limit", 1, 10000)
+	limit, err := httpx.Int(q, "limit", 1, 10000)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -53,7 +54,7 @@ func (h *handler) getLot(w http.ResponseWriter, r *http.Request) {
 // lotLabel draws the QR code printed on a lot's label, ?size= pixels
 // square.
 func (h *handler) lotLabel(w http.ResponseWriter, r *http.Request) {
-	size, err := intParam(r.URL.Query(), "size", labelSizeMin, labelSizeMax)
+	size, err := httpx.Int(r.URL.Query(), "size", labelSizeMin, labelSizeMax)
 	if err != nil {
 		h.error(w, r, err)
 		return

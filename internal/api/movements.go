@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -12,16 +13,25 @@ import (
 // maxMovementsPage is the largest page of GET /api/movements.
 const maxMovementsPage = 20000
 
+// postingRequest is the body of POST /api/movements: a posting without
+// its actor, which is the request's principal.
+type postingRequest struct {
+	IdempotencyKey string       `json:"idempotency_key,omitempty"`
+	Reason         string       `json:"reason"`
+	Lines          []stock.Line `json:"lines"`
+}
+
 // createPosting posts a document of movement lines to the ledger, all or
 // nothing. The idempotency key comes from the body or the Idempotency-Key
 // header; a retry with the same key and body answers 200 with the stored
 // result instead of 201.
 func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
-	var p stock.Posting
-	if err := h.decode(w, r, &p); err != nil {
+	var req postingRequest
+	if err := h.decode(w, r, &req); err != nil {
 		h.error(w, r, err)
 		return
 	}
+	p := stock.Posting{IdempotencyKey: req.IdempotencyKey, Reason: req.Reason, Lines: req.Lines}
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		if p.IdempotencyKey != "" && p.IdempotencyKey != key {
 			h.error(w, r, apperr.New(apperr.Invalid, "idempotency.key_mismatch",
@@ -32,7 +42,7 @@ func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
 		}
 		p.IdempotencyKey = key
 	}
-	res, err := h.store.Post(r.Context(), p)
+	res, err := h.ops.Post(r.Context(), principal(r), p)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -58,17 +68,17 @@ type movementPage struct {
 // listMovements lists ledger entries in chain order, a page at a time.
 func (h *handler) listMovements(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	posting, err := intParam(q, "posting", 1, 1<<62)
+	posting, err := httpx.Int(q, "posting", 1, 1<<62)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	after, err := intParam(q, "after", 0, 1<<62)
+	after, err := httpx.Int(q, "after", 0, 1<<62)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	limit, err := intParam(q, "limit", 1, maxMovementsPage)
+	limit, err := httpx.Int(q, "limit", 1, maxMovementsPage)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -91,9 +101,9 @@ func (h *handler) listMovements(w http.ResponseWriter, r *http.Request) {
 
 // getPosting returns a stored posting and its ledger entries.
 func (h *handler) getPosting(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.error(w, r, badParam("id", r.PathValue("id"), "正整数单据号", "a positive posting number"))
+	id, err := httpx.ID(r, "id")
+	if err != nil {
+		h.error(w, r, err)
 		return
 	}
 	res, err := h.store.Posting(r.Context(), id)

@@ -8,6 +8,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 )
 
 // defaultNearbyHours is the window of a nearby search that names none: the
@@ -46,18 +47,7 @@ func (h *handler) nearbyStock(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	item, err := h.store.Item(ctx, code)
-	if err != nil {
-		h.error(w, r, withField(err, "item"))
-		return
-	}
-	candidates, err := h.store.NearbySources(ctx, item.Code)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	res, err := dispatch.Nearby(ctx, h.router, at, hours, candidates)
+	item, res, err := h.ops.Nearby(r.Context(), code, at, hours)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -76,7 +66,7 @@ func nearbyParams(q url.Values) (geo.Point, float64, error) {
 		name, zh, en string
 		dst          *float64
 	}{{"lon", "经度", "longitude", &at.Lon}, {"lat", "纬度", "latitude", &at.Lat}} {
-		v, err := floatParam(q, p.name)
+		v, err := httpx.Float(q, p.name)
 		if err != nil {
 			return at, 0, err
 		}
@@ -86,7 +76,7 @@ func nearbyParams(q url.Values) (geo.Point, float64, error) {
 		*p.dst = *v
 	}
 	hours := float64(defaultNearbyHours)
-	v, err := floatParam(q, "hours")
+	v, err := httpx.Float(q, "hours")
 	if err != nil {
 		return at, 0, err
 	}

@@ -42,6 +42,7 @@ func checkNearby(t *testing.T, res nearbyResponse) {
 }
 
 func TestNearbyStock(t *testing.T) {
+	t.Parallel()
 	eachDemoAPI(t, func(t *testing.T, a *testAPI) {
 		ctx := context.Background()
 		const tents = "1010101"

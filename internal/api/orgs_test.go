@@ -3,6 +3,7 @@ package api
 import "testing"
 
 func TestOrgs(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		civil := `{"code":"FS-CIVIL","name_zh":"房山区民政局","name_en":"Fangshan Civil Affairs","kind":"department","area_code":"110111"}`
 		runScenarios(t, a, []scenario{

@@ -5,31 +5,24 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
+	"github.com/stockpile-dev/stockpile/internal/input"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/report"
 )
 
 // xlsxType is the media type of an .xlsx workbook.
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-// assessor returns an assessor over the store with the home city's
-// settings and the server's planner.
-func (h *handler) assessor(ctx context.Context) (*readiness.Assessor, error) {
-	cfg, err := h.store.HomeReadinessConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &readiness.Assessor{Data: h.store.Readiness(), Config: cfg, Now: h.store.Now, Planner: h.planner}, nil
-}
 
 // getReadinessConfig returns the home city's readiness settings: norms,
 // tier shares, response levels and horizons ("default": true when they are
@@ -46,7 +39,6 @@ func (h *handler) getReadinessConfig(w http.ResponseWriter, r *http.Request) {
 // readinessConfigRequest replaces a city's settings.
 type readinessConfigRequest struct {
 	Config readiness.Config `json:"config"`
-	Actor  string           `json:"actor,omitempty"`
 }
 
 // putReadinessConfig replaces the home city's readiness settings whole; an
@@ -57,17 +49,9 @@ func (h *handler) putReadinessConfig(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	city, _, err := h.store.Readiness().City(r.Context())
+	cfg, err := h.ops.SaveReadinessConfig(r.Context(), principal(r), req.Config)
 	if err != nil {
 		h.error(w, r, err)
-		return
-	}
-	if req.Config.City == "" {
-		req.Config.City = city.Code
-	}
-	cfg, err := h.store.SaveReadinessConfig(r.Context(), req.Config, actorOr(req.Actor))
-	if err != nil {
-		h.error(w, r, apperr.Within("config.", err))
 		return
 	}
 	h.json(w, r, http.StatusOK, cfg)
@@ -78,44 +62,40 @@ func (h *handler) putReadinessConfig(w http.ResponseWriter, r *http.Request) {
 // Fangshan and Mentougou) with ?hazard= (default flood).
 func (h *handler) getReadiness(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	pair := readiness.DefaultPair
-	if p := q.Get("pair"); p != "" {
-		parts := strings.Split(p, ",")
-		if len(parts) != 2 {
-			h.error(w, r, badParam("pair", p, "两个区编码,以逗号分隔", "two district codes separated by a comma"))
-			return
-		}
-		pair = [2]string{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}
-	}
-	hazard, err := oneOfParam(q, "hazard", readiness.Hazards...)
+	pair, err := readiness.ParsePair(q["pair"])
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	if hazard == "" {
-		hazard = "flood"
-	}
-	as, err := h.assessor(r.Context())
+	hazard, err := httpx.OneOf(q, "hazard", readiness.Hazards...)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	ov, err := as.Overview(r.Context(), pair, hazard, nil)
+	asXLSX, err := workbook(r)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	h.respond(w, r, ov, "readiness", func() (*excelize.File, error) { return report.Overview(ov) })
+	ov, err := h.ops.Overview(r.Context(), pair, cmp.Or(hazard, readiness.DefaultHazard), nil)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.respond(w, r, ov, asXLSX, "readiness", func() (*excelize.File, error) { return report.Overview(ov) })
 }
 
-// respond writes v as JSON, or as an .xlsx workbook when ?format=xlsx.
-func (h *handler) respond(w http.ResponseWriter, r *http.Request, v any, name string, book func() (*excelize.File, error)) {
-	format, err := oneOfParam(r.URL.Query(), "format", "json", "xlsx")
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	if format != "xlsx" {
+// workbook reads ?format= (json, the default, or xlsx): whether to answer
+// with an .xlsx workbook. Handlers read it before they compute anything.
+func workbook(r *http.Request) (bool, error) {
+	format, err := httpx.OneOf(r.URL.Query(), "format", "json", "xlsx")
+	return format == "xlsx", err
+}
+
+// respond writes v as JSON, or, when asXLSX, the workbook book makes of it
+// as an attachment called name.xlsx.
+func (h *handler) respond(w http.ResponseWriter, r *http.Request, v any, asXLSX bool, name string, book func() (*excelize.File, error)) {
+	if !asXLSX {
 		h.json(w, r, http.StatusOK, v)
 		return
 	}
@@ -162,7 +142,7 @@ func (h *handler) saveScenario(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	sc, err := h.store.SaveScenario(r.Context(), sc)
+	sc, err := h.ops.SaveScenario(r.Context(), principal(r), sc)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -178,44 +158,34 @@ type assessmentRequest struct {
 
 // createAssessment assesses a scenario; ?format=xlsx returns the workbook.
 func (h *handler) createAssessment(w http.ResponseWriter, r *http.Request) {
+	asXLSX, err := workbook(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
 	var req assessmentRequest
 	if err := h.decode(w, r, &req); err != nil {
 		h.error(w, r, err)
 		return
 	}
-	sc, err := h.scenarioOf(r.Context(), req)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	as, err := h.assessor(r.Context())
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	res, err := as.Assess(r.Context(), sc)
-	if err != nil {
-		h.error(w, r, apperr.Within("scenario.", err))
-		return
-	}
-	h.respond(w, r, res, "assessment-"+sc.Code, func() (*excelize.File, error) { return report.Assessment(res) })
-}
-
-func (h *handler) scenarioOf(ctx context.Context, req assessmentRequest) (readiness.Scenario, error) {
+	var res readiness.Assessment
 	switch {
 	case req.Scenario != nil && req.Code != "":
-		return readiness.Scenario{}, apperr.New(apperr.Invalid, "assessment.request", "请给出 scenario 或 code 之一",
+		err = apperr.New(apperr.Invalid, "assessment.request", "请给出 scenario 或 code 之一",
 			"give either scenario or code, not both").WithField("code")
 	case req.Code != "":
-		return h.store.Scenario(ctx, req.Code)
+		res, err = h.ops.AssessStored(r.Context(), req.Code)
 	case req.Scenario == nil:
-		return readiness.Scenario{}, apperr.Required("scenario", "情景", "scenario")
+		err = apperr.Required("scenario", "情景", "scenario")
+	default:
+		res, err = h.ops.Assess(r.Context(), *req.Scenario)
+		err = apperr.Within("scenario.", err)
 	}
-	known, err := h.store.Known(ctx)
 	if err != nil {
-		return readiness.Scenario{}, err
+		h.error(w, r, err)
+		return
 	}
-	return *req.Scenario, apperr.Within("scenario.", req.Scenario.Validate(known))
+	h.respond(w, r, res, asXLSX, "assessment-"+res.Scenario.Code, func() (*excelize.File, error) { return report.Assessment(res) })
 }
 
 // prepositionRequest asks for a pre-positioning recommendation.
@@ -234,21 +204,7 @@ func (h *handler) createPreposition(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	data := h.store.Readiness()
-	warn, err := readiness.ReadWarning(r.Context(), data, body)
-	if err != nil {
-		h.error(w, r, apperr.Within("warning.", err))
-		return
-	}
-	as, err := h.assessor(r.Context())
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	rec, err := as.Recommend(r.Context(), warn, opt)
-	if err == nil {
-		rec, err = h.store.CreateRecommendation(r.Context(), rec)
-	}
+	rec, err := h.ops.Recommend(r.Context(), principal(r), body, opt)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -256,12 +212,19 @@ func (h *handler) createPreposition(w http.ResponseWriter, r *http.Request) {
 	h.created(w, r, "/api/prepositions/"+strconv.FormatInt(rec.ID, 10), rec)
 }
 
-// prepositionInput reads the warning document and the options.
+// capTypes are the media types of a CAP alert body.
+var capTypes = []string{"application/cap+xml", "application/xml", "text/xml"}
+
+// prepositionInput reads the warning document and the options: a JSON
+// request, or a CAP alert with the options as query parameters.
 func (h *handler) prepositionInput(w http.ResponseWriter, r *http.Request) ([]byte, readiness.PrepositionOptions, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "application/xml" && mt != "text/xml" && mt != "application/cap+xml" {
-		var req prepositionRequest
-		if err := h.decode(w, r, &req); err != nil {
+	var req prepositionRequest
+	body, err := httpx.ReadBody(w, r, h.maxBody, append([]string{"application/json"}, capTypes...)...)
+	if err != nil {
+		return nil, req.PrepositionOptions, err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); !slices.Contains(capTypes, mt) {
+		if err := input.DecodeJSON(body, &req); err != nil {
 			return nil, req.PrepositionOptions, err
 		}
 		if len(req.Warning) == 0 {
@@ -269,24 +232,19 @@ func (h *handler) prepositionInput(w http.ResponseWriter, r *http.Request) ([]by
 		}
 		return req.Warning, req.PrepositionOptions, nil
 	}
-	var opt readiness.PrepositionOptions
 	q := r.URL.Query()
-	keep, errKeep := floatParam(q, "keep_share")
-	deadline, errDeadline := floatParam(q, "deadline_hours")
-	lead, errLead := floatParam(q, "lead_hours")
+	keep, errKeep := httpx.Float(q, "keep_share")
+	deadline, errDeadline := httpx.Float(q, "deadline_hours")
+	lead, errLead := httpx.Float(q, "lead_hours")
 	if err := cmp.Or(errKeep, errDeadline, errLead); err != nil {
-		return nil, opt, err
+		return nil, req.PrepositionOptions, err
 	}
-	opt.KeepShare = keep
+	opt := readiness.PrepositionOptions{KeepShare: keep}
 	if deadline != nil {
 		opt.DeadlineHours = *deadline
 	}
 	if lead != nil {
 		opt.LeadHours = *lead
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err != nil {
-		return nil, opt, tooLarge(h.maxBody)
 	}
 	return body, opt, nil
 }
@@ -294,7 +252,7 @@ func (h *handler) prepositionInput(w http.ResponseWriter, r *http.Request) ([]by
 // listPrepositions lists recommendations, newest first, of an optional
 // ?status=.
 func (h *handler) listPrepositions(w http.ResponseWriter, r *http.Request) {
-	status, err := oneOfParam(r.URL.Query(), "status", readiness.RecommendationProposed,
+	status, err := httpx.OneOf(r.URL.Query(), "status", readiness.RecommendationProposed,
 		readiness.RecommendationApproved, readiness.RecommendationCancelled)
 	if err != nil {
 		h.error(w, r, err)
@@ -310,7 +268,7 @@ func (h *handler) listPrepositions(w http.ResponseWriter, r *http.Request) {
 
 // getPreposition returns one recommendation.
 func (h *handler) getPreposition(w http.ResponseWriter, r *http.Request) {
-	id, err := planID(r)
+	id, err := httpx.ID(r, "id")
 	if err == nil {
 		var rec readiness.Recommendation
 		if rec, err = h.store.Recommendation(r.Context(), id); err == nil {
@@ -324,27 +282,22 @@ func (h *handler) getPreposition(w http.ResponseWriter, r *http.Request) {
 // approvePreposition turns a recommendation into a transfer order, its
 // lots reserved.
 func (h *handler) approvePreposition(w http.ResponseWriter, r *http.Request) {
-	id, actor, err := h.planActionRequest(w, r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	rec, err := h.store.ApproveRecommendation(r.Context(), id, actor)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	h.json(w, r, http.StatusOK, rec)
+	h.prepositionAction(w, r, (*ops.Service).ApprovePreposition)
 }
 
 // cancelPreposition drops a proposed recommendation.
 func (h *handler) cancelPreposition(w http.ResponseWriter, r *http.Request) {
-	id, _, err := h.planActionRequest(w, r)
+	h.prepositionAction(w, r, (*ops.Service).CancelPreposition)
+}
+
+func (h *handler) prepositionAction(w http.ResponseWriter, r *http.Request,
+	act func(*ops.Service, context.Context, access.Principal, int64) (readiness.Recommendation, error)) {
+	id, err := h.actionRequest(w, r)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	rec, err := h.store.CancelRecommendation(r.Context(), id)
+	rec, err := act(h.ops, r.Context(), principal(r), id)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -365,32 +318,17 @@ func (h *handler) getNorms(w http.ResponseWriter, r *http.Request) {
 	w.Write(readiness.ExportNorms(cfg.Norms))
 }
 
-// putNorms replaces the home city's norms with a CSV file, whole or not at
-// all: a file with bad rows is refused with a report of every one of them.
-// The other settings are kept; ?actor= names who imports.
+// putNorms replaces the home city's norms with a CSV file (text/csv),
+// whole or not at all: a file with bad rows is refused with a report of
+// every one of them. The other settings are kept.
 func (h *handler) putNorms(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err != nil {
-		h.error(w, r, tooLarge(h.maxBody))
-		return
-	}
-	known, err := h.store.Known(r.Context())
+	body, err := httpx.ReadBody(w, r, h.maxBody, "text/csv")
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	norms, err := readiness.ImportNorms(string(body), known)
+	cfg, err := h.ops.ImportNorms(r.Context(), principal(r), string(body))
 	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	cfg, err := h.store.HomeReadinessConfig(r.Context())
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	cfg.Norms = norms
-	if cfg, err = h.store.SaveReadinessConfig(r.Context(), cfg, actorOr(r.URL.Query().Get("actor"))); err != nil {
 		h.error(w, r, err)
 		return
 	}

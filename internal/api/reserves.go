@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -10,7 +11,7 @@ import (
 // reserveFilter reads ?item=, ?org= and ?active_on= (YYYY-MM-DD).
 func reserveFilter(r *http.Request) (store.ReserveFilter, error) {
 	q := r.URL.Query()
-	day, err := dateParam(q, "active_on")
+	day, err := httpx.Date(q, "active_on")
 	return store.ReserveFilter{Item: q.Get("item"), Org: q.Get("org"), ActiveOn: day}, err
 }
 
@@ -46,7 +47,7 @@ func (h *handler) createAgreement(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	a, err := h.store.CreateAgreement(r.Context(), a)
+	a, err := h.ops.CreateAgreement(r.Context(), principal(r), a)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -86,7 +87,7 @@ func (h *handler) createCapacity(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	c, err := h.store.CreateCapacity(r.Context(), c)
+	c, err := h.ops.CreateCapacity(r.Context(), principal(r), c)
 	if err != nil {
 		h.error(w, r, err)
 		return

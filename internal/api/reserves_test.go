@@ -65,6 +65,7 @@ func reserveWith(body, oldCode, code, field, value string) string {
 }
 
 func TestReserveWith(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ got, want string }{
 		{agreementWith("X", "quantity", "-5"), `"quantity":-5,"delivery_hours":3`},
 		{agreementWith("X", "point", `{"lon":1,"lat":2}`), `"point":{"lon":1,"lat":2},"note"`},
@@ -79,6 +80,7 @@ func TestReserveWith(t *testing.T) {
 }
 
 func TestAgreements(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		location := func(want string) func(*testing.T, *httptest.ResponseRecorder) {
 			return func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -183,6 +185,7 @@ func TestAgreements(t *testing.T) {
 }
 
 func TestCapacities(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		runScenarios(t, a, []scenario{
 			{name: "enterprise", method: "POST", path: "/api/orgs", body: tentMaker, status: 201},
@@ -258,6 +261,7 @@ func TestCapacities(t *testing.T) {
 // TestReserveTypesRoundTrip checks that what the API answers decodes into
 // the domain types with the quantities intact.
 func TestReserveTypesRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		scenario{name: "enterprise", method: "POST", path: "/api/orgs", body: tentMaker, status: 201}.run(t, a)
 		var ag reserve.Agreement
@@ -301,6 +305,7 @@ func inOrder(subs ...string) func(*testing.T, *httptest.ResponseRecorder) {
 // TestCapacityFractionalPerDayField: a fractional per_day for a counted item
 // is refused, and the error names per_day, not the agreement's quantity.
 func TestCapacityFractionalPerDayField(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		runScenarios(t, a, []scenario{
 			{name: "enterprise", method: "POST", path: "/api/orgs", body: tentMaker, status: 201},
@@ -313,6 +318,7 @@ func TestCapacityFractionalPerDayField(t *testing.T) {
 // TestReserveActiveOnIsValidated: a malformed ?active_on= is a 400 like
 // every other date parameter, not a silent empty (or wrong) list.
 func TestReserveActiveOnIsValidated(t *testing.T) {
+	t.Parallel()
 	eachAPI(t, func(t *testing.T, a *testAPI) {
 		runScenarios(t, a, []scenario{
 			{name: "agreements", method: "GET", path: "/api/agreements?active_on=2026-6-1", status: 400,

@@ -5,18 +5,19 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
 // transferRequest is the body of POST /api/transfers: a transfer order
-// without the fields the server sets (id, status, created_at, posting_id),
-// which are refused as unknown fields.
+// without the fields the server sets (id, status, created_by, created_at,
+// posting_id), which are refused as unknown fields.
 type transferRequest struct {
-	Reason    string          `json:"reason"`
-	Origin    string          `json:"origin,omitempty"`
-	CreatedBy string          `json:"created_by"`
-	Lines     []transfer.Line `json:"lines"`
+	Reason string          `json:"reason"`
+	Origin string          `json:"origin,omitempty"`
+	Lines  []transfer.Line `json:"lines"`
 }
 
 // createTransfer stores a transfer order with its units reserved at the
@@ -27,8 +28,8 @@ func (h *handler) createTransfer(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	o, err := h.store.CreateTransferOrder(r.Context(), transfer.Order{Reason: req.Reason, Origin: req.Origin,
-		CreatedBy: req.CreatedBy, Lines: req.Lines})
+	o, err := h.ops.CreateTransfer(r.Context(), principal(r), transfer.Order{Reason: req.Reason, Origin: req.Origin,
+		Lines: req.Lines})
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -40,13 +41,13 @@ func (h *handler) createTransfer(w http.ResponseWriter, r *http.Request) {
 // an optional ?status=, at most ?limit= (default 100).
 func (h *handler) listTransfers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	status, err := oneOfParam(q, "status", string(transfer.StatusOrdered), string(transfer.StatusExecuted),
+	status, err := httpx.OneOf(q, "status", string(transfer.StatusOrdered), string(transfer.StatusExecuted),
 		string(transfer.StatusCancelled))
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	limit, err := intParam(q, "limit", 1, 1000)
+	limit, err := httpx.Int(q, "limit", 1, 1000)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -61,7 +62,7 @@ func (h *handler) listTransfers(w http.ResponseWriter, r *http.Request) {
 
 // getTransfer returns one transfer order.
 func (h *handler) getTransfer(w http.ResponseWriter, r *http.Request) {
-	id, err := planID(r) // any positive {id}
+	id, err := httpx.ID(r, "id") // any positive {id}
 	if err == nil {
 		var o transfer.Order
 		if o, err = h.store.TransferOrder(r.Context(), id); err == nil {
@@ -73,18 +74,18 @@ func (h *handler) getTransfer(w http.ResponseWriter, r *http.Request) {
 }
 
 // transferStep is a step of a stored transfer order.
-type transferStep func(s *store.Store, ctx context.Context, id int64, actor string) (transfer.Order, error)
+type transferStep func(svc *ops.Service, ctx context.Context, who access.Principal, id int64) (transfer.Order, error)
 
-// transferAction serves execute and cancel. The body, {"actor": …}, is
-// optional, as for plan actions.
+// transferAction serves execute and cancel. The body is optional and has
+// no fields, as for plan actions.
 func (h *handler) transferAction(step transferStep) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, actor, err := h.planActionRequest(w, r)
+		id, err := h.actionRequest(w, r)
 		if err != nil {
 			h.error(w, r, err)
 			return
 		}
-		o, err := step(h.store, r.Context(), id, actor)
+		o, err := step(h.ops, r.Context(), principal(r), id)
 		if err != nil {
 			h.error(w, r, err)
 			return

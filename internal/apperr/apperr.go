@@ -24,6 +24,15 @@ const (
 	Conflict
 	// TooLarge means the request body exceeded the limit (HTTP 413).
 	TooLarge
+	// Forbidden means the request may not be made from where it came, such
+	// as a page of another site (HTTP 403).
+	Forbidden
+	// Unsupported means the body is of a media type the route does not
+	// take (HTTP 415).
+	Unsupported
+	// Unavailable means a part the request needs, such as the database,
+	// does not answer now; try again later (HTTP 503).
+	Unavailable
 )
 
 // HTTPStatus is the status a web surface answers with for the kind, or 0
@@ -40,6 +49,12 @@ func (k Kind) HTTPStatus() int {
 		return http.StatusConflict
 	case TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case Forbidden:
+		return http.StatusForbidden
+	case Unsupported:
+		return http.StatusUnsupportedMediaType
+	case Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return 0
 }
@@ -58,7 +73,8 @@ type Error struct {
 
 // Row is what is wrong with one row of an imported file.
 type Row struct {
-	Line  int    `json:"line"` // 1 is the header
+	Line  int    `json:"line"`           // 1 is the header
+	Code  string `json:"code,omitempty"` // the stable code of what is wrong, as Error's
 	Field string `json:"field,omitempty"`
 	ZH    string `json:"message_zh"`
 	EN    string `json:"message"`
@@ -131,4 +147,20 @@ func Within(path string, err error) error {
 		c.Field = path + "." + c.Field
 	}
 	return &c
+}
+
+// Rebase returns err with the prefix from of the field it names replaced
+// by to: a use case that names its input incidents[0] is reported by a
+// surface whose request calls it incident. Errors whose field does not
+// start with from, errors that are not an *Error, and nil pass unchanged.
+func Rebase(err error, from, to string) error {
+	e, ok := As(err)
+	if !ok {
+		return err
+	}
+	rest, found := strings.CutPrefix(e.Field, from)
+	if !found {
+		return err
+	}
+	return e.WithField(to + rest)
 }

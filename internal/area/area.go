@@ -44,13 +44,19 @@ type Area struct {
 	Level      Level     `json:"level"`
 	NameZH     string    `json:"name_zh"`
 	NameEN     string    `json:"name_en"`
-	Population int64     `json:"population"` // resident population, 0 if unknown
+	Population int64     `json:"population"` // resident population, 0 if unknown; at most MaxPopulation
 	Point      geo.Point `json:"point"`      // reference point (seat of government)
 	Terrain    string    `json:"terrain,omitempty"`
 	// Path lists the codes from the root to this area, each followed by a
 	// slash ("110000/110111/"), so a subtree is a prefix match.
 	Path string `json:"path"`
 }
+
+// MaxPopulation bounds an area's resident population: 2,000,000,000, more
+// than China's 1.41 billion. Populations are summed and multiplied by
+// norms per person per day in readiness assessments, which stay finite
+// and meaningful within it.
+const MaxPopulation = 2_000_000_000
 
 // Validate checks an area against its parent (nil for a root).
 func (a Area) Validate(parent *Area) error {
@@ -71,6 +77,10 @@ func (a Area) Validate(parent *Area) error {
 	case a.Population < 0:
 		return apperr.New(apperr.Invalid, "area.population_negative",
 			"常住人口不能为负数", "population must not be negative").WithField("population")
+	case a.Population > MaxPopulation:
+		return apperr.New(apperr.Invalid, "area.population_out_of_range",
+			"常住人口 %d 超出范围:最多 %d", "population %d is out of range: at most %d",
+			a.Population, int64(MaxPopulation)).WithField("population")
 	case !a.Point.Valid():
 		return apperr.New(apperr.Invalid, "geo.point_invalid",
 			"坐标无效", "coordinates are out of range").WithField("point")

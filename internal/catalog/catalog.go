@@ -77,10 +77,30 @@ type Item struct {
 	UnitEN        string  `json:"unit_en"`
 	Counted       bool    `json:"counted"` // whole units only (顶, 件, 台)
 	Spec          string  `json:"spec"`
-	ShelfLifeDays int     `json:"shelf_life_days,omitempty"` // 0: does not expire
+	ShelfLifeDays int     `json:"shelf_life_days,omitempty"` // 0: does not expire; at most MaxShelfLifeDays
 	Purpose       Purpose `json:"purpose"`
-	VolumeM3      float64 `json:"volume_m3"` // storage volume of one unit
+	VolumeM3      float64 `json:"volume_m3"` // storage volume of one unit; 0: unknown; see MinVolumeM3, MaxVolumeM3
 }
+
+// The ranges of an item's figures, refused outside them by
+// [Item.Validate].
+//
+// A unit's volume is what depot utilisation multiplies stock by, so it
+// must keep sums finite: at most 1,000 m³, a large machine (the biggest in
+// the default catalogue, a truck crane, is 60 m³), times
+// stock.MaxQuantity units is 10^12 m³ per lot, and a million such lots
+// stay far inside float64. Below 1 cm³ a volume is a typo (a denormal such
+// as 5e-324 would make the figures meaningless), so a volume is either 0
+// (unknown) or between the two.
+//
+// A shelf life is added to production dates to give expiry dates: 100
+// years is longer than anything stored keeps, and keeps dates in four
+// digits.
+const (
+	MinVolumeM3      = 1e-6 // 1 cm³
+	MaxVolumeM3      = 1000.0
+	MaxShelfLifeDays = 36500
+)
 
 // Class returns the item's top-level class, read from its code.
 func (it Item) Class() Class { return Class(it.Code[0] - '0') }
@@ -126,9 +146,19 @@ func (it Item) Validate() error {
 	case it.ShelfLifeDays < 0:
 		return apperr.New(apperr.Invalid, "catalog.shelf_life_negative",
 			"保质期不能为负数", "shelf life must not be negative").WithField("shelf_life_days")
+	case it.ShelfLifeDays > MaxShelfLifeDays:
+		return apperr.New(apperr.Invalid, "catalog.shelf_life_out_of_range",
+			"保质期 %d 天超出范围:最多 %d 天(0 表示不过期)",
+			"shelf life %d days is out of range: at most %d (0: does not expire)",
+			it.ShelfLifeDays, MaxShelfLifeDays).WithField("shelf_life_days")
 	case it.VolumeM3 < 0:
 		return apperr.New(apperr.Invalid, "catalog.volume_negative",
 			"单位体积不能为负数", "unit volume must not be negative").WithField("volume_m3")
+	case !(it.VolumeM3 == 0 || (it.VolumeM3 >= MinVolumeM3 && it.VolumeM3 <= MaxVolumeM3)): // NaN too
+		return apperr.New(apperr.Invalid, "catalog.volume_out_of_range",
+			"单位体积 %g 立方米超出范围:应为 0(未知)或 %g 到 %g 立方米",
+			"unit volume %g m³ is out of range: want 0 (unknown) or %g to %g m³",
+			it.VolumeM3, MinVolumeM3, MaxVolumeM3).WithField("volume_m3")
 	}
 	return nil
 }

@@ -11,25 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/input"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
-
-// assessor returns a readiness assessor over s with the city's settings
-// and the configured planner.
-func (a *app) assessor(ctx context.Context, s *store.Store, rf planFlags) (*readiness.Assessor, error) {
-	pl, err := a.planner(ctx, s, rf)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := s.HomeReadinessConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &readiness.Assessor{Data: s.Readiness(), Config: cfg, Now: s.Now,
-		Planner: func(inv dispatch.Inventory) *dispatch.Planner { p := *pl; p.Inventory = inv; return &p }}, nil
-}
 
 func (a *app) assessCommand() *cobra.Command {
 	var rf planFlags
@@ -53,19 +39,19 @@ districts of --pair — and a level Ⅱ event in every district in turn.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
-				as, err := a.assessor(ctx, s, rf)
+				svc, err := a.service(ctx, s, rf)
 				if err != nil {
 					return err
 				}
 				if len(args) == 1 {
-					return a.assessFile(ctx, s, as, args[0], asJSON)
+					return a.assessFile(ctx, svc, args[0], asJSON)
 				}
-				p, err := parsePair(pair)
+				p, err := readiness.ParsePair([]string{pair})
 				if err != nil {
 					return err
 				}
 				update, finish := a.progress("assessing 评估")
-				ov, err := as.Overview(ctx, p, hazard, func(done, total int) { update(int64(done), int64(total)) })
+				ov, err := svc.Overview(ctx, p, hazard, func(done, total int) { update(int64(done), int64(total)) })
 				finish()
 				if err != nil {
 					return err
@@ -82,31 +68,16 @@ districts of --pair — and a level Ⅱ event in every district in turn.`,
 	return cmd
 }
 
-func parsePair(s string) ([2]string, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
-		return [2]string{}, fmt.Errorf("--pair wants two district codes separated by a comma, got %q", s)
-	}
-	return [2]string{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, nil
-}
-
-func (a *app) assessFile(ctx context.Context, s *store.Store, as *readiness.Assessor, path string, asJSON bool) error {
+func (a *app) assessFile(ctx context.Context, svc *ops.Service, path string, asJSON bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
 	var sc readiness.Scenario
-	if err := json.Unmarshal(data, &sc); err != nil {
+	if err := input.DecodeJSON(data, &sc); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	known, err := s.Known(ctx)
-	if err != nil {
-		return err
-	}
-	if err := sc.Validate(known); err != nil {
-		return err
-	}
-	res, err := as.Assess(ctx, sc)
+	res, err := svc.Assess(ctx, sc)
 	if err != nil {
 		return err
 	}
@@ -183,11 +154,7 @@ creates the transfer order.`,
 				if err != nil {
 					return err
 				}
-				w, err := readiness.ReadWarning(ctx, s.Readiness(), data)
-				if err != nil {
-					return err
-				}
-				as, err := a.assessor(ctx, s, rf)
+				svc, err := a.service(ctx, s, rf)
 				if err != nil {
 					return err
 				}
@@ -195,11 +162,8 @@ creates the transfer order.`,
 				if cmd.Flags().Changed("keep") {
 					opt.KeepShare = &keep
 				}
-				rec, err := as.Recommend(ctx, w, opt)
+				rec, err := svc.Recommend(ctx, a.who, data, opt)
 				if err != nil {
-					return err
-				}
-				if rec, err = s.CreateRecommendation(ctx, rec); err != nil {
 					return err
 				}
 				return a.show(asJSON, rec, func(w io.Writer) { printRecommendation(w, rec) })
@@ -254,7 +218,6 @@ func (a *app) normsCommand() *cobra.Command {
 			})
 		},
 	})
-	var actor string
 	imp := &cobra.Command{
 		Use:   "import file.csv",
 		Short: "Replace the home city's norms with a CSV file, whole or not at all",
@@ -269,28 +232,15 @@ bad row is listed with its line and column.`,
 				if err != nil {
 					return err
 				}
-				known, err := s.Known(ctx)
+				cfg, err := ops.New(s, ops.Options{}).ImportNorms(ctx, a.who, string(data))
 				if err != nil {
 					return err
 				}
-				norms, err := readiness.ImportNorms(string(data), known)
-				if err != nil {
-					return err
-				}
-				cfg, err := s.HomeReadinessConfig(ctx)
-				if err != nil {
-					return err
-				}
-				cfg.Norms = norms
-				if _, err := s.SaveReadinessConfig(ctx, cfg, actor); err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "imported %d norms 已导入 %d 条储备定额\n", len(norms), len(norms))
+				fmt.Fprintf(a.stdout, "imported %d norms 已导入 %d 条储备定额\n", len(cfg.Norms), len(cfg.Norms))
 				return nil
 			})
 		},
 	}
-	imp.Flags().StringVar(&actor, "actor", "cli", "who imports the norms")
 	cmd.AddCommand(imp)
 	return cmd
 }

@@ -9,22 +9,28 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"os/user"
 	"syscall"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// app carries what every command shares: flags, output streams, version.
+// app carries what every command shares: flags, output streams, version,
+// and who acts.
 type app struct {
 	version string
 	db      string
 	stdout  io.Writer
 	stderr  io.Writer
+	// who is the principal the commands that change data act as: the
+	// operating-system user running them, until accounts land.
+	who access.Principal
 }
 
 // Execute runs the command line and returns the process exit code.
@@ -37,7 +43,7 @@ func Execute(version string) int {
 // Run runs the command line args with the given output streams until ctx
 // is done, and returns the exit code. Tests call it in-process.
 func Run(ctx context.Context, version string, args []string, stdout, stderr io.Writer) int {
-	a := &app{version: version, stdout: stdout, stderr: stderr}
+	a := &app{version: version, stdout: stdout, stderr: stderr, who: access.CLI(osUser())}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
@@ -94,6 +100,14 @@ Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、
 		a.assessCommand(), a.prepositionCommand(), a.normsCommand(),
 		a.versionCommand())
 	return root
+}
+
+// osUser is the name of the operating-system user running the command.
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
 }
 
 func envOr(key, def string) string {

@@ -29,6 +29,7 @@ func run(t *testing.T, ctx context.Context, args ...string) (code int, stdout, s
 // ledger entry behind the program's back, and expects verify to exit 1
 // naming that entry — on both engines.
 func TestDemoVerifyAndTamper(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
@@ -103,6 +104,27 @@ func checkPlan(t *testing.T, ctx context.Context, dsn string) {
 	if code, _, errOut := run(t, ctx, "plan", "--db", dsn, "--costs", "town=3"); code == 0 || !strings.Contains(errOut, "town") {
 		t.Errorf("unknown cost key: exit %d, %s", code, errOut)
 	}
+	// The same rules as the API's: a closed incident is not planned for,
+	// and an incident file with a field the model lacks is refused.
+	data, err := os.ReadFile("../../testdata/incident-fangshan-flood.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := filepath.Join(t.TempDir(), "closed.json")
+	if err := os.WriteFile(closed, []byte(strings.Replace(string(data), `"level": 2,`, `"level": 2, "status": "closed",`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, ctx, "plan", closed, "--db", dsn); code == 0 || !strings.Contains(errOut, "已结束") ||
+		!strings.Contains(errOut, "incidents[0].status") {
+		t.Errorf("plan a closed incident: exit %d, %s", code, errOut)
+	}
+	typo := filepath.Join(t.TempDir(), "typo.json")
+	if err := os.WriteFile(typo, []byte(strings.Replace(string(data), `"level": 2,`, `"levle": 2,`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, ctx, "plan", typo, "--db", dsn, "--dry-run"); code == 0 || !strings.Contains(errOut, "levle") {
+		t.Errorf("plan a file with an unknown field: exit %d, %s", code, errOut)
+	}
 }
 
 func tamper(t *testing.T, engine, dsn string, seq int) {
@@ -116,6 +138,7 @@ func tamper(t *testing.T, engine, dsn string, seq int) {
 // TestServe starts serve on a free port, checks /healthz and an API call,
 // then stops it through its context.
 func TestServe(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +191,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	if code, out, _ := run(t, ctx, "version"); code != 0 || !strings.Contains(out, "stockpile test") {
 		t.Fatalf("version: %d %q", code, out)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/input"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/routing/road"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -37,8 +39,9 @@ func (rf *planFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&rf.regionKm, "region-km", 300, "sites farther than this from every home district are refused as misplaced")
 }
 
-// planner returns a planner over s with the configured router and rules.
-func (a *app) planner(ctx context.Context, s *store.Store, rf planFlags) (*dispatch.Planner, error) {
+// service returns the use cases over s with the configured router and
+// rules.
+func (a *app) service(ctx context.Context, s *store.Store, rf planFlags) (*ops.Service, error) {
 	costs, err := alloc.ParseCosts(rf.costs)
 	if err != nil {
 		return nil, err
@@ -47,8 +50,7 @@ func (a *app) planner(ctx context.Context, s *store.Store, rf planFlags) (*dispa
 	if err != nil {
 		return nil, err
 	}
-	return &dispatch.Planner{Inventory: s.Inventory(), Router: router, Now: s.Now, Costs: costs,
-		RegionMarginKm: rf.regionKm}, nil
+	return ops.New(s, ops.Options{Router: router, Costs: costs, RegionMarginKm: rf.regionKm}), nil
 }
 
 // router returns the chosen router. Road and OSRM times are driving times;
@@ -97,22 +99,20 @@ or, by default, a great-circle estimate by terrain.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
-				incidents, err := a.readIncidents(ctx, s, args, dryRun)
-				if err != nil {
-					return err
-				}
-				pl, err := a.planner(ctx, s, rf)
-				if err != nil {
-					return err
-				}
-				p, err := pl.Plan(ctx, incidents)
-				if err != nil {
-					return err
-				}
-				if !dryRun {
-					if p, err = s.CreatePlan(ctx, p); err != nil {
+				req := ops.PlanRequest{DryRun: dryRun}
+				if len(args) == 1 {
+					var err error
+					if req.New, err = readIncidents(args[0]); err != nil {
 						return err
 					}
+				}
+				svc, err := a.service(ctx, s, rf)
+				if err != nil {
+					return err
+				}
+				p, err := svc.CreatePlan(ctx, a.who, req)
+				if err != nil {
+					return err
 				}
 				if asJSON {
 					enc := json.NewEncoder(a.stdout)
@@ -130,40 +130,22 @@ or, by default, a great-circle estimate by terrain.`,
 	return cmd
 }
 
-// readIncidents reads the incidents of the file (storing them unless
-// dryRun), or the open incidents when no file is given.
-func (a *app) readIncidents(ctx context.Context, s *store.Store, args []string, dryRun bool) ([]dispatch.Incident, error) {
-	if len(args) == 0 {
-		return s.OpenIncidents(ctx)
-	}
-	data, err := os.ReadFile(args[0])
+// readIncidents reads one incident, or a JSON array of them, from path.
+func readIncidents(path string) ([]dispatch.Incident, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var incidents []dispatch.Incident
 	if trimmed := strings.TrimSpace(string(data)); strings.HasPrefix(trimmed, "[") {
-		err = json.Unmarshal(data, &incidents)
+		err = input.DecodeJSON(data, &incidents)
 	} else {
 		var in dispatch.Incident
-		err = json.Unmarshal(data, &in)
+		err = input.DecodeJSON(data, &in)
 		incidents = []dispatch.Incident{in}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", args[0], err)
-	}
-	for i := range incidents {
-		in := &incidents[i]
-		if in.ReportedAt == 0 {
-			in.ReportedAt = s.Now().Unix()
-		}
-		if dryRun {
-			err = in.Validate()
-		} else {
-			*in, err = s.SaveIncident(ctx, *in) // validates it too
-		}
-		if err != nil {
-			return nil, err
-		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return incidents, nil
 }

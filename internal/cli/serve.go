@@ -8,13 +8,15 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/stockpile-dev/stockpile/internal/api"
-	"github.com/stockpile-dev/stockpile/internal/dispatch"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/server"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/web"
@@ -25,6 +27,7 @@ func (a *app) serveCommand() *cobra.Command {
 	var withDemo bool
 	var rf planFlags
 	var tf tileFlags
+	var ef edgeFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web UI and the JSON API 启动服务",
@@ -43,11 +46,11 @@ The map draws an offline district basemap; --tiles adds a tile layer under it.`,
 						return err
 					}
 				}
-				pl, err := a.planner(ctx, s, rf)
+				svc, err := a.service(ctx, s, rf)
 				if err != nil {
 					return err
 				}
-				return a.serve(ctx, s, addr, pl, tf.layer())
+				return a.serve(ctx, svc, addr, tf.layer(), ef)
 			})
 		},
 	}
@@ -55,7 +58,39 @@ The map draws an offline district basemap; --tiles adds a tile layer under it.`,
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load the Beijing demo data into an empty database first")
 	rf.register(cmd.Flags())
 	tf.register(cmd.Flags())
+	ef.register(cmd.Flags())
 	return cmd
+}
+
+// edgeFlags configure what every request passes: the host names served,
+// the reverse proxies believed, and the deadline.
+type edgeFlags struct {
+	hosts, proxies string
+	timeout        time.Duration
+}
+
+func (f *edgeFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.hosts, "allowed-hosts", os.Getenv("STOCKPILE_ALLOWED_HOSTS"),
+		"host names the site answers to, comma-separated (default: localhost, 127.0.0.1, ::1 and the host of --addr); "+
+			"\"*\" allows any (env STOCKPILE_ALLOWED_HOSTS)")
+	fs.StringVar(&f.proxies, "trusted-proxy", os.Getenv("STOCKPILE_TRUSTED_PROXY"),
+		"addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For/-Host/-Proto are believed (env STOCKPILE_TRUSTED_PROXY)")
+	fs.DurationVar(&f.timeout, "request-timeout", server.DefaultRequestTimeout, "deadline of every request")
+}
+
+// allowedHosts is --allowed-hosts, or by default the loopback names and the
+// host --addr listens on when it names one.
+func (f *edgeFlags) allowedHosts(addr string) []string {
+	if strings.TrimSpace(f.hosts) != "" {
+		return strings.Split(f.hosts, ",")
+	}
+	hosts := slices.Clone(server.LoopbackHosts)
+	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts, host)
+		}
+	}
+	return hosts
 }
 
 // tileFlags configure an optional tile layer under the offline basemap.
@@ -84,15 +119,22 @@ func (f *tileFlags) layer() *web.TileLayer {
 
 // serve runs the HTTP server until ctx is cancelled, then shuts it down
 // gracefully.
-func (a *app) serve(ctx context.Context, s *store.Store, addr string, pl *dispatch.Planner, tiles *web.TileLayer) error {
+func (a *app) serve(ctx context.Context, svc *ops.Service, addr string, tiles *web.TileLayer, ef edgeFlags) error {
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
+	proxies, err := server.ParseProxies(ef.proxies)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	site, err := server.New(s, server.Options{
-		API: api.Options{Logger: logger, Version: a.version, Router: pl.Router, Costs: pl.Costs, RegionMarginKm: pl.RegionMarginKm},
-		Web: web.Options{Logger: logger, Tiles: tiles},
+	site, err := server.New(ctx, svc, server.Options{
+		API:            api.Options{Logger: logger, Version: a.version},
+		Web:            web.Options{Logger: logger, Tiles: tiles},
+		AllowedHosts:   ef.allowedHosts(addr),
+		TrustedProxies: proxies,
+		RequestTimeout: ef.timeout,
 	})
 	if err != nil {
 		return err
@@ -104,7 +146,7 @@ func (a *app) serve(ctx context.Context, s *store.Store, addr string, pl *dispat
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Fprintf(a.stderr, "stockpile %s serving on http://%s (%s) — web UI: /, API: /api/openapi.json\n", a.version, ln.Addr(), s.Engine())
+	fmt.Fprintf(a.stderr, "stockpile %s serving on http://%s (%s) — web UI: /, API: /api/openapi.json\n", a.version, ln.Addr(), svc.Store().Engine())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -3,6 +3,7 @@
 package depot
 
 import (
+	"math"
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -31,8 +32,18 @@ type Depot struct {
 	AreaCode   string     `json:"area_code"`
 	Point      geo.Point  `json:"point"`
 	Address    string     `json:"address,omitempty"`
-	CapacityM3 float64    `json:"capacity_m3"` // 库容
+	CapacityM3 float64    `json:"capacity_m3"` // 库容; 0: unknown; else MinCapacityM3 to MaxCapacityM3
 }
+
+// The range of a depot's capacity, refused outside it by [Depot.Validate]:
+// 0 (unknown) or from 1 m³, a cabinet at a community point, to 10,000,000
+// m³, over two hundred times the demo's largest depot (45,000 m³).
+// Utilisation divides by it, so a capacity just above zero (a denormal
+// such as 5e-324) would make it infinite.
+const (
+	MinCapacityM3 = 1.0
+	MaxCapacityM3 = 10_000_000.0
+)
 
 // Usage is how much of a depot's capacity its stock takes up.
 type Usage struct {
@@ -40,10 +51,16 @@ type Usage struct {
 	Utilisation float64 `json:"utilisation"` // used ÷ capacity, 0 when capacity unknown
 }
 
-// NewUsage computes utilisation from the volume in use.
+// NewUsage computes utilisation from the volume in use. A capacity below
+// [MinCapacityM3] counts as unknown (utilisation 0), and figures that are
+// not finite, which a valid catalogue and depot cannot produce, read as 0
+// too, so that the JSON of a depot can always be written.
 func NewUsage(usedM3, capacityM3 float64) Usage {
+	if math.IsNaN(usedM3) || math.IsInf(usedM3, 0) {
+		usedM3 = 0
+	}
 	u := Usage{UsedM3: usedM3}
-	if capacityM3 > 0 {
+	if capacityM3 >= MinCapacityM3 && !math.IsInf(capacityM3, 0) {
 		u.Utilisation = usedM3 / capacityM3
 	}
 	return u
@@ -74,6 +91,11 @@ func (d Depot) Validate() error {
 	case d.CapacityM3 < 0:
 		return apperr.New(apperr.Invalid, "depot.capacity_negative",
 			"库容不能为负数", "capacity must not be negative").WithField("capacity_m3")
+	case !(d.CapacityM3 == 0 || (d.CapacityM3 >= MinCapacityM3 && d.CapacityM3 <= MaxCapacityM3)): // NaN too
+		return apperr.New(apperr.Invalid, "depot.capacity_out_of_range",
+			"库容 %g 立方米超出范围:应为 0(未知)或 %g 到 %g 立方米",
+			"capacity %g m³ is out of range: want 0 (unknown) or %g to %g m³",
+			d.CapacityM3, MinCapacityM3, MaxCapacityM3).WithField("capacity_m3")
 	}
 	return nil
 }

@@ -12,7 +12,6 @@ package dispatch
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -42,7 +41,8 @@ type Incident struct {
 	Priority int            `json:"priority,omitempty"`
 	Status   IncidentStatus `json:"status,omitempty"`
 	// ReportedAt is when the incident was reported (unix seconds); the
-	// demands' deadlines count from it. Zero means when it is stored.
+	// demands' deadlines count from it. Zero means when it is stored;
+	// otherwise it lies in [EarliestReport, LatestReport).
 	ReportedAt int64  `json:"reported_at,omitempty"`
 	Sites      []Site `json:"sites"`
 }
@@ -58,7 +58,8 @@ type Site struct {
 }
 
 // Demand is a quantity of an item a site needs within some hours of the
-// incident's report.
+// incident's report: above 0 and at most [stock.MaxQuantity], within
+// more than 0 and at most [MaxWithinHours].
 type Demand struct {
 	Item        string         `json:"item"`
 	Quantity    stock.Quantity `json:"quantity"`
@@ -91,6 +92,19 @@ const (
 	MaxDemands = 200 // per site
 )
 
+// The ranges of an incident's other figures, refused outside them by
+// [Incident.Validate]. A demand is due within a year of the report. The
+// report time is in the years 2000 to 2099 (UTC): deadlines are computed
+// from it as times, which a far-off second count would overflow. The
+// priority is 1 to MaxPriority, so that shortage costs stay within the
+// planner's arithmetic.
+const (
+	MaxWithinHours = 24 * 365
+	MaxPriority    = 1000
+	EarliestReport = 946684800  // 2000-01-01T00:00:00Z
+	LatestReport   = 4102444800 // 2100-01-01T00:00:00Z, excluded
+)
+
 // Validate checks an incident's shape. Whether its items exist and its
 // sites lie in the region is the planner's business: an unknown item is a
 // need the plan reports as unmet, not a reason to refuse the incident.
@@ -103,9 +117,14 @@ func (in Incident) Validate() error {
 	case in.Level < 1 || in.Level > 4:
 		return apperr.New(apperr.Invalid, "incident.level_invalid",
 			"响应级别须为 1(一级)到 4(四级),实际为 %d", "response level must be 1 to 4, got %d", in.Level).WithField("level")
-	case in.Priority < 0 || in.Priority > 1000:
+	case in.Priority < 0 || in.Priority > MaxPriority:
 		return apperr.New(apperr.Invalid, "incident.priority_invalid",
 			"优先级须在 1 到 1000 之间", "priority must be between 1 and 1000").WithField("priority")
+	case in.ReportedAt != 0 && (in.ReportedAt < EarliestReport || in.ReportedAt >= LatestReport):
+		return apperr.New(apperr.Invalid, "incident.reported_at_invalid",
+			"报告时间 %d 超出范围:应为 2000 年至 2099 年之间的 Unix 秒数(或省略,表示保存时)",
+			"reported_at %d is out of range: want unix seconds in 2000 to 2099 (or leave it out for when it is stored)",
+			in.ReportedAt).WithField("reported_at")
 	case in.Status != "" && in.Status != IncidentOpen && in.Status != IncidentClosed:
 		return apperr.New(apperr.Invalid, "incident.status_invalid",
 			"事件状态须为 open 或 closed", "incident status must be open or closed").WithField("status")
@@ -151,7 +170,9 @@ func (s Site) validate() error {
 			return apperr.New(apperr.Invalid, "quantity.not_positive",
 				"需求数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s",
 				d.Quantity.String()).WithField(field + "quantity")
-		case math.IsNaN(d.WithinHours) || d.WithinHours <= 0 || d.WithinHours > 24*365:
+		case d.Quantity > stock.MaxQuantity:
+			return apperr.Within(field, d.Quantity.CheckRange())
+		case !(d.WithinHours > 0 && d.WithinHours <= MaxWithinHours): // NaN and ±Inf too
 			return apperr.New(apperr.Invalid, "demand.within_invalid",
 				"时限须在 0 到 8760 小时之间", "within_hours must be more than 0 and at most 8760").
 				WithField(field + "within_hours")

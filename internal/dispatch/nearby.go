@@ -106,7 +106,7 @@ func Nearby(ctx context.Context, router routing.Router, at geo.Point, hours floa
 		c.ArrivalMin = c.ReadyMin + c.TravelMin
 		if float64(c.ArrivalMin) <= limit {
 			res.Sources = append(res.Sources, c)
-			res.Total += c.Usable
+			res.Total = res.Total.SaturatingAdd(c.Usable)
 		}
 	}
 	slices.SortFunc(res.Sources, func(a, b NearbySource) int {

@@ -140,40 +140,68 @@ type Promise struct {
 	Quantity stock.Quantity // positive: promise; negative: release
 }
 
-// Approve returns the transition that reserves a proposed plan's units.
-func (p Plan) Approve(actor string) (Transition, error) {
-	if err := p.expect(PlanProposed, "approve", "批准"); err != nil {
-		return Transition{}, err
+// Action is what a person does to a stored plan.
+type Action string
+
+const (
+	// ActApprove reserves a proposed plan's units.
+	ActApprove Action = "approve"
+	// ActCancel drops a proposed or approved plan, releasing what it reserved.
+	ActCancel Action = "cancel"
+	// ActExecute issues an approved plan's reserved units and draws its
+	// agreements down.
+	ActExecute Action = "execute"
+	// ActRecompute supersedes a proposed or approved plan, releasing what it
+	// reserved, so that the same incidents are planned again on today's stock.
+	ActRecompute Action = "recompute"
+)
+
+// Actions lists every action, in the order screens offer them.
+var Actions = []Action{ActApprove, ActExecute, ActRecompute, ActCancel}
+
+// Allows reports whether a plan of p's status may take action a. It is the
+// one rule: Act refuses what it does not allow, and screens offer only what
+// it allows.
+func (p Plan) Allows(a Action) bool {
+	switch a {
+	case ActApprove:
+		return p.Status == PlanProposed
+	case ActExecute:
+		return p.Status == PlanApproved
+	case ActCancel, ActRecompute:
+		return p.Status == PlanProposed || p.Status == PlanApproved
 	}
-	return p.transition(PlanApproved, actor, "批准调度方案", []stock.Kind{stock.KindReserve}, 1), nil
+	return false
 }
 
-// Cancel returns the transition that drops a plan, releasing what an
-// approved plan reserved.
-func (p Plan) Cancel(actor string) (Transition, error) {
-	switch p.Status {
-	case PlanProposed:
-		return Transition{To: PlanCancelled}, nil
-	case PlanApproved:
-		return p.transition(PlanCancelled, actor, "取消调度方案", []stock.Kind{stock.KindRelease}, -1), nil
+// Act returns the transition action a makes of p, done by actor (a
+// principal id, which the ledger records), or a plan.status conflict when
+// p's status does not allow it. Recompute's transition supersedes p; the
+// caller stores the recomputed plan beside it.
+func (p Plan) Act(a Action, actor string) (Transition, error) {
+	if !p.Allows(a) {
+		return Transition{}, p.wrongStatus(a)
 	}
-	return Transition{}, p.wrongStatus("cancel", "取消")
-}
-
-// Execute returns the transition that carries out an approved plan: its
-// reserved depot units are released and issued in one posting, agreement
-// reserves are drawn down and capacity promises settled.
-func (p Plan) Execute(actor string) (Transition, error) {
-	if err := p.expect(PlanApproved, "execute", "执行"); err != nil {
-		return Transition{}, err
-	}
-	t := p.transition(PlanExecuted, actor, "执行调度方案", []stock.Kind{stock.KindRelease, stock.KindIssue}, -1)
-	for _, pr := range t.Promises {
-		if pr.Kind == SourceAgreement {
-			t.Drawn = append(t.Drawn, Promise{Kind: pr.Kind, Code: pr.Code, Quantity: -pr.Quantity})
+	switch a {
+	case ActApprove:
+		return p.transition(PlanApproved, actor, "批准调度方案", []stock.Kind{stock.KindReserve}, 1), nil
+	case ActExecute:
+		t := p.transition(PlanExecuted, actor, "执行调度方案", []stock.Kind{stock.KindRelease, stock.KindIssue}, -1)
+		for _, pr := range t.Promises {
+			if pr.Kind == SourceAgreement {
+				t.Drawn = append(t.Drawn, Promise{Kind: pr.Kind, Code: pr.Code, Quantity: -pr.Quantity})
+			}
 		}
+		return t, nil
 	}
-	return t, nil
+	to, reason := PlanCancelled, "取消调度方案"
+	if a == ActRecompute {
+		to, reason = PlanSuperseded, "重新计算调度方案"
+	}
+	if p.Status == PlanProposed {
+		return Transition{To: to}, nil // nothing reserved, nothing to release
+	}
+	return p.transition(to, actor, reason, []stock.Kind{stock.KindRelease}, -1), nil
 }
 
 func (p Plan) transition(to PlanStatus, actor, reason string, kinds []stock.Kind, sign stock.Quantity) Transition {
@@ -198,15 +226,15 @@ func (p Plan) transition(to PlanStatus, actor, reason string, kinds []stock.Kind
 	return t
 }
 
-func (p Plan) expect(want PlanStatus, verbEN, verbZH string) error {
-	if p.Status != want {
-		return p.wrongStatus(verbEN, verbZH)
-	}
-	return nil
-}
+// actionZH names each action in Chinese, for messages.
+var actionZH = map[Action]string{ActApprove: "批准", ActCancel: "取消", ActExecute: "执行", ActRecompute: "重新计算"}
 
-func (p Plan) wrongStatus(verbEN, verbZH string) error {
+func (p Plan) wrongStatus(a Action) error {
+	verbZH, ok := actionZH[a]
+	if !ok {
+		return apperr.New(apperr.Invalid, "plan.action_invalid", "未知的方案操作「%s」", "unknown plan action %q", string(a))
+	}
 	return apperr.New(apperr.Conflict, "plan.status",
 		"方案 #%[1]d 当前状态为 %[2]s,不能%[3]s", "plan #%[1]d is %[2]s: it cannot %[4]s",
-		p.ID, string(p.Status), verbZH, verbEN).WithField("status")
+		p.ID, string(p.Status), verbZH, string(a)).WithField("status")
 }

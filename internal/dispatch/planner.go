@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/alloc"
+	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/geo"
@@ -125,9 +127,20 @@ type lotState struct {
 	left stock.Quantity
 }
 
-// Plan solves one plan over the given (open) incidents.
+// Plan solves one plan over the given incidents. A closed incident is
+// refused (incident.closed, naming incidents[i]), and so is a set of
+// demands too large for the solver's arithmetic (plan.too_large); nothing
+// is planned then.
 func (pl *Planner) Plan(ctx context.Context, incidents []Incident) (Plan, error) {
 	start := time.Now()
+	for i, in := range incidents {
+		if err := in.Plannable(); err != nil {
+			return Plan{}, apperr.Within(fmt.Sprintf("incidents[%d]", i), err)
+		}
+	}
+	if err := pl.CheckSize(incidents); err != nil {
+		return Plan{}, err
+	}
 	r := &run{pl: pl, incidents: incidents, now: pl.clock(), coverage: map[demandRef]*Coverage{}}
 	if err := r.load(ctx); err != nil {
 		return Plan{}, err
@@ -141,6 +154,11 @@ func (pl *Planner) Plan(ctx context.Context, incidents []Incident) (Plan, error)
 	}
 	solveStart := time.Now()
 	sol, err := alloc.Solve(ctx, r.problem)
+	if errors.Is(err, alloc.ErrTooLarge) {
+		return Plan{}, &apperr.Error{Kind: apperr.Invalid, Code: "plan.too_large",
+			ZH: "需求数量与优先级过大,超出调度计算的数值范围;请拆分事件或降低优先级",
+			EN: "the demands are too large for the planner's arithmetic at their priority; split the incident or lower its priority (" + err.Error() + ")"}
+	}
 	if err != nil {
 		return Plan{}, fmt.Errorf("dispatch: solve: %w", err)
 	}
@@ -148,6 +166,42 @@ func (pl *Planner) Plan(ctx context.Context, incidents []Incident) (Plan, error)
 	p := r.plan(sol)
 	p.Stats.TotalMs = time.Since(start).Milliseconds()
 	return p, nil
+}
+
+// CheckSize refuses incidents whose demands, all left short, would cost
+// more than the solver can weigh (alloc.MaxObjective): per item and in
+// all, quantity × shortage weight × priority. The error (plan.too_large)
+// names the demand that crossed the bound, as
+// incidents[i].sites[j].demands[k].quantity. Demands of unknown items or
+// outside the region count too, so the check needs no data.
+func (pl *Planner) CheckSize(incidents []Incident) error {
+	weight := pl.Costs.ShortageWeight
+	if weight == 0 {
+		weight = alloc.DefaultCosts().ShortageWeight
+	}
+	perItem := map[string]int64{}
+	var total int64
+	for i, in := range incidents {
+		penalty := weight * int64(in.EffectivePriority())
+		for j, s := range in.Sites {
+			for k, d := range s.Demands {
+				q := int64(d.Quantity)
+				if penalty <= 0 || q <= 0 {
+					continue
+				}
+				if q > (alloc.MaxObjective-perItem[d.Item])/penalty || q > (alloc.MaxObjective-total)/penalty {
+					return apperr.New(apperr.Invalid, "plan.too_large",
+						"事件 %s 需求点 %s 的 %s 需求 %s 过大:按优先级 %d 计算,全部短缺的代价超出调度计算的数值范围;请拆分事件、减少数量或降低优先级",
+						"incident %s, site %s: the demand of %s for %s is too large: left short at priority %d it would cost more than the planner can weigh; split the incident, lower the quantity or the priority",
+						in.Code, s.Code, d.Item, d.Quantity.String(), in.EffectivePriority()).
+						WithField(fmt.Sprintf("incidents[%d].sites[%d].demands[%d].quantity", i, j, k))
+				}
+				perItem[d.Item] += q * penalty
+				total += q * penalty
+			}
+		}
+	}
+	return nil
 }
 
 func (pl *Planner) clock() time.Time {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/api"
 	"github.com/stockpile-dev/stockpile/internal/demo"
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/server"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/web"
@@ -49,29 +50,39 @@ func ChromiumPath() (string, error) {
 
 // Site is the whole Stockpile site over a store, served on a loopback port.
 type Site struct {
-	URL   string
-	Store *store.Store
-	srv   *http.Server
+	URL    string
+	Store  *store.Store
+	srv    *http.Server
+	cancel context.CancelFunc // stops the site's database guard
 }
 
-// StartSite serves s on 127.0.0.1 at a free port until Close.
+// StartSite serves s on 127.0.0.1 at a free port until Close, with the
+// security headers users get (Content-Security-Policy and the rest), so
+// the browser tests fail on anything the policy blocks.
 func StartSite(s *store.Store, logs io.Writer) (*Site, error) {
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	h, err := server.New(s, server.Options{API: api.Options{Logger: logger}, Web: web.Options{Logger: logger}})
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := server.New(ctx, ops.New(s, ops.Options{}), server.Options{API: api.Options{Logger: logger}, Web: web.Options{Logger: logger}})
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		cancel()
 		return nil, err
 	}
-	site := &Site{URL: "http://" + ln.Addr().String(), Store: s, srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
+	site := &Site{URL: "http://" + ln.Addr().String(), Store: s, cancel: cancel,
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
 	go func() { _ = site.srv.Serve(ln) }()
 	return site, nil
 }
 
 // Close stops the server (the store stays open).
-func (site *Site) Close() error { return site.srv.Close() }
+func (site *Site) Close() error {
+	site.cancel()
+	return site.srv.Close()
+}
 
 // OpenDemo opens (creating) a SQLite store at path and loads the Beijing
 // demo into it unless it already holds data.
@@ -96,8 +107,8 @@ func OpenDemo(ctx context.Context, path string) (*store.Store, error) {
 }
 
 // Browser is one headless Chromium with one tab. Exceptions thrown by the
-// page's scripts and console errors are collected, so a test can fail on
-// any of them.
+// page's scripts, console errors and Content-Security-Policy violations are
+// collected, so a test can fail on any of them.
 type Browser struct {
 	Ctx    context.Context
 	cancel []context.CancelFunc
@@ -140,7 +151,32 @@ func NewBrowser(ctx context.Context, width, height int) (*Browser, error) {
 		b.Close()
 		return nil, fmt.Errorf("e2e: starting %s: %w", path, err)
 	}
+	if err := reportViolations(tctx); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("e2e: watching for CSP violations: %w", err)
+	}
 	return b, nil
+}
+
+// cspBinding is the function through which pages report what their
+// Content-Security-Policy blocked.
+const cspBinding = "stockpileCSPViolation"
+
+// reportViolations makes every document the tab opens report each
+// securitypolicyviolation event (a blocked inline script or style, eval,
+// an image from a host the policy does not name) to listen. The script is
+// installed by DevTools, so the policy it watches does not apply to it,
+// and it runs before the page's own.
+func reportViolations(ctx context.Context) error {
+	if _, err := chromedp.Call(ctx, runtime.AddBinding, runtime.AddBindingParams{Name: cspBinding}); err != nil {
+		return err
+	}
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+		document.addEventListener('securitypolicyviolation', (e) => {
+			window.` + cspBinding + `(e.effectiveDirective + ' blocked ' + (e.blockedURI || '?') + ' in ' +
+				(e.sourceFile || e.documentURI) + ':' + e.lineNumber + ':' + e.columnNumber + (e.sample ? ' "' + e.sample + '"' : ''));
+		}, true);`})
+	return err
 }
 
 func (b *Browser) listen(ev any) {
@@ -152,6 +188,11 @@ func (b *Browser) listen(ev any) {
 			_, _ = chromedp.Call(b.Ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
 		}()
 		return
+	case *runtime.EventBindingCalled:
+		if e.Name != cspBinding {
+			return
+		}
+		msg = "CSP violation: " + e.Payload
 	case *runtime.EventExceptionThrown:
 		msg = "exception: " + e.ExceptionDetails.Text
 		if e.ExceptionDetails.Exception != nil {
@@ -175,7 +216,8 @@ func (b *Browser) listen(ev any) {
 	}
 }
 
-// Errors returns the script errors seen since the last call.
+// Errors returns the script errors and policy violations seen since the
+// last call.
 func (b *Browser) Errors() []string {
 	var out []string
 	for {

@@ -80,7 +80,7 @@ func TestIncidentPlanApprove(t *testing.T) {
 	}
 	contains(t, "explanation", s.text("#plan-lines"), "单帐篷")
 
-	s.do("approve", chromedp.SetValue(chromedp.CSS("#actor"), "值班指挥长"), chromedp.Click(chromedp.CSS("#approve")),
+	s.do("approve", chromedp.Click(chromedp.CSS("#approve")),
 		eventually(`document.querySelector('#plan-status') && document.querySelector('#plan-status').dataset.status === 'approved'`),
 		e2e.WaitReady("plan"), chromedp.WaitVisible(chromedp.CSS("#reserved")))
 	s.shot("plan-approved")
@@ -195,6 +195,12 @@ func TestReadinessScreen(t *testing.T) {
 	if len(chart) == 0 || fmt.Sprint(chart) != fmt.Sprint(api) {
 		t.Errorf("tents by district: chart %v, API %v", chart, api)
 	}
+	// The chart's tooltip is the page's own (ECharts' is markup the
+	// Content-Security-Policy refuses): a district and its shares.
+	s.do("point at a district's bars", chromedp.Evaluate[chromedp.Void](`echarts.getInstanceByDom(document.querySelector('#district-chart'))
+		.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 })`),
+		chromedp.WaitVisible(chromedp.CSS("#district-chart .chart-tip")))
+	contains(t, "chart tooltip", s.text("#district-chart .chart-tip"), "区", "%")
 	s.shot("readiness-tents")
 
 	phone := open(t, 390, 844)
@@ -222,8 +228,7 @@ func TestPreposition(t *testing.T) {
 		t.Fatal("no moves recommended for a red warning at a 1.5 h deadline")
 	}
 	contains(t, "before and after", s.text("#preposition-result"), "前置前", "前置后")
-	s.do("approve", chromedp.SetValue(chromedp.CSS("#preposition-actor"), "值班员"),
-		chromedp.Click(chromedp.CSS("#preposition-approve")), chromedp.WaitVisible(chromedp.CSS("#transfer-order")))
+	s.do("approve", chromedp.Click(chromedp.CSS("#preposition-approve")), chromedp.WaitVisible(chromedp.CSS("#transfer-order")))
 	id := s.attr("#transfer-order", "data-id")
 	if id == "" {
 		t.Fatal("approval created no transfer order")

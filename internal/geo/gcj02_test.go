@@ -7,7 +7,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/geo"
 )
 
-// tiananmen is central Beijing in WGS-84, the check point of shared/domain §4.
+// tiananmen is central Beijing in WGS-84, the check point of docs/data-sources.md#coordinates.
 var tiananmen = geo.Point{Lon: 116.3913, Lat: 39.9054}
 
 func TestWGS84ToGCJ02CheckValue(t *testing.T) {

@@ -14,10 +14,12 @@ type Point struct {
 	Lat float64 `json:"lat"`
 }
 
-// Valid reports whether p lies within the WGS-84 coordinate range.
+// Valid reports whether p lies within the WGS-84 coordinate range:
+// latitude −90 to 90, longitude −180 to 180. NaN and ±Inf are not
+// coordinates (every comparison with NaN is false, and ±Inf is out of
+// range), so they are refused too.
 func (p Point) Valid() bool {
-	return p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180 &&
-		!math.IsNaN(p.Lat) && !math.IsNaN(p.Lon)
+	return p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180
 }
 
 func (p Point) String() string { return fmt.Sprintf("%.5f,%.5f", p.Lat, p.Lon) }

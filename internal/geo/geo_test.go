@@ -21,12 +21,18 @@ func TestDistanceKm(t *testing.T) {
 }
 
 func TestPointValid(t *testing.T) {
-	for _, p := range []Point{{Lon: 181}, {Lat: -91}, {Lat: math.NaN()}} {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, p := range []Point{{Lon: 181}, {Lat: -91}, {Lat: math.NaN()}, {Lon: nan}, {Lat: nan, Lon: nan},
+		{Lat: inf}, {Lat: -inf}, {Lon: inf}, {Lon: -inf}, {Lat: 90.000001}, {Lon: -180.000001},
+		{Lat: math.MaxFloat64}, {Lon: -math.MaxFloat64}} {
 		if p.Valid() {
 			t.Errorf("%+v valid", p)
 		}
 	}
-	if !(Point{Lon: 116.4, Lat: 39.9}).Valid() {
-		t.Error("Beijing invalid")
+	for _, p := range []Point{{Lon: 116.4, Lat: 39.9}, {Lat: 90, Lon: 180}, {Lat: -90, Lon: -180},
+		{Lat: math.Copysign(0, -1), Lon: math.Copysign(0, -1)}, {Lat: 5e-324, Lon: -5e-324}} {
+		if !p.Valid() {
+			t.Errorf("%+v invalid", p)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package readiness
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -278,20 +279,20 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 		}
 		for _, lot := range d.Lots {
 			if lot.ExpiresOn != "" && lot.ExpiresOn <= horizon {
-				iv.Expiring += lot.Available
+				add(&iv.Expiring, lot.Available)
 				w.out.Rotation = append(w.out.Rotation, RotationLot{Depot: d.Depot.Code, DepotZH: d.Depot.NameZH,
 					Tier: d.Depot.Tier, Item: d.Item, Lot: lot.LotCode, ExpiresOn: lot.ExpiresOn, Quantity: lot.Available})
 				continue
 			}
-			iv.Physical += lot.Available
-			iv.tiers[tierRank(d.Depot.Tier)] += lot.Available
+			add(&iv.Physical, lot.Available)
+			add(&iv.tiers[tierRank(d.Depot.Tier)], lot.Available)
 		}
 	}
 	for _, ag := range s.agreements {
 		iv := w.items[ag.Item]
 		if iv != nil && ag.DeliveryHours <= w.cfg.WindowHours && ag.Free() > 0 {
-			iv.Agreement += ag.Free()
-			iv.tiers[tierRank(orgTiers[ag.OrgCode])] += ag.Free()
+			add(&iv.Agreement, ag.Free())
+			add(&iv.tiers[tierRank(orgTiers[ag.OrgCode])], ag.Free())
 		}
 	}
 	window := time.Duration(w.cfg.WindowHours * float64(time.Hour))
@@ -301,13 +302,13 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 		var q stock.Quantity
 		for _, b := range alloc.CapacityBatches(int64(c.PerDay), time.Duration(c.LeadHours*float64(time.Hour)), window) {
 			if b.ReadyAfter <= window {
-				q += stock.Quantity(b.Qty)
+				add(&q, stock.Quantity(b.Qty))
 			}
 		}
-		q -= c.Reserved
+		add(&q, -c.Reserved)
 		if iv := w.items[c.Item]; iv != nil && q > 0 {
-			iv.Capacity += q
-			iv.tiers[tierRank(orgTiers[c.OrgCode])] += q
+			add(&iv.Capacity, q)
+			add(&iv.tiers[tierRank(orgTiers[c.OrgCode])], q)
 		}
 	}
 	for code, it := range s.items {
@@ -329,13 +330,36 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 func tierRank(l area.Level) int { return max(l.Rank(), 0) }
 
 // units turns a required amount into a quantity: whole units, rounded up,
-// for counted items.
+// for counted items. An amount beyond int64 (norms × people × days of an
+// absurd but valid configuration) saturates, as the sums of [add] do.
 func units(q float64, counted bool) stock.Quantity {
 	if counted {
-		return stock.Units(int64(math.Ceil(q - 1e-9)))
+		return thousandths(math.Ceil(q-1e-9) * stock.Scale)
 	}
-	return stock.Quantity(math.Ceil(q*stock.Scale - 1e-6))
+	return thousandths(math.Ceil(q*stock.Scale - 1e-6))
 }
+
+// thousandths converts a float count of thousandths to a Quantity,
+// saturating at the int64 bounds (a plain conversion of a float beyond
+// them is undefined) and taking NaN as 0.
+func thousandths(x float64) stock.Quantity {
+	switch {
+	case x >= math.MaxInt64: // float64(MaxInt64) is 2^63, just beyond it
+		return math.MaxInt64
+	case x <= math.MinInt64:
+		return math.MinInt64
+	case math.IsNaN(x):
+		return 0
+	}
+	return stock.Quantity(x)
+}
+
+// add adds r to *q, saturating at the int64 bounds. The figures of an
+// assessment are sums over every lot, agreement, district and event; they
+// are shown and compared, never posted, so a sum past int64 (which takes
+// over nine million lots at stock.MaxQuantity) reads as the bound instead
+// of failing the assessment.
+func add(q *stock.Quantity, r stock.Quantity) { *q = q.SaturatingAdd(r) }
 
 func ratio(x, of stock.Quantity) float64 {
 	if of <= 0 {
@@ -351,9 +375,14 @@ func ratio(x, of stock.Quantity) float64 {
 func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error) {
 	incidents := w.incidents(snap)
 	start := time.Now()
-	plan, err := w.a.Planner(snap).Plan(ctx, incidents)
+	plan, ok, err := planBounded(ctx, w.a.Planner(snap), snap, incidents)
 	if err != nil {
 		return plan, fmt.Errorf("readiness: plan %s: %w", w.out.Scenario.Code, err)
+	}
+	if !ok {
+		w.out.Notes = append(w.out.Notes, Note{
+			ZH: "需求过大,超出调度计算的数值范围:未计算按时送达量,显示为 0",
+			EN: "the demands are beyond the planner's arithmetic: what arrives in time was not computed and shows as 0"})
 	}
 	w.out.Stats.DispatchMs += time.Since(start).Milliseconds()
 	w.out.Stats.Plans++
@@ -368,11 +397,11 @@ func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error
 		c := cov[key{incidents[n.event].Code, h.Area, n.item}]
 		iv := w.items[n.item]
 		req := units(n.total(), w.counted(snap, n.item))
-		iv.Required += req
-		iv.OnTime += c.OnTime
-		iv.Within4h += c.Within4h
-		iv.Within6h += c.Within6h
-		iv.Within24h += c.Within24h
+		add(&iv.Required, req)
+		add(&iv.OnTime, c.OnTime)
+		add(&iv.Within4h, c.Within4h)
+		add(&iv.Within6h, c.Within6h)
+		add(&iv.Within24h, c.Within24h)
 		w.out.Areas = append(w.out.Areas, AreaView{Event: n.event, Area: h.Area, AreaZH: h.NameZH, Item: n.item,
 			NameZH: iv.NameZH, Required: req, Local: snap.local(h.Area, n.item), OnTime: c.OnTime,
 			Within4h: c.Within4h, Within6h: c.Within6h, Within24h: c.Within24h, InTime: ratio(c.OnTime, req)})
@@ -382,10 +411,69 @@ func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error
 			w.needs4[n.item] = t
 		}
 		for r, q := range n.perTier {
-			t[r] += stock.Quantity(q * stock.Scale)
+			add(&t[r], thousandths(q*stock.Scale))
 		}
 	}
 	return plan, nil
+}
+
+// planBounded plans incidents with pl for an assessment, which must not
+// fail on the size of its own demands. When the demands are too large for
+// the planner's arithmetic (plan.too_large), it plans again with each
+// demand capped at the most inv could supply of its item: that leaves
+// the allocation as it was, since no site can get more than all there is,
+// and what arrives in time is all an assessment reads. When even that is
+// too large, ok is false and the plan is empty.
+func planBounded(ctx context.Context, pl *dispatch.Planner, inv *snapshot, incidents []dispatch.Incident) (p dispatch.Plan, ok bool, err error) {
+	p, err = pl.Plan(ctx, incidents)
+	if !tooLarge(err) {
+		return p, err == nil, err
+	}
+	capped := capDemands(incidents, inv.supply())
+	if len(capped) == 0 {
+		return dispatch.Plan{}, true, nil // nothing of what is needed is held anywhere
+	}
+	p, err = pl.Plan(ctx, capped)
+	if tooLarge(err) {
+		return dispatch.Plan{}, false, nil
+	}
+	return p, err == nil, err
+}
+
+// tooLarge reports whether err is the planner refusing demands too large
+// for its arithmetic.
+func tooLarge(err error) bool {
+	if e, ok := apperr.As(err); ok && e.Code == "plan.too_large" {
+		return true
+	}
+	return errors.Is(err, alloc.ErrTooLarge)
+}
+
+// capDemands returns copies of incidents with each demand at most the
+// supply of its item; demands of items with no supply, then sites without
+// demands and incidents without sites, are left out.
+func capDemands(incidents []dispatch.Incident, supply map[string]stock.Quantity) []dispatch.Incident {
+	var out []dispatch.Incident
+	for _, in := range incidents {
+		var sites []dispatch.Site
+		for _, site := range in.Sites {
+			var demands []dispatch.Demand
+			for _, d := range site.Demands {
+				if d.Quantity = min(d.Quantity, supply[d.Item]); d.Quantity > 0 {
+					demands = append(demands, d)
+				}
+			}
+			if len(demands) > 0 {
+				site.Demands = demands
+				sites = append(sites, site)
+			}
+		}
+		if len(sites) > 0 {
+			in.Sites = sites
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 func (w *work) counted(snap *snapshot, item string) bool {
@@ -430,7 +518,7 @@ func (w *work) finish() {
 	var sum Summary
 	for _, code := range w.order {
 		iv := w.items[code]
-		iv.Held = iv.Physical + iv.Agreement + iv.Capacity
+		iv.Held = iv.Physical.SaturatingAdd(iv.Agreement).SaturatingAdd(iv.Capacity)
 		iv.Coverage = ratio(iv.Held, iv.Required)
 		iv.InTime = ratio(iv.OnTime, iv.Required)
 		iv.Gap = max(0, iv.Required-iv.Held)

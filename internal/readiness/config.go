@@ -156,6 +156,31 @@ func normFromRecord(rec []string) (Norm, error) {
 	return n, nil
 }
 
+// The ranges of the figures of a configuration and a scenario, refused
+// outside them by their validators; every figure is also finite. They are
+// wide enough for any city and narrow enough that the requirements
+// computed from them stay meaningful (see [units]).
+const (
+	// MaxNormQuantity bounds a norm: a million units per basis. The
+	// largest shipped is 50,000 sandbags per flooded district.
+	MaxNormQuantity = 1_000_000
+	// MaxPeople bounds the people of a response level, of the standing
+	// life-support scenario and of an event: the most an area may have,
+	// area.MaxPopulation.
+	MaxPeople = area.MaxPopulation
+	// MaxTeams bounds the rescue teams of a level or an event.
+	MaxTeams = 10_000
+	// MaxDays bounds the days of life support of a level, the standing
+	// scenario or an event: a year.
+	MaxDays = 365
+	// MaxPlanningDays bounds the planning period: ten years.
+	MaxPlanningDays = 3650
+	// MaxWindowHours and MaxDeadlineHours bound the window contract
+	// reserves deliver in (30 days) and the first-batch deadline (3 days).
+	MaxWindowHours   = 24 * 30
+	MaxDeadlineHours = 72
+)
+
 // Known answers whether codes exist: the validation of a configuration or
 // scenario asks it about items and areas.
 type Known struct {
@@ -185,20 +210,22 @@ func (c Config) Validate(k Known) error {
 		return err
 	}
 	switch {
-	case bad(c.LifeSupport.Share) || c.LifeSupport.Share > 1 || (c.LifeSupport.Share == 0 && c.LifeSupport.People == 0):
+	case !in(c.LifeSupport.Share, 0, 1) || (c.LifeSupport.Share == 0 && c.LifeSupport.People == 0):
 		return invalid("life_support.share", "生活保障人口比例须大于 0 且不超过 1(或给出人数)",
 			"the life-support share must be above 0 and at most 1 (or give the people)")
-	case c.LifeSupport.People < 0:
-		return invalid("life_support.people", "生活保障人数不能为负", "life-support people cannot be negative")
-	case bad(c.LifeSupport.Days) || c.LifeSupport.Days == 0:
-		return invalid("life_support.days", "生活保障天数须大于 0", "life-support days must be above 0")
-	case c.PlanningDays <= 0 || c.PlanningDays > 3650:
+	case c.LifeSupport.People < 0 || c.LifeSupport.People > MaxPeople:
+		return invalid("life_support.people", fmt.Sprintf("生活保障人数须在 0 到 %d 之间", int64(MaxPeople)),
+			fmt.Sprintf("life-support people must be 0 to %d", int64(MaxPeople)))
+	case !in(c.LifeSupport.Days, 0, MaxDays) || c.LifeSupport.Days == 0:
+		return invalid("life_support.days", fmt.Sprintf("生活保障天数须大于 0 且不超过 %d", MaxDays),
+			fmt.Sprintf("life-support days must be above 0 and at most %d", MaxDays))
+	case c.PlanningDays <= 0 || c.PlanningDays > MaxPlanningDays:
 		return invalid("planning_days", "规划期须为 1 到 3650 天", "the planning period must be 1 to 3650 days")
-	case bad(c.WindowHours) || c.WindowHours == 0 || c.WindowHours > 24*30:
+	case !in(c.WindowHours, 0, MaxWindowHours) || c.WindowHours == 0:
 		return invalid("window_hours", "协议储备交付时限须为 0 到 720 小时", "window_hours must be above 0 and at most 720")
-	case bad(c.DeadlineHours) || c.DeadlineHours == 0 || c.DeadlineHours > 72:
+	case !in(c.DeadlineHours, 0, MaxDeadlineHours) || c.DeadlineHours == 0:
 		return invalid("deadline_hours", "首批送达时限须为 0 到 72 小时", "deadline_hours must be above 0 and at most 72")
-	case bad(c.KeepShare) || c.KeepShare > 1:
+	case !in(c.KeepShare, 0, 1):
 		return invalid("keep_share", "保底比例须在 0 到 1 之间", "keep_share must be between 0 and 1")
 	}
 	return nil
@@ -217,8 +244,9 @@ func (n Norm) validate(k Known) error {
 	case !slices.Contains(Bases, n.Basis):
 		return invalid("basis", "定额基数须为 relocated、relocated-day、affected-day、incident 或 team",
 			"basis must be relocated, relocated-day, affected-day, incident or team")
-	case bad(n.Quantity):
-		return invalid("quantity", "定额须为非负数", "the quantity must be a number not below 0")
+	case !in(n.Quantity, 0, MaxNormQuantity):
+		return invalid("quantity", fmt.Sprintf("定额须在 0 到 %d 之间", MaxNormQuantity),
+			fmt.Sprintf("the quantity must be a number from 0 to %d", MaxNormQuantity))
 	case n.Tier != "" && n.Tier.Rank() < 0:
 		return invalid("tier", "未知层级「"+string(n.Tier)+"」", "unknown tier "+strconv.Quote(string(n.Tier)))
 	case n.Area != "" && k.Area != nil && !k.Area(n.Area):
@@ -239,7 +267,7 @@ func (c Config) validateShares() error {
 			return invalid(f+".tier", "未知层级「"+string(s.Tier)+"」", "unknown tier "+strconv.Quote(string(s.Tier)))
 		case seen[s.Tier]:
 			return invalid(f+".tier", "层级重复", "tier listed twice")
-		case bad(s.Share) || s.Share > 1:
+		case !in(s.Share, 0, 1):
 			return invalid(f+".share", "分级比例须在 0 到 1 之间", "the share must be between 0 and 1")
 		}
 		seen[s.Tier] = true
@@ -261,13 +289,15 @@ func (c Config) validateLevels() error {
 		switch {
 		case l.Level != i+1:
 			return invalid(f+".level", "响应级别须按 1 到 4 排列", "levels must be listed 1 to 4 in order")
-		case l.Relocated <= 0 || (i > 0 && l.Relocated >= c.Levels[i-1].Relocated):
-			return invalid(f+".relocated", "启动人数须大于 0 且随级别降低而减少",
-				"the relocated threshold must be above 0 and fall from level to level")
-		case l.Teams < 0:
-			return invalid(f+".teams", "救援队伍数不能为负", "teams cannot be negative")
-		case bad(l.Days) || l.Days == 0:
-			return invalid(f+".days", "保障天数须大于 0", "days must be above 0")
+		case l.Relocated <= 0 || l.Relocated > MaxPeople || (i > 0 && l.Relocated >= c.Levels[i-1].Relocated):
+			return invalid(f+".relocated", fmt.Sprintf("启动人数须大于 0、不超过 %d,且随级别降低而减少", int64(MaxPeople)),
+				fmt.Sprintf("the relocated threshold must be above 0, at most %d, and fall from level to level", int64(MaxPeople)))
+		case l.Teams < 0 || l.Teams > MaxTeams:
+			return invalid(f+".teams", fmt.Sprintf("救援队伍数须在 0 到 %d 之间", MaxTeams),
+				fmt.Sprintf("teams must be 0 to %d", MaxTeams))
+		case !in(l.Days, 0, MaxDays) || l.Days == 0:
+			return invalid(f+".days", fmt.Sprintf("保障天数须大于 0 且不超过 %d", MaxDays),
+				fmt.Sprintf("days must be above 0 and at most %d", MaxDays))
 		}
 	}
 	return nil
@@ -303,7 +333,9 @@ func (c Config) share(t area.Level) float64 {
 	return 0
 }
 
-func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
+// in reports whether x is a number from lo to hi; NaN is not, and
+// neither is ±Inf when the bounds are finite.
+func in(x, lo, hi float64) bool { return x >= lo && x <= hi }
 
 func invalid(field, zh, en string) error {
 	return &apperr.Error{Kind: apperr.Invalid, Code: "readiness.invalid", Field: field, ZH: zh, EN: en}

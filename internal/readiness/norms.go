@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/csvcell"
+	"github.com/stockpile-dev/stockpile/internal/input"
 )
 
 // NormColumns are the columns of a norms file, in order; area is optional.
@@ -20,6 +22,11 @@ const MaxNormRows = 5000
 // [ExportNorms] writes and Excel saves) and checks every row. It returns
 // the norms only when every row is good; otherwise the error lists each
 // bad row with its line and column, so one round of corrections suffices.
+//
+// Every cell must be valid UTF-8 without NUL (text.invalid_utf8,
+// text.nul), and the apostrophe ExportNorms put in front of a cell a
+// spreadsheet would take for a formula is taken away ([csvcell.Restore]),
+// so that a file exported and imported again gives the same norms.
 func ImportNorms(text string, k Known) ([]Norm, error) {
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
 	r.FieldsPerRecord = -1
@@ -38,7 +45,11 @@ func ImportNorms(text string, k Known) ([]Norm, error) {
 	seen := map[Norm]int{}
 	for i, rec := range recs[1:] {
 		line := i + 2
-		n, err := normFromRecord(rec)
+		err := readCells(rec)
+		var n Norm
+		if err == nil {
+			n, err = normFromRecord(rec)
+		}
 		if err == nil {
 			err = n.validate(k)
 		}
@@ -63,6 +74,23 @@ func ImportNorms(text string, k Known) ([]Norm, error) {
 	return norms, nil
 }
 
+// readCells checks that each cell of a record is text Stockpile can keep,
+// and takes away the apostrophe ExportNorms put in front of a cell that
+// would otherwise be taken for a formula. The error names the column.
+func readCells(rec []string) error {
+	for j, cell := range rec {
+		col := fmt.Sprintf("column %d", j+1)
+		if j < len(NormColumns) {
+			col = NormColumns[j]
+		}
+		if err := input.Text(col, cell); err != nil {
+			return err
+		}
+		rec[j] = csvcell.Restore(cell)
+	}
+	return nil
+}
+
 func checkHeader(recs [][]string) error {
 	if len(recs) == 0 {
 		return apperr.New(apperr.Invalid, "norms.empty", "定额文件为空", "the norms file is empty")
@@ -81,13 +109,16 @@ func checkHeader(recs [][]string) error {
 // and the message, or a parse failure of the row as a whole.
 func rowError(line int, err error) apperr.Row {
 	if e, ok := apperr.As(err); ok {
-		return apperr.Row{Line: line, Field: e.Field, ZH: e.ZH, EN: e.EN}
+		return apperr.Row{Line: line, Code: e.Code, Field: e.Field, ZH: e.ZH, EN: e.EN}
 	}
 	return apperr.Row{Line: line, ZH: "无法解析:" + err.Error(), EN: "cannot be read: " + err.Error()}
 }
 
 // ExportNorms writes norms as the CSV [ImportNorms] reads, with a byte-order
-// mark so that Excel shows the Chinese text.
+// mark so that Excel shows the Chinese text. A cell a spreadsheet would
+// take for a formula (a source of =HYPERLINK(…), say) is written with an
+// apostrophe in front ([csvcell.Neutralise]), so that opening the file runs
+// nothing; ImportNorms takes the apostrophe away again.
 func ExportNorms(norms []Norm) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
@@ -98,8 +129,12 @@ func ExportNorms(norms []Norm) []byte {
 		if n.Assumption {
 			assumption = "yes"
 		}
-		w.Write([]string{n.Hazard, n.Item, string(n.Basis), strconv.FormatFloat(n.Quantity, 'f', -1, 64), string(n.Tier),
-			assumption, n.Source, n.Area})
+		row := []string{n.Hazard, n.Item, string(n.Basis), strconv.FormatFloat(n.Quantity, 'f', -1, 64), string(n.Tier),
+			assumption, n.Source, n.Area}
+		for i, cell := range row {
+			row[i] = csvcell.Neutralise(cell)
+		}
+		w.Write(row)
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -57,7 +57,7 @@ func districtItems(as Assessment, code string) []DistrictItem {
 	local := map[string]stock.Quantity{}
 	for _, av := range as.Areas {
 		if av.Area == code {
-			local[av.Item] += av.Local
+			local[av.Item] = local[av.Item].SaturatingAdd(av.Local)
 		}
 	}
 	var out []DistrictItem

@@ -180,11 +180,16 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 	if len(in.Sites) == 0 {
 		return nil
 	}
-	fwd, err := a.Planner(pool).Plan(ctx, []dispatch.Incident{in})
+	fwd, ok, err := planBounded(ctx, a.Planner(pool), pool, []dispatch.Incident{in})
 	if err != nil {
 		return fmt.Errorf("readiness: pre-positioning plan: %w", err)
 	}
 	rec.Stats.Plans++
+	if !ok {
+		rec.Notes = append(rec.Notes, Note{ZH: "前置需求过大,超出调度计算的数值范围,未给出调拨",
+			EN: "what is short is beyond the planner's arithmetic: no moves were planned"})
+		return nil
+	}
 	for _, l := range fwd.Lines {
 		if l.Source.Kind != dispatch.SourceDepot || l.Late {
 			continue
@@ -230,7 +235,7 @@ func stagingDepots(s *snapshot, areas []string) map[string]dispatch.DepotInfo {
 			continue
 		}
 		info[d.Depot.Code] = d.Depot
-		held[d.Depot.Code] += free(d.Lots)
+		held[d.Depot.Code] = held[d.Depot.Code].SaturatingAdd(free(d.Lots))
 	}
 	out := map[string]dispatch.DepotInfo{}
 	for code, d := range info {
@@ -260,7 +265,8 @@ func (a *Assessor) spare(s *snapshot, plan dispatch.Plan, areas []string) *snaps
 	for _, l := range plan.Lines {
 		if l.Source.Kind == dispatch.SourceDepot && !l.Late {
 			for _, lp := range l.Lots {
-				used[l.Source.Code+"|"+lp.Lot] += lp.Quantity
+				k := l.Source.Code + "|" + lp.Lot
+				used[k] = used[k].SaturatingAdd(lp.Quantity)
 			}
 		}
 	}
@@ -299,7 +305,7 @@ func compare(before, after Assessment, moves []Move) []MoveCoverage {
 		}
 		for _, m := range moves {
 			if m.Area == b.Area && m.Item == b.Item {
-				mc.Moved += m.Quantity
+				add(&mc.Moved, m.Quantity)
 			}
 		}
 		out = append(out, mc)

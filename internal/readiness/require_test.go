@@ -39,7 +39,7 @@ func TestScenarioValidateNamesField(t *testing.T) {
 			}
 		}, "events", apperr.Invalid},
 		{"neither level nor relocated", func(s *readiness.Scenario) { s.Events[1].Relocated = 0 }, "events[1].relocated", apperr.Invalid},
-		{"negative affected", func(s *readiness.Scenario) { s.Events[1].Affected = -5 }, "events[1].relocated", apperr.Invalid},
+		{"negative affected", func(s *readiness.Scenario) { s.Events[1].Affected = -5 }, "events[1].affected", apperr.Invalid},
 		{"unknown hazard", func(s *readiness.Scenario) { s.Events[0].Hazard = "*" }, "events[0].hazard", apperr.Invalid},
 		{"negative teams", func(s *readiness.Scenario) { s.Events[0].Teams = -1 }, "events[0].teams", apperr.Invalid},
 		{"NaN days", func(s *readiness.Scenario) { s.Events[0].Days = math.NaN() }, "events[0].days", apperr.Invalid},

@@ -71,11 +71,15 @@ func (e Event) validate(k Known) error {
 		return invalid("level", "响应级别须为 1 到 4", "level must be 1 to 4")
 	case e.Level == 0 && e.Relocated == 0:
 		return invalid("relocated", "须给出响应级别或转移安置人数", "give a level or the people relocated")
-	case e.Relocated < 0 || e.Affected < 0:
-		return invalid("relocated", "人数不能为负", "people cannot be negative")
-	case e.Teams < 0:
-		return invalid("teams", "救援队伍数不能为负", "teams cannot be negative")
-	case bad(e.Days) || e.Days > 365:
+	case e.Relocated < 0 || e.Relocated > MaxPeople:
+		return invalid("relocated", fmt.Sprintf("人数须在 0 到 %d 之间", int64(MaxPeople)),
+			fmt.Sprintf("people must be 0 to %d", int64(MaxPeople)))
+	case e.Affected < 0 || e.Affected > MaxPeople:
+		return invalid("affected", fmt.Sprintf("人数须在 0 到 %d 之间", int64(MaxPeople)),
+			fmt.Sprintf("people must be 0 to %d", int64(MaxPeople)))
+	case e.Teams < 0 || e.Teams > MaxTeams:
+		return invalid("teams", fmt.Sprintf("救援队伍数须在 0 到 %d 之间", MaxTeams), fmt.Sprintf("teams must be 0 to %d", MaxTeams))
+	case !in(e.Days, 0, MaxDays):
 		return invalid("days", "天数须在 0 到 365 之间", "days must be between 0 and 365")
 	case len(e.Areas) == 0:
 		return invalid("areas", "须给出受灾区域", "name the areas hit")

@@ -3,8 +3,10 @@ package readiness
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
+	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
@@ -89,17 +91,38 @@ func (s *snapshot) local(district, item string) stock.Quantity {
 	if s.byDistrict == nil {
 		s.byDistrict = map[[2]string]stock.Quantity{}
 		for _, d := range s.stock {
-			s.byDistrict[[2]string{d.Depot.District, d.Item}] += free(d.Lots)
+			k := [2]string{d.Depot.District, d.Item}
+			s.byDistrict[k] = s.byDistrict[k].SaturatingAdd(free(d.Lots))
 		}
 	}
 	return s.byDistrict[[2]string{district, item}]
 }
 
-// free adds up what lots hold.
+// supply is, per item, the most the snapshot could ever supply: every
+// lot, the free part of every agreement, and every daily batch a capacity
+// can give (alloc.CapacityBatches, over the longest horizon), saturating
+// (see [add]).
+func (s *snapshot) supply() map[string]stock.Quantity {
+	out := map[string]stock.Quantity{}
+	for _, d := range s.stock {
+		out[d.Item] = out[d.Item].SaturatingAdd(free(d.Lots))
+	}
+	for _, a := range s.agreements {
+		out[a.Item] = out[a.Item].SaturatingAdd(max(a.Free(), 0))
+	}
+	for _, c := range s.capacities {
+		for _, b := range alloc.CapacityBatches(int64(c.PerDay), 0, math.MaxInt64) {
+			out[c.Item] = out[c.Item].SaturatingAdd(stock.Quantity(b.Qty))
+		}
+	}
+	return out
+}
+
+// free adds up what lots hold, saturating (see [add]).
 func free(lots []stock.Candidate) stock.Quantity {
 	var q stock.Quantity
 	for _, l := range lots {
-		q += l.Available
+		add(&q, l.Available)
 	}
 	return q
 }

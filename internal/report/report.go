@@ -88,16 +88,6 @@ func title(as readiness.Assessment) string {
 	return t
 }
 
-// shanghai is the zone times are shown in. China has kept UTC+8 without
-// daylight saving since 1991, so the fixed zone is exact when the system
-// has no zone database.
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-}()
-
 // book is a workbook being written. Its first error is kept and every later
 // call does nothing, so that writers read as a list of cells; close
 // reports the error.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/depot"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -83,7 +84,7 @@ func (b *book) stockSummary(sb StockBook) {
 		scope = sb.Depot + " " + sb.DepotZH
 	}
 	s.add("范围 Scope", scope)
-	s.add("制表时间(北京时间) Made at (UTC+8)", moment(sb.At.In(shanghai)))
+	s.add("制表时间(北京时间) Made at (UTC+8)", moment(sb.At.In(cst.Zone)))
 	if t, err := time.Parse(stock.DateLayout, sb.Today); err == nil {
 		s.add("效期判定日 Expiry judged on", day(t))
 	}
@@ -206,7 +207,7 @@ func (b *book) lots(today string, ls []store.StockLot) {
 func (b *book) movements(ms []store.StockMovement) {
 	rows := make([][]any, 0, len(ms))
 	for _, m := range ms {
-		rows = append(rows, []any{m.Seq, moment(time.UnixMicro(m.At).In(shanghai)), entryLabel(m.Kind), m.DepotCode,
+		rows = append(rows, []any{m.Seq, moment(time.UnixMicro(m.At).In(cst.Zone)), entryLabel(m.Kind), m.DepotCode,
 			m.DepotZH, m.ItemCode, m.ItemZH, m.UnitZH, m.LotCode, m.Delta, m.PostingID, m.Actor, m.Reason, m.Hash,
 			m.PrevHash})
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
@@ -95,7 +96,7 @@ func (b *book) summary(prefix string, as readiness.Assessment) {
 	s.add("英文名称 Scenario (EN)", sc.NameEN)
 	s.add("常备情景 Standing", sc.Standing)
 	if as.At != 0 {
-		s.add("评估时间(北京时间) Assessed at (UTC+8)", moment(time.Unix(as.At, 0).In(shanghai)))
+		s.add("评估时间(北京时间) Assessed at (UTC+8)", moment(time.Unix(as.At, 0).In(cst.Zone)))
 	} else {
 		s.add("评估时间(北京时间) Assessed at (UTC+8)")
 	}

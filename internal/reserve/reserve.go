@@ -6,7 +6,6 @@
 package reserve
 
 import (
-	"math"
 	"strings"
 	"time"
 
@@ -43,10 +42,7 @@ func (a Agreement) Validate() error {
 	if err := common(a.Code, a.OrgCode, a.Item, a.ValidFrom, a.ValidUntil, a.Point, a.DeliveryHours, "delivery_hours"); err != nil {
 		return err
 	}
-	if a.Quantity <= 0 {
-		return positive("quantity", a.Quantity)
-	}
-	return nil
+	return quantity("quantity", a.Quantity)
 }
 
 // Capacity is a production-capacity reserve: an enterprise can turn out
@@ -74,11 +70,20 @@ func (c Capacity) Validate() error {
 	if err := common(c.Code, c.OrgCode, c.Item, c.ValidFrom, c.ValidUntil, c.Point, c.LeadHours, "lead_hours"); err != nil {
 		return err
 	}
-	if c.PerDay <= 0 {
-		return positive("per_day", c.PerDay)
-	}
-	return nil
+	return quantity("per_day", c.PerDay)
 }
+
+// The ranges of a reserve's figures, refused outside them by the
+// validators. A quantity or a day's output is above 0 and at most
+// [stock.MaxQuantity]. Delivery and lead hours are 0 to a year: a reserve
+// that takes longer is no reserve. Validity dates fall between
+// FirstValidDate and LastValidDate: contracts of this century, with room
+// for an open-ended one to run to the end of 2099.
+const (
+	MaxHours       = 24 * 365
+	FirstValidDate = "2000-01-01"
+	LastValidDate  = "2099-12-31"
+)
 
 func common(code, org, item, from, until string, p geo.Point, hours float64, hoursField string) error {
 	switch {
@@ -91,7 +96,7 @@ func common(code, org, item, from, until string, p geo.Point, hours float64, hou
 	case !p.Valid() || (p == geo.Point{}):
 		return apperr.New(apperr.Invalid, "geo.point_invalid",
 			"储备地点坐标无效", "reserve coordinates are missing or out of range").WithField("point")
-	case math.IsNaN(hours) || hours < 0 || hours > 24*365:
+	case !(hours >= 0 && hours <= MaxHours): // NaN and ±Inf too
 		return apperr.New(apperr.Invalid, "reserve.hours_invalid",
 			"时长须在 0 到 8760 小时之间", "hours must be between 0 and 8760").WithField(hoursField)
 	}
@@ -113,10 +118,23 @@ func checkDate(s, field string) error {
 		return apperr.New(apperr.Invalid, "date.invalid",
 			"日期「%s」无效,应为 YYYY-MM-DD", "date %q is invalid; want YYYY-MM-DD", s).WithField(field)
 	}
+	if s < FirstValidDate || s > LastValidDate {
+		return apperr.New(apperr.Invalid, "date.invalid",
+			"日期 %s 超出范围:应在 %s 到 %s 之间", "date %s is out of range: want %s to %s",
+			s, FirstValidDate, LastValidDate).WithField(field)
+	}
 	return nil
 }
 
-func positive(field string, q stock.Quantity) error {
-	return apperr.New(apperr.Invalid, "quantity.not_positive",
-		"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField(field)
+// quantity checks a reserve's quantity: above 0 and within
+// stock.MaxQuantity.
+func quantity(field string, q stock.Quantity) error {
+	if q <= 0 {
+		return apperr.New(apperr.Invalid, "quantity.not_positive",
+			"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField(field)
+	}
+	if e, bad := apperr.As(q.CheckRange()); bad {
+		return e.WithField(field)
+	}
+	return nil
 }

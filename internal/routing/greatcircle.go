@@ -38,7 +38,7 @@ type Profile struct {
 	Allowance Allowance
 }
 
-// DefaultProfile returns the project's suggested defaults (domain notes §5;
+// DefaultProfile returns the project's suggested defaults (docs/data-sources.md#travel-times;
 // figures marked "suggested" are not from a citable planning standard):
 //
 //   - Circuity 1.3 for urban and plain terrain: the mean detour factor across

@@ -158,7 +158,7 @@ func (l Line) validate() error {
 		return apperr.New(apperr.Invalid, "quantity.not_positive",
 			"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", l.Quantity.String()).WithField("quantity")
 	}
-	return nil
+	return l.Quantity.CheckRange()
 }
 
 // CheckUnit refuses a fractional quantity for an item counted in whole

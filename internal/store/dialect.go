@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"net/url"
 	"strings"
 
@@ -114,4 +117,33 @@ func (postgres) ddl(stmt string) string {
 func (postgres) isUniqueViolation(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// Unavailable reports whether err says the database could not be reached
+// or did not answer — refused or dropped connections, timeouts, a server
+// shutting down or starting up, SQLite's lock still held after the busy
+// timeout — rather than that it refused a statement. Such errors are
+// worth retrying later; the HTTP surfaces answer them with 503.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	var pgErr *pgconn.PgError
+	var liteErr *msqlite.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &netErr), errors.As(err, &connectErr), pgconn.Timeout(err):
+		return true
+	case errors.As(err, &pgErr):
+		// Class 08 is connection exceptions; 57P01-57P03 the server shutting
+		// down or starting; 53300 too many connections.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	case errors.As(err, &liteErr):
+		code := liteErr.Code() & 0xff // the primary result code
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	return false
 }

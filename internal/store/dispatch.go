@@ -177,36 +177,35 @@ func (inv *inventory) Capacities(ctx context.Context, items []string) ([]reserve
 	return dispatch.OfItems(all, items, func(c reserve.Capacity) string { return c.Item }), err
 }
 
-// SaveIncident stores an incident, replacing the one with the same code;
-// its report time is kept from the first save unless the new one sets it.
+// SaveIncident stores an incident, replacing the one with the same code,
+// as dispatch.Incident.Revise makes it against the stored one. The use
+// case (ops) revises and plans before it saves; Revise here only keeps a
+// direct caller from storing an incident without status or report time.
 func (s *Store) SaveIncident(ctx context.Context, in dispatch.Incident) (dispatch.Incident, error) {
 	if err := in.Validate(); err != nil {
 		return in, err
 	}
-	if in.Status == "" {
-		in.Status = dispatch.IncidentOpen
-	}
-	now := s.now().Unix()
 	err := s.InTx(ctx, func(tx *Store) error {
-		old, err := tx.Incident(ctx, in.Code)
-		switch {
+		var prev *dispatch.Incident
+		switch old, err := tx.Incident(ctx, in.Code); {
 		case err == nil:
-			if in.ReportedAt == 0 {
-				in.ReportedAt = old.ReportedAt
-			}
-			body, _ := json.Marshal(in)
-			_, err = tx.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, body = ?, updated_at = ? WHERE code = ?`,
-				string(in.Status), in.EffectivePriority(), string(body), now, in.Code)
-			return err
-		case isNotFound(err):
-			if in.ReportedAt == 0 {
-				in.ReportedAt = now
-			}
-			body, _ := json.Marshal(in)
-			_, err = tx.exec(ctx, `INSERT INTO incidents (code, status, priority, body, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, in.Code, string(in.Status), in.EffectivePriority(), string(body), now, now)
+			prev = &old
+		case !isNotFound(err):
 			return err
 		}
+		now := tx.now()
+		in = in.Revise(prev, now)
+		body, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		if prev == nil {
+			_, err = tx.exec(ctx, `INSERT INTO incidents (code, status, priority, body, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?)`, in.Code, string(in.Status), in.EffectivePriority(), string(body), now.Unix(), now.Unix())
+			return err
+		}
+		_, err = tx.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, body = ?, updated_at = ? WHERE code = ?`,
+			string(in.Status), in.EffectivePriority(), string(body), now.Unix(), in.Code)
 		return err
 	})
 	if err != nil {
@@ -273,15 +272,15 @@ func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan) (dispatch.Plan,
 	return p, nil
 }
 
-// ReplacePlan recomputes a proposed or approved plan in one transaction:
-// the old plan is superseded and its reservations released first, so that
-// compute, reading the inventory it is given, can count on that stock again;
-// the new plan is stored as proposed with ReplacesID set.
+// ReplacePlan recomputes a plan in one transaction: the old plan is
+// superseded (dispatch.ActRecompute) and what it reserved released first,
+// so that compute, reading the inventory it is given, can count on that
+// stock again; the new plan is stored as proposed with ReplacesID set.
 func (s *Store) ReplacePlan(ctx context.Context, oldID int64, actor string,
 	compute func(dispatch.Inventory) (dispatch.Plan, error)) (dispatch.Plan, error) {
 	var p dispatch.Plan
 	err := s.InTx(ctx, func(tx *Store) error {
-		if err := tx.supersede(ctx, oldID, actor); err != nil {
+		if _, err := tx.ActOnPlan(ctx, oldID, dispatch.ActRecompute, actor); err != nil {
 			return err
 		}
 		var err error
@@ -293,23 +292,6 @@ func (s *Store) ReplacePlan(ctx context.Context, oldID int64, actor string,
 		return err
 	})
 	return p, err
-}
-
-func (s *Store) supersede(ctx context.Context, id int64, actor string) error {
-	old, err := s.Plan(ctx, id)
-	if err != nil {
-		return err
-	}
-	t, err := old.Cancel(actor)
-	if err != nil {
-		return err
-	}
-	t.To = dispatch.PlanSuperseded
-	if t.Posting != nil {
-		t.Posting.IdempotencyKey = fmt.Sprintf("plan-%d-%s", id, t.To)
-	}
-	_, err = s.transition(ctx, old, t)
-	return err
 }
 
 // Plan returns a stored plan.
@@ -359,29 +341,19 @@ func (s *Store) Plans(ctx context.Context, status string, limit int) ([]PlanSumm
 	})
 }
 
-// PlanAction is what a person does to a stored plan.
-type PlanAction func(p dispatch.Plan, actor string) (dispatch.Transition, error)
-
-// Approve, Cancel and Execute are the plan actions.
-var (
-	Approve PlanAction = dispatch.Plan.Approve
-	Cancel  PlanAction = dispatch.Plan.Cancel
-	Execute PlanAction = dispatch.Plan.Execute
-)
-
 // ActOnPlan applies an action to a plan in one transaction: the status
 // change, its ledger posting (reserve, release, issue) and its contract
 // reserve promises commit together or not at all. When stock a plan counted
 // on has meanwhile gone to another plan or been issued, approval fails with
 // plan.stale and nothing changes: recompute the plan.
-func (s *Store) ActOnPlan(ctx context.Context, id int64, act PlanAction, actor string) (dispatch.Plan, error) {
+func (s *Store) ActOnPlan(ctx context.Context, id int64, a dispatch.Action, actor string) (dispatch.Plan, error) {
 	var out dispatch.Plan
 	err := s.InTx(ctx, func(tx *Store) error {
 		p, err := tx.Plan(ctx, id)
 		if err != nil {
 			return err
 		}
-		t, err := act(p, actor)
+		t, err := p.Act(a, actor)
 		if err != nil {
 			return err
 		}

@@ -53,6 +53,7 @@ func newPlan(t *testing.T, s *store.Store, pl *dispatch.Planner, in dispatch.Inc
 }
 
 func TestPlanLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, pl, in := dispatchWorld(t, s, 120)
@@ -64,7 +65,7 @@ func TestPlanLifecycle(t *testing.T) {
 		if got[w.DepotB] != stock.Units(100) || got["XY-TENT"] != stock.Units(20) {
 			t.Fatalf("plan lines %+v; want 100 from the district depot and 20 from the agreement", p.Lines)
 		}
-		if _, err := s.ActOnPlan(ctx, p.ID, store.Approve, "指挥员"); err != nil {
+		if _, err := s.ActOnPlan(ctx, p.ID, dispatch.ActApprove, "user:1"); err != nil {
 			t.Fatal(err)
 		}
 		if rep, _ := s.Balances(ctx, store.BalanceQuery{Depot: w.DepotB, GroupBy: "item"}); rep.Totals.Reserved != stock.Units(100) ||
@@ -79,10 +80,10 @@ func TestPlanLifecycle(t *testing.T) {
 		if p2.Coverage[0].Planned != stock.Units(30) {
 			t.Fatalf("second plan covers %s, want the 30 left", p2.Coverage[0].Planned)
 		}
-		if _, err := s.ActOnPlan(ctx, p.ID, store.Approve, "指挥员"); errCode(err) != "plan.status" {
+		if _, err := s.ActOnPlan(ctx, p.ID, dispatch.ActApprove, "user:1"); errCode(err) != "plan.status" {
 			t.Fatalf("approving twice: %v", err)
 		}
-		done, err := s.ActOnPlan(ctx, p.ID, store.Execute, "指挥员")
+		done, err := s.ActOnPlan(ctx, p.ID, dispatch.ActExecute, "user:1")
 		if err != nil || done.Status != dispatch.PlanExecuted {
 			t.Fatalf("execute: %+v %v", done.Status, err)
 		}
@@ -96,7 +97,7 @@ func TestPlanLifecycle(t *testing.T) {
 			t.Fatalf("verify %+v %v", rep, err)
 		}
 		// Recomputing the second plan supersedes it.
-		if _, err := s.ReplacePlan(ctx, p2.ID, "指挥员", func(inv dispatch.Inventory) (dispatch.Plan, error) {
+		if _, err := s.ReplacePlan(ctx, p2.ID, "user:1", func(inv dispatch.Inventory) (dispatch.Plan, error) {
 			return (&dispatch.Planner{Inventory: inv, Router: pl.Router}).Plan(ctx, []dispatch.Incident{in})
 		}); err != nil {
 			t.Fatal(err)
@@ -111,6 +112,7 @@ func TestPlanLifecycle(t *testing.T) {
 // over the same 100 tents and approves them all at once: exactly one wins,
 // the rest are told to recompute, and nothing is reserved twice.
 func TestConcurrentApprovalsNeverPromiseTheSameUnits(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, pl, in := dispatchWorld(t, s, 100)
@@ -125,7 +127,7 @@ func TestConcurrentApprovalsNeverPromiseTheSameUnits(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = s.ActOnPlan(ctx, plans[i].ID, store.Approve, "指挥员")
+				_, errs[i] = s.ActOnPlan(ctx, plans[i].ID, dispatch.ActApprove, "user:1")
 			}()
 		}
 		wg.Wait()

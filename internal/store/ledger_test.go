@@ -47,6 +47,7 @@ func errCode(err error) string {
 }
 
 func TestFEFOIssueAndTransfer(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()
@@ -95,6 +96,7 @@ func TestFEFOIssueAndTransfer(t *testing.T) {
 // refilled within the posting. The balances written at the end and the
 // chain must agree with the lines, and verify must find them consistent.
 func TestLinesSeeEarlierLines(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()
@@ -144,6 +146,7 @@ func TestLinesSeeEarlierLines(t *testing.T) {
 }
 
 func TestPostingIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()
@@ -188,6 +191,7 @@ func TestPostingIsAllOrNothing(t *testing.T) {
 }
 
 func TestIdempotentPosting(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()
@@ -219,6 +223,7 @@ func TestIdempotentPosting(t *testing.T) {
 // each from a lot of 100: exactly 33 may succeed, the rest must be refused,
 // and the balance must end at 1, never below zero.
 func TestConcurrentIssuersNeverOverdraw(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()
@@ -261,6 +266,7 @@ func TestConcurrentIssuersNeverOverdraw(t *testing.T) {
 }
 
 func TestSchemaCheck(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
@@ -291,6 +297,7 @@ var _ = errors.New
 // TestReservations sets units aside for a plan: they stay on hand, but no
 // issue may take them until they are released, and Verify recomputes them.
 func TestReservations(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()
@@ -338,6 +345,7 @@ func TestReservations(t *testing.T) {
 // nothing reserved, and the new rule (reserved within what is on hand)
 // holds. SQLite rebuilds the table on the way, so this is not a formality.
 func TestUpgradeKeepsBalances(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

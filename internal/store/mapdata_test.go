@@ -69,6 +69,7 @@ func eachMapStore(t *testing.T, fn func(t *testing.T, s *store.Store, now *time.
 }
 
 func TestDepotSummaries(t *testing.T) {
+	t.Parallel()
 	eachMapStore(t, func(t *testing.T, s *store.Store, now *time.Time) {
 		ctx := context.Background()
 		w := mapWorld(t, s, now)
@@ -123,6 +124,7 @@ func TestDepotSummaries(t *testing.T) {
 }
 
 func TestNearbySources(t *testing.T) {
+	t.Parallel()
 	eachMapStore(t, func(t *testing.T, s *store.Store, now *time.Time) {
 		ctx := context.Background()
 		w := mapWorld(t, s, now)

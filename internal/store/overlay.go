@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -32,18 +31,14 @@ type balanceOverlay struct {
 type stockKey struct{ depot, item int64 }
 
 // heldLot is one lot's balance at one depot: what the table holds (stored,
-// zero when absent) and what it will hold when the posting commits.
+// zero when absent) and what it will hold when the posting commits (now).
 type heldLot struct {
-	item           int64
-	inTable        bool
-	stored, qty    int64 // on hand
-	storedReserved int64
-	reserved       int64           // of qty, set aside for approved plans
-	lot            stock.Candidate // the lot's details; Available is unused
+	item    int64
+	inTable bool
+	stored  stock.Balance
+	now     stock.Balance
+	lot     stock.Candidate // the lot's details; Available is unused
 }
-
-// free is what may be issued, transferred or scrapped: on hand, not reserved.
-func (h *heldLot) free() stock.Quantity { return stock.Quantity(h.qty - h.reserved) }
 
 func newBalanceOverlay(s *Store) *balanceOverlay {
 	return &balanceOverlay{s: s, lots: map[balanceKey]*heldLot{}, byStock: map[stockKey][]balanceKey{},
@@ -63,11 +58,11 @@ func (o *balanceOverlay) held(ctx context.Context, depot int64, lot stock.Lot, i
 	}
 	h := heldFor(lot, item)
 	err := o.s.queryRow(ctx, `SELECT quantity, reserved FROM balances WHERE depot_id = ? AND lot_id = ?`, depot, lot.ID).
-		Scan(&h.stored, &h.storedReserved)
+		Scan(&h.stored.OnHand, &h.stored.Reserved)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: balance: %w", err)
 	}
-	h.inTable, h.qty, h.reserved = err == nil, h.stored, h.storedReserved
+	h.inTable, h.now = err == nil, h.stored
 	o.add(k, h)
 	return h, nil
 }
@@ -84,46 +79,14 @@ func (o *balanceOverlay) addNew(depot int64, lot stock.Lot, item int64) {
 	o.add(balanceKey{depot, lot.ID}, heldFor(lot, item))
 }
 
-// change applies one entry's delta: to the units on hand, never taking
-// away reserved ones, or, for reserve and release entries, to the reserved
-// units, never reserving more than is free nor releasing more than is
-// reserved.
+// change applies one entry's delta to the lot's balance at the depot by
+// the ledger's rules (stock.Balance.Apply).
 func (o *balanceOverlay) change(ctx context.Context, kind stock.EntryKind, depot int64, lot stock.Lot, item int64, delta stock.Quantity) error {
 	h, err := o.held(ctx, depot, lot, item)
 	if err != nil {
 		return err
 	}
-	switch {
-	case !kind.Reservation():
-		if delta < 0 && h.free() < -delta {
-			return insufficient(-delta, h)
-		}
-		h.qty += int64(delta)
-	case delta > 0:
-		if h.free() < delta {
-			return insufficient(delta, h)
-		}
-		h.reserved += int64(delta)
-	default:
-		if h.reserved < int64(-delta) {
-			return apperr.New(apperr.Conflict, "stock.not_reserved",
-				"批次 %s 仅预留 %s,无法释放 %s", "lot %s has only %s reserved, cannot release %s",
-				lot.Code, stock.Quantity(h.reserved).String(), (-delta).String()).WithField("quantity")
-		}
-		h.reserved += int64(delta)
-	}
-	return nil
-}
-
-// insufficient names what is free, and what is reserved when that is why.
-func insufficient(want stock.Quantity, h *heldLot) error {
-	if h.reserved == 0 {
-		return stock.Insufficient(want, h.free())
-	}
-	return apperr.New(apperr.Conflict, "stock.insufficient",
-		"库存不足:需要 %s,可用 %s(另有 %s 已为调度方案预留)",
-		"insufficient stock: need %s, available %s (%s more reserved for plans)",
-		want.String(), h.free().String(), stock.Quantity(h.reserved).String()).WithField("quantity")
+	return h.now.Apply(lot.Code, kind, delta)
 }
 
 // candidates returns the lots of an item that a depot holds, for FEFO, as
@@ -138,7 +101,7 @@ func (o *balanceOverlay) candidates(ctx context.Context, depot, item int64) ([]s
 	var cands []stock.Candidate
 	for _, k := range o.byStock[sk] {
 		h := o.lots[k]
-		if free := h.free(); free > 0 {
+		if free := h.now.Free(); free > 0 {
 			c := h.lot
 			c.Available = free
 			cands = append(cands, c)
@@ -159,9 +122,9 @@ func (o *balanceOverlay) loadStock(ctx context.Context, sk stockKey) error {
 	hs, err := collect(rows, func(r *sql.Rows) (*heldLot, error) {
 		h := &heldLot{item: sk.item, inTable: true}
 		var q string
-		err := r.Scan(&h.lot.LotID, &h.lot.LotCode, &h.lot.ExpiresOn, &h.lot.ProducedOn, &q, &h.stored, &h.storedReserved)
+		err := r.Scan(&h.lot.LotID, &h.lot.LotCode, &h.lot.ExpiresOn, &h.lot.ProducedOn, &q, &h.stored.OnHand, &h.stored.Reserved)
 		h.lot.Quality = stock.Quality(q)
-		h.qty, h.reserved = h.stored, h.storedReserved
+		h.now = h.stored
 		return h, err
 	})
 	if err != nil {
@@ -190,11 +153,11 @@ func (o *balanceOverlay) flush(ctx context.Context) error {
 	for _, k := range o.order {
 		h := o.lots[k]
 		switch {
-		case h.inTable && h.qty == h.stored && h.reserved == h.storedReserved:
-		case h.qty == 0 && h.inTable:
+		case h.inTable && h.now == h.stored:
+		case h.now.OnHand == 0 && h.inTable:
 			deletes = append(deletes, k.depot, k.lot)
-		case h.qty != 0:
-			upserts = append(upserts, k.depot, k.lot, h.item, h.qty, h.reserved)
+		case h.now.OnHand != 0:
+			upserts = append(upserts, k.depot, k.lot, h.item, int64(h.now.OnHand), int64(h.now.Reserved))
 		}
 	}
 	if err := o.s.execRows(ctx, `INSERT INTO balances (depot_id, lot_id, item_id, quantity, reserved) VALUES `,

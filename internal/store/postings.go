@@ -8,20 +8,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
-// chinaTime is the civil time zone of expiry dates. China keeps one zone
-// without daylight saving, so a fixed offset needs no tz database.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // Today returns the current date in China (YYYY-MM-DD), against which lots
 // are expired or not.
-func (s *Store) Today() string { return s.now().In(chinaTime).Format(stock.DateLayout) }
+func (s *Store) Today() string { return cst.Date(s.now()) }
 
 // PostingResult is a stored posting with the ledger entries it made.
 type PostingResult struct {
@@ -188,7 +184,8 @@ func (pp *poster) line(ctx context.Context, l stock.Line) error {
 		if err != nil {
 			return err
 		}
-		return pp.apply(ctx, stock.EntryReceive, from, lot, item, l.Quantity)
+		kind, delta, _ := l.Entry()
+		return pp.apply(ctx, kind, from, lot, item, delta)
 	case stock.KindIssue, stock.KindTransfer:
 		return pp.takeOut(ctx, l, item, from)
 	}
@@ -196,17 +193,10 @@ func (pp *poster) line(ctx context.Context, l stock.Line) error {
 	if err != nil {
 		return err
 	}
-	kind := map[stock.Kind]stock.EntryKind{stock.KindAdjust: stock.EntryAdjust, stock.KindScrap: stock.EntryScrap,
-		stock.KindReturn: stock.EntryReturn, stock.KindReserve: stock.EntryReserve, stock.KindRelease: stock.EntryRelease}[l.Kind]
-	delta := l.Quantity
-	switch l.Kind {
-	case stock.KindScrap, stock.KindRelease:
-		delta = -delta
-	case stock.KindReserve:
-		if err := stock.NotIssuable(lot, pp.today); err != nil {
-			return err
-		}
+	if err := stock.CheckLot(l.Kind, lot, pp.today); err != nil {
+		return err
 	}
+	kind, delta, _ := l.Entry()
 	return pp.apply(ctx, kind, from, lot, item, delta)
 }
 
@@ -249,7 +239,7 @@ func (pp *poster) pick(ctx context.Context, l stock.Line, item catalog.Item, fro
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := stock.NotIssuable(lot, pp.today); err != nil {
+		if err := stock.CheckLot(l.Kind, lot, pp.today); err != nil {
 			return nil, nil, err
 		}
 		return []stock.Pick{{LotID: lot.ID, LotCode: lot.Code, Quantity: l.Quantity}}, map[int64]stock.Lot{lot.ID: lot}, nil

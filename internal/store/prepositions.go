@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
-	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
 // CreateRecommendation stores a pre-positioning recommendation as proposed.
@@ -82,25 +80,21 @@ func (s *Store) Recommendations(ctx context.Context, status string, limit int) (
 }
 
 // ApproveRecommendation turns a proposed recommendation into a transfer
-// order, reserving its lots, in one transaction; when the stock has moved
-// meanwhile nothing changes and the error says to recommend again.
+// order (readiness.Recommendation.Approve decides), reserving its lots, in
+// one transaction; when the stock has moved meanwhile nothing changes and
+// the error (preposition.stale) says to recommend again.
 func (s *Store) ApproveRecommendation(ctx context.Context, id int64, actor string) (readiness.Recommendation, error) {
 	var out readiness.Recommendation
 	err := s.InTx(ctx, func(tx *Store) error {
-		r, err := tx.proposedRecommendation(ctx, id, "approve", "批准")
+		r, err := tx.Recommendation(ctx, id)
 		if err != nil {
 			return err
 		}
-		if len(r.Moves) == 0 {
-			return apperr.New(apperr.Conflict, "preposition.empty", "前置建议 #%d 没有调拨,无需批准",
-				"recommendation #%d moves nothing: there is nothing to approve", id)
-		}
-		o := transfer.Order{Reason: "前置:" + r.Scenario.NameZH, Origin: fmt.Sprintf("preposition:%d", id), CreatedBy: actor}
-		for _, m := range r.Moves {
-			o.Lines = append(o.Lines, transfer.Line{From: m.From, To: m.To, Item: m.Item, Quantity: m.Quantity, Lots: m.Lots})
-		}
-		o, err = tx.CreateTransferOrder(ctx, o)
+		o, err := r.Approve(actor)
 		if err != nil {
+			return err
+		}
+		if o, err = tx.CreateTransferOrder(ctx, o); err != nil {
 			return recommendationStale(id, err)
 		}
 		r.Status, r.TransferID = readiness.RecommendationApproved, o.ID
@@ -114,24 +108,16 @@ func (s *Store) ApproveRecommendation(ctx context.Context, id int64, actor strin
 func (s *Store) CancelRecommendation(ctx context.Context, id int64) (readiness.Recommendation, error) {
 	var out readiness.Recommendation
 	err := s.InTx(ctx, func(tx *Store) error {
-		r, err := tx.proposedRecommendation(ctx, id, "cancel", "取消")
+		r, err := tx.Recommendation(ctx, id)
 		if err != nil {
 			return err
 		}
-		r.Status = readiness.RecommendationCancelled
-		out = r
-		return tx.setRecommendation(ctx, r)
+		if out, err = r.Cancel(); err != nil {
+			return err
+		}
+		return tx.setRecommendation(ctx, out)
 	})
 	return out, err
-}
-
-func (s *Store) proposedRecommendation(ctx context.Context, id int64, verbEN, verbZH string) (readiness.Recommendation, error) {
-	r, err := s.Recommendation(ctx, id)
-	if err == nil && r.Status != readiness.RecommendationProposed {
-		err = apperr.New(apperr.Conflict, "preposition.status", "前置建议 #%[1]d 当前状态为 %[2]s,不能%[3]s",
-			"recommendation #%[1]d is %[2]s: it cannot %[4]s", id, r.Status, verbZH, verbEN).WithField("status")
-	}
-	return r, err
 }
 
 func recommendationStale(id int64, err error) error {

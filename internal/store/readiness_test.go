@@ -16,6 +16,7 @@ import (
 )
 
 func TestReadinessDataAndSettings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := storetest.Build(t, s)
@@ -81,6 +82,7 @@ func isField(err error, field string) bool {
 // move the same lot at once: exactly one becomes a transfer order, and the
 // other is refused as stale with nothing changed.
 func TestApproveRecommendationsConcurrently(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := storetest.Build(t, s)

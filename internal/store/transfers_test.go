@@ -50,6 +50,7 @@ func transferVerify(t *testing.T, s *store.Store) {
 }
 
 func TestTransferOrderLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, lot := transferWorld(t, s)
@@ -155,6 +156,7 @@ func TestTransferOrderLifecycle(t *testing.T) {
 // that names something unknown, leaves no row and no reservation, and its
 // error names the order's field.
 func TestRefusedTransferOrderStoresNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, lot := transferWorld(t, s)
@@ -208,6 +210,7 @@ func TestRefusedTransferOrderStoresNothing(t *testing.T) {
 // TestTransferOrderJoinsTheCallersTransaction: created inside InTx, the
 // order commits or rolls back with the caller's transaction.
 func TestTransferOrderJoinsTheCallersTransaction(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, lot := transferWorld(t, s)
@@ -256,6 +259,7 @@ func TestTransferOrderJoinsTheCallersTransaction(t *testing.T) {
 // rest are told the stock is not free. Then an execution and a
 // cancellation race on the winner: exactly one happens.
 func TestConcurrentTransferOrdersNeverReserveTheSameUnits(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, lot := transferWorld(t, s)
@@ -314,6 +318,7 @@ func TestConcurrentTransferOrdersNeverReserveTheSameUnits(t *testing.T) {
 // order and its execution cannot move; the refusal names the order's lot,
 // changes nothing, and the order can still be cancelled.
 func TestTransferOfALotExpiredSinceTheOrder(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	now := fixedClock()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }

@@ -13,6 +13,7 @@ import (
 // of the ledger, and so never report the entries or balances committed
 // while it reads as a breach.
 func TestVerifyWhilePosting(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		ctx := context.Background()

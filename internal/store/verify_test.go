@@ -31,6 +31,7 @@ func mustExec(t *testing.T, db *sql.DB, query string) {
 }
 
 func TestLedgerIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			_, dsn := tamperSetup(t, engine)
@@ -53,6 +54,7 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 // back in the ways an insider could, and checks that Verify names the first
 // entry that no longer checks out.
 func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		tamper   []string
@@ -104,6 +106,7 @@ func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
 // TestChainLinksEntries checks the chain on the entries Post returns: each
 // links to the one before and its hash is what the hasher computes.
 func TestChainLinksEntries(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := storetest.Build(t, s)
 		a := receive(t, s, w.DepotA, storetest.Tent, "A", "", 5)
@@ -120,6 +123,7 @@ func TestChainLinksEntries(t *testing.T) {
 // TestVerifyCatchesRecomputedHash plays an insider who alters entry 5 and
 // recomputes its hash correctly: the link from entry 6 then breaks.
 func TestVerifyCatchesRecomputedHash(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			s, dsn := tamperSetup(t, engine)

@@ -1,11 +1,16 @@
-// Package testpg gives tests an isolated PostgreSQL schema of their own.
+// Package testpg gives tests an isolated PostgreSQL schema or database of
+// their own.
 //
 // Tests in this project need a real PostgreSQL server: the storage layer relies on
 // PostgreSQL behaviour (transactions, constraints, locking) that a fake would not
-// reproduce faithfully. Rather than creating a database per test (slow, and it needs
-// CREATEDB), each test gets a fresh schema on one shared server and a connection URL
-// whose search_path points at that schema, so unqualified table names land there and
-// tests can run in parallel without seeing each other's data.
+// reproduce faithfully. Each test gets a private place on one shared server, so
+// tests can run in parallel without seeing each other's data:
+//   - Schema: a fresh schema and a connection URL whose search_path points at it,
+//     so unqualified table names land there. Creating one costs milliseconds and
+//     needs no CREATEDB; it is for tests that start from nothing.
+//   - Template.Copy: a database copied from a template built once per test
+//     binary, for tests that all start from the same data (a migrated schema,
+//     the demo). See Template for the measurements behind the choice.
 //
 // The server comes from STOCKPILE_TEST_PG, which scripts/test.sh sets after making sure
 // a server is running (starting a throwaway cluster when needed). Without a reachable

@@ -94,17 +94,23 @@ func (l Line) validate() error {
 		return apperr.New(apperr.Invalid, "transfer.quantity", "调拨数量须大于 0", "the quantity must be above 0").
 			WithField("quantity")
 	}
+	if err := l.Quantity.CheckRange(); err != nil {
+		return err
+	}
 	var sum stock.Quantity
-	for _, lq := range l.Lots {
+	for j, lq := range l.Lots {
 		if lq.Lot == "" || lq.Quantity <= 0 {
 			return apperr.New(apperr.Invalid, "transfer.lot", "批次须有编号和大于 0 的数量",
 				"each lot needs a code and a quantity above 0").WithField("lots")
 		}
-		sum += lq.Quantity
+		if err := lq.Quantity.CheckRange(); err != nil {
+			return apperr.Within(fmt.Sprintf("lots[%d]", j), err)
+		}
+		sum += lq.Quantity // an int64 holds 9 million lots at MaxQuantity, far more than a request can carry
 	}
 	if sum != l.Quantity {
-		return apperr.New(apperr.Invalid, "transfer.lots_sum", "各批次数量之和 %d 不等于调拨数量 %d",
-			"the lots add up to %d, not the line's %d", int64(sum), int64(l.Quantity)).WithField("lots")
+		return apperr.New(apperr.Invalid, "transfer.lots_sum", "各批次数量之和 %s 不等于调拨数量 %s",
+			"the lots add up to %s, not the line's %s", sum.String(), l.Quantity.String()).WithField("lots")
 	}
 	return nil
 }

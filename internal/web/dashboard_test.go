@@ -17,6 +17,7 @@ import (
 // 2026-06-01), and the rows by class, tier and district; then that an
 // approved plan shows up as reserved stock and an open incident.
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		ctx := context.Background()
 		rep, err := site.s.Balances(ctx, store.BalanceQuery{GroupBy: "lot"})
@@ -67,7 +68,7 @@ func TestDashboard(t *testing.T) {
 		site.post(t, "/api/plans", `{"incident": {"code": "T-DASH", "title": "测试", "type": "flood", "level": 2,
 			"sites": [{"code": "S1", "name": "良乡", "point": {"lon": 116.14, "lat": 39.73},
 			"demands": [{"item": "1010101", "quantity": 100, "within_hours": 4}]}]}}`, &plan)
-		site.post(t, fmt.Sprintf("/api/plans/%d/approve", plan.ID), `{"actor": "值班"}`, &plan)
+		site.post(t, fmt.Sprintf("/api/plans/%d/approve", plan.ID), `{}`, &plan)
 		body = site.page(t, "/")
 		contains(t, "after approval", body, `data-kpi="reserved">100<`, `data-kpi="incidents">1<`)
 	})
@@ -75,6 +76,7 @@ func TestDashboard(t *testing.T) {
 
 // TestDashboardEmpty shows what to do on an empty database.
 func TestDashboardEmpty(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		site := newTestSite(t, s, web.Options{})
 		body := site.page(t, "/")

@@ -6,29 +6,17 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
-
-// chinaTime is the zone people read times in: China Standard Time has no
-// daylight saving, so a fixed zone needs no tz database in the binary.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// clock formats unix seconds in China time, as the bureau reads them.
-func clock(unix int64) string {
-	if unix == 0 {
-		return "–"
-	}
-	return time.Unix(unix, 0).In(chinaTime).Format("2006-01-02 15:04")
-}
 
 // incidentTypes are the kinds of incident the form offers, each with the
 // locale key dispatch.type.<kind>. Stored incidents of other kinds (from
@@ -58,7 +46,7 @@ type incidentRow struct {
 
 func newIncidentRow(in dispatch.Incident) incidentRow {
 	row := incidentRow{Code: in.Code, Title: in.Title, Type: in.Type, TypeKey: typeKey(in.Type), Level: in.Level,
-		Open: in.Status != dispatch.IncidentClosed, Sites: len(in.Sites), Reported: clock(in.ReportedAt)}
+		Open: in.Status != dispatch.IncidentClosed, Sites: len(in.Sites), Reported: cst.Minute(in.ReportedAt)}
 	for _, s := range in.Sites {
 		row.Demands += len(s.Demands)
 	}
@@ -156,7 +144,7 @@ func (h *handler) planRows(ctx context.Context) ([]planRow, error) {
 			return nil, err
 		}
 		rows = append(rows, planRow{ID: s.ID, Status: s.Status, StatusClass: statusClass(s.Status),
-			Incidents: s.Incidents, Lines: len(p.Lines), Short: shortShare(p.Coverage), Created: clock(s.CreatedAt)})
+			Incidents: s.Incidents, Lines: len(p.Lines), Short: shortShare(p.Coverage), Created: cst.Minute(s.CreatedAt)})
 	}
 	return rows, nil
 }
@@ -221,7 +209,7 @@ func (h *handler) streetGroups(ctx context.Context) ([]streetGroup, error) {
 // (2026-1123-0915), with a suffix when that code is taken: saving an
 // incident under an existing code would replace it.
 func (h *handler) freshIncidentCode(ctx context.Context) (string, error) {
-	base := h.store.Now().In(chinaTime).Format("2006-0102-1504")
+	base := h.store.Now().In(cst.Zone).Format("2006-0102-1504")
 	code := base
 	for n := 2; ; n++ {
 		_, err := h.store.Incident(ctx, code)
@@ -239,10 +227,9 @@ func (h *handler) freshIncidentCode(ctx context.Context) (string, error) {
 // demand, every line's explanation, the actions its status allows and,
 // once approved, the stock it holds reserved.
 func (h *handler) planPage(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.fail(w, r, apperr.New(apperr.Invalid, "plan.id_invalid", "方案编号「%s」无效,应为正整数",
-			"plan id %q is not valid: it must be a positive integer", r.PathValue("id")).WithField("id"))
+	id, err := httpx.ID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	p, err := h.store.Plan(r.Context(), id)
@@ -270,7 +257,7 @@ type planView struct {
 	Reserved    []reservedDepot // depot stock held for the plan, while it is approved
 	Promised    []lineRow       // agreement and capacity lines, promised while approved
 	Map         planMap
-	// The actions the plan's status allows.
+	// The actions the plan's status allows (dispatch.Plan.Allows).
 	CanApprove, CanCancel, CanExecute, CanRecompute bool
 }
 
@@ -340,11 +327,9 @@ type mapPlace struct {
 // buildPlanView gathers what the plan screen shows, in the language lang for
 // the parts built here (durations, map labels).
 func (h *handler) buildPlanView(ctx context.Context, lang string, p dispatch.Plan) (planView, error) {
-	v := planView{Plan: p, StatusClass: statusClass(p.Status), Created: clock(p.CreatedAt),
-		CanApprove:   p.Status == dispatch.PlanProposed,
-		CanCancel:    p.Status == dispatch.PlanProposed || p.Status == dispatch.PlanApproved,
-		CanExecute:   p.Status == dispatch.PlanApproved,
-		CanRecompute: p.Status == dispatch.PlanProposed}
+	v := planView{Plan: p, StatusClass: statusClass(p.Status), Created: cst.Minute(p.CreatedAt),
+		CanApprove: p.Allows(dispatch.ActApprove), CanCancel: p.Allows(dispatch.ActCancel),
+		CanExecute: p.Allows(dispatch.ActExecute), CanRecompute: p.Allows(dispatch.ActRecompute)}
 	incidents, err := h.planIncidents(ctx, p)
 	if err != nil {
 		return v, err
@@ -359,7 +344,7 @@ func (h *handler) buildPlanView(ctx context.Context, lang string, p dispatch.Pla
 	v.Coverage, v.Totals = coverageRows(p, incidents, items)
 	for _, l := range p.Lines {
 		row := lineRow{Line: l, UnitEN: items[l.Item].UnitEN,
-			Arrival: durationText(lang, l.ArrivalMin), ETA: clock(l.ETA), Deadline: clock(l.Deadline)}
+			Arrival: durationText(lang, l.ArrivalMin), ETA: cst.Minute(l.ETA), Deadline: cst.Minute(l.Deadline)}
 		v.Lines = append(v.Lines, row)
 		if p.Status == dispatch.PlanApproved && l.Source.Kind != dispatch.SourceDepot {
 			v.Promised = append(v.Promised, row)

@@ -12,6 +12,7 @@ import (
 // checks that the catalogue has it, in both languages. Keys built at run
 // time (nav.<screen>, tier.<tier>, …) are checked by the page tests.
 func TestLocaleKeysExist(t *testing.T) {
+	t.Parallel()
 	c, err := loadCatalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +54,7 @@ func TestLocaleKeysExist(t *testing.T) {
 // TestLocaleCatalogue checks the loader refuses what would show a user a
 // broken page: a missing language, a key defined twice.
 func TestLocaleCatalogue(t *testing.T) {
+	t.Parallel()
 	c, err := loadCatalogue()
 	if err != nil {
 		t.Fatal(err)

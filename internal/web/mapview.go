@@ -1,10 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,6 +11,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -224,19 +223,13 @@ type mapPayload struct {
 func (h *handler) mapData(w http.ResponseWriter, r *http.Request) {
 	p, err := h.buildMapPayload(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(p); err != nil {
-		h.serverError(w, r, fmt.Errorf("web: map data: %w", err))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = buf.WriteTo(w)
+	if err := httpx.WriteJSON(w, http.StatusOK, p); err != nil {
+		h.fail(w, r, fmt.Errorf("web: map data: %w", err))
+	}
 }
 
 func (h *handler) buildMapPayload(ctx context.Context) (*mapPayload, error) {

@@ -1,15 +1,16 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -116,33 +117,23 @@ func (h *handler) readinessView(ctx context.Context, q url.Values) (readinessVie
 	return v, nil
 }
 
-// choose reads ?pair= and ?hazard=, refusing what the API would refuse.
+// choose reads ?pair= and ?hazard=, refusing what the API would refuse:
+// the page's form sends one pair= per district, the API's form is "a,b".
 func (v *readinessView) choose(q url.Values) error {
-	if p := q["pair"]; len(p) > 0 {
-		parts := p // the page's form sends one pair= per district; the API's form is "a,b"
-		if len(p) == 1 {
-			parts = strings.Split(p[0], ",")
-		}
-		if len(parts) != 2 {
-			return apperr.New(apperr.Invalid, "readiness.pair", "参数 pair 须为两个区编码,以逗号分隔", "pair must be two district codes separated by a comma").WithField("pair")
-		}
-		for i, code := range parts {
-			code = strings.TrimSpace(code)
-			if !slices.ContainsFunc(v.Districts, func(d area.Area) bool { return d.Code == code }) {
-				return apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city", code).
-					WithField(fmt.Sprintf("pair[%d]", i))
-			}
-			v.Pair[i] = code
+	pair, err := readiness.ParsePair(q["pair"])
+	if err != nil {
+		return err
+	}
+	for i, code := range pair {
+		if !slices.ContainsFunc(v.Districts, func(d area.Area) bool { return d.Code == code }) {
+			return apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city", code).
+				WithField(fmt.Sprintf("pair[%d]", i))
 		}
 	}
-	if hz := q.Get("hazard"); hz != "" {
-		if !slices.Contains(v.Hazards, hz) {
-			return apperr.New(apperr.Invalid, "readiness.hazard", "灾种「%s」无效:应为 %s", "hazard %q is invalid: want one of %s",
-				hz, strings.Join(v.Hazards, ", ")).WithField("hazard")
-		}
-		v.Hazard = hz
-	}
-	return nil
+	v.Pair = pair
+	hazard, err := httpx.OneOf(q, "hazard", v.Hazards...)
+	v.Hazard = cmp.Or(hazard, v.Hazard)
+	return err
 }
 
 // DistrictName is a district's name in the page's language, or its code.

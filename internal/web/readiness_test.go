@@ -21,6 +21,7 @@ var readinessIDs = []string{"readiness-kpis", "readiness-map", "district-chart",
 // store, the catalogue names handed to the script, and the choice of the
 // second standing scenario by ?pair= and ?hazard=.
 func TestReadinessPage(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		ctx := context.Background()
 		city, districts, err := site.s.Readiness().City(ctx)
@@ -93,11 +94,12 @@ func TestReadinessPage(t *testing.T) {
 // TestReadinessPageErrors checks that a bad ?pair= or ?hazard= gives a 400
 // page with the reason in the user's language, as the API would refuse it.
 func TestReadinessPageErrors(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		cases := []struct{ query, zh, en string }{
 			{"pair=110108", "两个区编码", "two district codes"},
 			{"pair=110108,999999", "「999999」不是本市的区", `"999999" is not a district of the city`},
-			{"hazard=volcano", "灾种「volcano」无效", `hazard "volcano" is invalid`},
+			{"hazard=volcano", "参数 hazard 的值「volcano」无效", `parameter hazard="volcano" is invalid`},
 		}
 		for _, c := range cases {
 			status, body := site.get(t, "/readiness?"+c.query)
@@ -119,6 +121,7 @@ func TestReadinessPageErrors(t *testing.T) {
 // to do), then a scenario saved in the store is listed with its events,
 // on the page and in the partial the page reloads after saving.
 func TestReadinessSaved(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		// The messages of the whole page are also in the script's JSON, so look
 		// for the empty state's element.

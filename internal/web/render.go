@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 )
 
 //go:embed templates/*.html
@@ -184,12 +184,12 @@ func (h *handler) partial(w http.ResponseWriter, r *http.Request, view, name str
 func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name string, p *page) {
 	t, ok := h.views.pages[view]
 	if !ok {
-		h.serverError(w, r, fmt.Errorf("web: no view %q", view))
+		h.fail(w, r, fmt.Errorf("web: no view %q", view))
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
-		h.serverError(w, r, fmt.Errorf("web: rendering %s/%s: %w", view, name, err))
+		h.fail(w, r, fmt.Errorf("web: rendering %s/%s: %w", view, name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -203,21 +203,12 @@ type errorView struct {
 	Details string
 }
 
-// fail shows err to the user: a domain error (apperr) with its own status
-// and both languages, anything else as a server error, logged once.
+// fail shows err to the user with the status and log record
+// httpx.Explain gives it: a domain error (apperr) with its own status and
+// both languages; anything else logged once and shown without details.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	ae, ok := apperr.As(err)
-	if !ok || ae.Kind.HTTPStatus() == 0 {
-		h.serverError(w, r, err)
-		return
-	}
-	h.showError(w, r, ae.Kind.HTTPStatus(), errorView{ZH: ae.ZH, EN: ae.EN})
-}
-
-func (h *handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	h.logger.ErrorContext(r.Context(), "web: server error", "path", r.URL.Path, "error", err)
-	h.showError(w, r, http.StatusInternalServerError, errorView{ZH: "服务器内部错误,请稍后重试或联系管理员",
-		EN: "internal server error; try again later or ask your administrator"})
+	f := httpx.Explain(h.logger, r, err)
+	h.showError(w, r, f.Status, errorView{ZH: f.Err.ZH, EN: f.Err.EN})
 }
 
 func (h *handler) showError(w http.ResponseWriter, r *http.Request, status int, ev errorView) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +12,8 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/cst"
+	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -234,68 +235,37 @@ func stockReadFilter(q url.Values) (stockFilter, error) {
 		Lot: stock.ScannedLotCode(q.Get("lot")), Q: strings.TrimSpace(q.Get("q")),
 		Class: q.Get("class"), Purpose: q.Get("purpose"), Tier: q.Get("tier"), Quality: q.Get("quality"),
 		Days: strings.TrimSpace(q.Get("days")), Page: 1}
-	if err := stockOneOf("class", f.Class, "1", "2", "3"); err != nil {
-		return f, err
-	}
-	if err := stockOneOf("purpose", f.Purpose, string(catalog.PurposeRescue), string(catalog.PurposeLife)); err != nil {
-		return f, err
-	}
-	if err := stockOneOf("tier", f.Tier, string(area.LevelCity), string(area.LevelDistrict), string(area.LevelStreet),
-		string(area.LevelCommunity)); err != nil {
-		return f, err
-	}
-	if err := stockOneOf("quality", f.Quality, string(stock.QualityGood), string(stock.QualityPending),
-		string(stock.QualityDamaged)); err != nil {
-		return f, err
+	for _, p := range []struct {
+		name    string
+		allowed []string
+	}{
+		{"class", []string{"1", "2", "3"}},
+		{"purpose", []string{string(catalog.PurposeRescue), string(catalog.PurposeLife)}},
+		{"tier", []string{string(area.LevelCity), string(area.LevelDistrict), string(area.LevelStreet), string(area.LevelCommunity)}},
+		{"quality", []string{string(stock.QualityGood), string(stock.QualityPending), string(stock.QualityDamaged)}},
+	} {
+		if _, err := httpx.OneOf(q, p.name, p.allowed...); err != nil {
+			return f, err
+		}
 	}
 	if f.Days != "" && f.Days != "expired" {
 		if n, err := strconv.Atoi(f.Days); err != nil || n < 0 || n > stockMaxDays {
-			return f, stockBadParam("days", f.Days, " expired 或 0 到 3650 之间的天数", "expired or a number of days from 0 to 3650")
+			return f, httpx.BadParam("days", f.Days, " expired 或 0 到 3650 之间的天数", "expired or a number of days from 0 to 3650")
 		}
 	}
 	var err error
-	page, err := stockInt(q, "page", 1, 1<<30)
+	page, err := httpx.Int(q, "page", 1, 1<<30)
 	if err != nil {
 		return f, err
 	}
 	f.Page = max(int(page), 1)
-	if f.Before, err = stockInt(q, "before", 1, 1<<62); err != nil {
+	if f.Before, err = httpx.Int(q, "before", 1, 1<<62); err != nil {
 		return f, err
 	}
-	if f.After, err = stockInt(q, "after", 0, 1<<62); err != nil {
+	if f.After, err = httpx.Int(q, "after", 0, 1<<62); err != nil {
 		return f, err
 	}
 	return f, nil
-}
-
-// stockInt reads an integer parameter within [lo, hi]; 0 when absent.
-func stockInt(q url.Values, name string, lo, hi int64) (int64, error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < lo || n > hi {
-		return 0, stockBadParam(name, s, " "+strconv.FormatInt(lo, 10)+" 以上的整数",
-			"a whole number from "+strconv.FormatInt(lo, 10))
-	}
-	return n, nil
-}
-
-// stockOneOf checks that a parameter, when given, is one of allowed.
-func stockOneOf(name, value string, allowed ...string) error {
-	if value == "" || slices.Contains(allowed, value) {
-		return nil
-	}
-	all := strings.Join(allowed, ", ")
-	return stockBadParam(name, value, " "+all+" 之一", "one of "+all)
-}
-
-// stockBadParam is the error of a filter with a bad value.
-func stockBadParam(name, value, wantZH, wantEN string) error {
-	return &apperr.Error{Kind: apperr.Invalid, Code: "param.invalid", Field: name,
-		ZH: fmt.Sprintf("参数 %s 的值「%s」无效:应为%s", name, value, wantZH),
-		EN: fmt.Sprintf("parameter %s=%q is invalid: want %s", name, value, wantEN)}
 }
 
 // stockData reads what a tab shows, with the choices of its filter form
@@ -496,7 +466,7 @@ func (h *handler) stockMovements(ctx context.Context, v *stockView) error {
 	tab := &stockMovesTab{Total: page.Total, First: !page.Older, Latest: !page.Newer}
 	for _, m := range page.Rows {
 		tab.Rows = append(tab.Rows, stockMoveRow{StockMovement: m,
-			At:       time.UnixMicro(m.At).In(chinaTime).Format("2006-01-02 15:04:05"),
+			At:       time.UnixMicro(m.At).In(cst.Zone).Format("2006-01-02 15:04:05"),
 			Signed:   stockSigned(m.Delta),
 			Negative: m.Delta < 0,
 			Short:    m.Hash[:min(len(m.Hash), stockHashShown)]})

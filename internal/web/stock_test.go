@@ -50,6 +50,7 @@ func stockLots(t *testing.T, s *store.Store, q store.BalanceQuery) []store.Balan
 // TestStockTabs opens each tab on the demo and checks it shows what the
 // store holds.
 func TestStockTabs(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		ctx := context.Background()
 		lots := stockLots(t, site.s, store.BalanceQuery{})
@@ -126,6 +127,7 @@ func TestStockTabs(t *testing.T) {
 // TestStockFilters checks that each filter narrows the table to what the
 // store says it should.
 func TestStockFilters(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		all := stockLots(t, site.s, store.BalanceQuery{})
 		depot := all[len(all)/2].Depot
@@ -224,6 +226,7 @@ func TestStockFilters(t *testing.T) {
 // any case and shows that lot on every depot holding it, with its ledger
 // and label; a misread code and an unknown one are told apart.
 func TestStockLotScan(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		contains(t, "scan form", site.page(t, "/stock/depots"), `id="lot-scan"`, `action="/stock/lots"`, `name="lot"`,
 			`id="lot-scan-camera" hidden`)
@@ -273,6 +276,7 @@ func TestStockLotScan(t *testing.T) {
 // TestStockHTMX checks the partials htmx swaps in: a tab's body with the
 // tabs and export link out of band, a table alone, and the ledger status.
 func TestStockHTMX(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		status, body := site.htmx(t, "/stock/depots", "stock-body")
 		if status != http.StatusOK || strings.Contains(body, "<html") || strings.Contains(body, `id="stock-body"`) {
@@ -309,6 +313,7 @@ func TestStockHTMX(t *testing.T) {
 // bad filters are 400 with the message in each language, unknown tabs and
 // codes 404.
 func TestStockEnglishAndErrors(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		status, body := site.get(t, "/stock/lots?days=abc")
 		if status != http.StatusBadRequest {
@@ -349,6 +354,7 @@ func TestStockEnglishAndErrors(t *testing.T) {
 
 // TestStockEmpty checks what a store without stock shows: what to do next.
 func TestStockEmpty(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		site := newTestSite(t, s, web.Options{})
 		contains(t, "no stock", site.page(t, "/stock"), "还没有库存", "stockpile demo", "POST /api/movements")
@@ -362,6 +368,7 @@ func TestStockEmpty(t *testing.T) {
 // TestStockVerifyBroken alters a ledger entry behind the program's back
 // and checks that the check names it.
 func TestStockVerifyBroken(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			dsn := storetest.DSN(t, engine)

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -39,7 +40,8 @@ type Options struct {
 
 // handler holds what the page handlers need.
 type handler struct {
-	store  *store.Store
+	ops    *ops.Service
+	store  *store.Store // for reads; every change goes through ops
 	logger *slog.Logger
 	tiles  *TileLayer
 	locale *catalogue
@@ -48,10 +50,11 @@ type handler struct {
 	nav    []NavItem // the navigation, built once from the screen table
 }
 
-// NewHandler returns the web interface. It fails if a template, locale file
-// or asset is broken, so a bad build is caught at start, not by a user.
-func NewHandler(s *store.Store, opts Options) (http.Handler, error) {
-	h := &handler{store: s, logger: opts.Logger, tiles: opts.Tiles}
+// NewHandler returns the web interface over the use cases of svc. It
+// fails if a template, locale file or asset is broken, so a bad build is
+// caught at start, not by a user.
+func NewHandler(svc *ops.Service, opts Options) (http.Handler, error) {
+	h := &handler{ops: svc, store: svc.Store(), logger: opts.Logger, tiles: opts.Tiles}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 	"github.com/stockpile-dev/stockpile/internal/web"
@@ -14,6 +15,7 @@ import (
 // default, the switch to English and back, assets with content hashes,
 // caching of hashed assets, and the error page.
 func TestLayout(t *testing.T) {
+	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
 		body := site.page(t, "/")
 		contains(t, "dashboard in Chinese", body, `lang="zh-CN"`, "一张图", "总览", "库存", "调度", "储备评估",
@@ -69,12 +71,13 @@ func TestLayout(t *testing.T) {
 // TestTileLayer checks the optional tile layer reaches the page's scripts,
 // and a datum other than wgs84 or gcj02 stops the server from starting.
 func TestTileLayer(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		tiles := &web.TileLayer{URL: "https://webrd0{s}.is.autonavi.com/appmaprsv?x={x}&y={y}&z={z}", CRS: "gcj02",
 			Attribution: "© 高德地图", Subdomains: "1234"}
 		site := newTestSite(t, s, web.Options{Tiles: tiles})
 		contains(t, "map with tiles", site.page(t, "/map"), `"tiles":{"url":"https://webrd0{s}.is.autonavi.com/appmaprsv?x={x}\u0026y={y}\u0026z={z}","crs":"gcj02"`)
-		if _, err := web.NewHandler(s, web.Options{Tiles: &web.TileLayer{URL: "x", CRS: "bd09"}}); err == nil {
+		if _, err := web.NewHandler(ops.New(s, ops.Options{}), web.Options{Tiles: &web.TileLayer{URL: "x", CRS: "bd09"}}); err == nil {
 			t.Error("a BD-09 tile layer was accepted")
 		}
 	})

@@ -91,12 +91,21 @@
     return s;
   }
 
-  // el builds an element: el('td', {class: 'num'}, '12').
+  // el builds an element: el('td', {class: 'num'}, '12'). Children that are
+  // not nodes become text, never markup, so names from the data (a depot
+  // called "<img onerror=…>") show as typed. Leaflet's tooltips, popups and
+  // icons and ECharts' tooltips read a string as HTML: give them an element
+  // from el, never a string built from data.
+  //
+  // A style is set through the CSSOM (element.style), which the pages'
+  // Content-Security-Policy allows; a style="…" attribute it refuses.
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
       if (v === undefined || v === null || v === false) continue;
-      if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v === true ? '' : v);
+      if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else if (k === 'style') e.style.cssText = v;
+      else e.setAttribute(k, v === true ? '' : v);
     }
     for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
     return e;
@@ -106,15 +115,9 @@
   // or gives the code back for a tier the catalogue does not name.
   function tier(code) { return client.messages['tier.' + code] !== undefined ? t('tier.' + code) : code; }
 
-  // rememberActor fills an operator-name input with the name last used on
-  // this device and remembers what is typed into it, for approvals.
-  const ACTOR_KEY = 'stockpile.actor';
-  function rememberActor(input) {
-    try { input.value = localStorage.getItem(ACTOR_KEY) || ''; } catch (e) { /* storage off */ }
-    input.addEventListener('input', () => {
-      try { localStorage.setItem(ACTOR_KEY, input.value.trim()); } catch (e) { /* storage off */ }
-    });
-  }
+  // Pages once remembered the name typed as the operator of an approval
+  // in this key; the server now knows who acts, so forget it.
+  try { localStorage.removeItem('stockpile.actor'); } catch (e) { /* storage off */ }
 
   // ready marks the page as usable, for people (nothing) and for the
   // browser tests and benchmarks, which wait on data-ready.
@@ -131,5 +134,5 @@
     b.addEventListener('click', () => history.back());
   }
 
-  window.Stockpile = { client, lang, t, pick, num, pct, api, ApiError, errorText, toast, el, ready, busy, tier, rememberActor };
+  window.Stockpile = { client, lang, t, pick, num, pct, api, ApiError, errorText, toast, el, ready, busy, tier };
 })();

@@ -48,6 +48,7 @@
   }
 
   let basemapData; // the district GeoJSON, fetched once per page
+  const maps = []; // the page's maps, for the browser tests (Stockpile.maps)
 
   // basemap makes a map in el and resolves when the districts are drawn.
   // It returns the Leaflet map, the district layers by code, and the two
@@ -58,7 +59,14 @@
     const map = L.map(el, { preferCanvas: true, zoomSnap: 0.5, attributionControl: !!tiles });
     map.setView([40.25, 116.45], opts.zoom || 8.5);
     if (tiles) {
-      L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', attribution: tiles.attribution || '', maxZoom: 18 }).addTo(map);
+      // The pages send no Referer to other sites (Referrer-Policy:
+      // same-origin), but tile services that key on it (a Tianditu browser
+      // key limited to some domains, OpenStreetMap's usage policy) need
+      // the site's origin: the tiles send that, and never the page's path.
+      // The attribution is HTML, as Leaflet takes it: it is the operator's
+      // own --tiles-attribution, not data users enter.
+      L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', attribution: tiles.attribution || '', maxZoom: 18,
+        referrerPolicy: 'strict-origin-when-cross-origin' }).addTo(map);
     }
     const toMap = (p) => { const [x, y] = gcj ? wgsToGcj(p.lon, p.lat) : [p.lon, p.lat]; return L.latLng(y, x); };
     const fromMap = (ll) => { const [lon, lat] = gcj ? gcjToWgs(ll.lng, ll.lat) : [ll.lng, ll.lat]; return { lon: +lon.toFixed(6), lat: +lat.toFixed(6) }; };
@@ -74,15 +82,17 @@
       onEachFeature: (f, layer) => {
         byCode[f.properties.code] = layer;
         if (opts.labels !== false) {
-          layer.bindTooltip(S.pick(f.properties.name_zh, f.properties.name_en),
+          layer.bindTooltip(S.el('span', null, S.pick(f.properties.name_zh, f.properties.name_en)),
             { permanent: true, direction: 'center', className: 'district-label', interactive: false });
         }
       },
     }).addTo(map);
     if (opts.fit !== false) map.fitBounds(districts.getBounds(), { padding: [8, 8] });
+    maps.push(map);
     return { map, districts, byCode, toMap, fromMap };
   }
 
   S.basemap = basemap;
+  S.maps = maps;
   S.coords = { wgsToGcj, gcjToWgs };
 })();

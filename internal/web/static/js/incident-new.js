@@ -125,7 +125,7 @@
   }
 
   function pin(n) {
-    return L.divIcon({ className: 'site-pin', html: '<span>' + n + '</span>', iconSize: [26, 26], iconAnchor: [13, 13] });
+    return L.divIcon({ className: 'site-pin', html: el('span', null, String(n)), iconSize: [26, 26], iconAnchor: [13, 13] });
   }
 
   function removeSite(i) {

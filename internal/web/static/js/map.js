@@ -85,7 +85,7 @@
   function clusterIcon(c) {
     const n = c.getChildCount();
     const size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48;
-    return L.divIcon({ html: '<div>' + n + '</div>', className: 'mk-cluster ' + worstOf(c), iconSize: [size, size] });
+    return L.divIcon({ html: el('div', null, String(n)), className: 'mk-cluster ' + worstOf(c), iconSize: [size, size] });
   }
 
   // Depots, reserves and sites sit in a pane above the district names.
@@ -101,8 +101,9 @@
         radius: radius(d.used_m3, maxUsed), color: '#fff', weight: 1.5, fillColor: COLOURS[d.readiness] || COLOURS.none,
         fillOpacity: 0.9, readiness: d.readiness, bubblingMouseEvents: false, pane: 'stockpile',
       });
+      // Popups and tooltips get elements: Leaflet would read a string as HTML.
       marker.bindPopup(() => depotPopup(d));
-      marker.bindTooltip(pick(d.name_zh, d.name_en), { direction: 'top', offset: [0, -4] });
+      marker.bindTooltip(() => el('span', null, pick(d.name_zh, d.name_en)), { direction: 'top', offset: [0, -4] });
       const text = [d.code, d.name_zh, d.name_en].join(' ').toLowerCase();
       const e = { d, marker, text };
       byCode[d.code] = e;
@@ -395,7 +396,7 @@
       bounds.extend(ll);
       const name = pick(s.name_zh, s.name_en);
       const ring = L.circleMarker(ll, { radius: 14, color: '#ff6d00', weight: 3, fill: false, interactive: false, pane: 'stockpile' });
-      const rank = L.marker(ll, { icon: L.divIcon({ className: 'mk-rank', html: String(i + 1), iconSize: [20, 18], iconAnchor: [-6, 22] }),
+      const rank = L.marker(ll, { icon: L.divIcon({ className: 'mk-rank', html: el('span', null, String(i + 1)), iconSize: [20, 18], iconAnchor: [-6, 22] }),
         zIndexOffset: 900, keyboard: false, title: name, pane: 'stockpile' });
       const line = L.polyline([ll, base.toMap(res.point)], { color: '#ff6d00', weight: 2, opacity: 0.6, dashArray: '3 5', interactive: false });
       layers.nearby.addLayer(line); layers.nearby.addLayer(ring); layers.nearby.addLayer(rank);

@@ -1,7 +1,7 @@
 // A dispatch plan (调度方案): its lines drawn on the map from source to site,
 // and the actions its status allows — approve, cancel, execute, recompute —
-// each done by a named actor (remembered on this device) after a
-// confirmation.
+// each after a confirmation. Who acts is the signed-in user, known to the
+// server: the page sends no name.
 (function () {
   'use strict';
   const S = window.Stockpile;
@@ -20,13 +20,17 @@
   // A zero point is a plan stored before lines carried points: skip it.
   const known = (p) => p && (p.lon !== 0 || p.lat !== 0);
 
+  // tip is a tooltip's content: an element, since Leaflet reads a string as
+  // HTML and these names are whatever was typed into an incident or depot.
+  const tip = (text) => el('span', null, text);
+
   function drawPlan(b) {
     const bounds = [];
     for (const r of data.routes) {
       if (!known(r.from) || !known(r.to)) continue;
       const a = b.toMap(r.from), z = b.toMap(r.to);
       L.polyline([a, z], { color: colour(r.relation), weight: 3, opacity: 0.8, dashArray: r.late ? '6 6' : null })
-        .bindTooltip(r.label + (r.late ? ' ' + t('dispatch.late') : ''), { sticky: true })
+        .bindTooltip(tip(r.label + (r.late ? ' ' + t('dispatch.late') : '')), { sticky: true })
         .addTo(b.map);
       bounds.push(a, z);
     }
@@ -34,14 +38,14 @@
       if (!known(s.point)) continue;
       const p = b.toMap(s.point);
       L.circleMarker(p, { radius: 6, color: '#fff', weight: 1.5, fillColor: colour(s.relation), fillOpacity: 1 })
-        .bindTooltip(s.name).addTo(b.map);
+        .bindTooltip(tip(s.name)).addTo(b.map);
       bounds.push(p);
     }
     for (const s of data.sites) {
       if (!known(s.point)) continue;
       const p = b.toMap(s.point);
       L.marker(p, { icon: L.divIcon({ className: 'site-pin plan-site', html: '<span>◆</span>', iconSize: [22, 22], iconAnchor: [11, 11] }),
-        keyboard: false }).bindTooltip(s.name).addTo(b.map);
+        keyboard: false }).bindTooltip(tip(s.name)).addTo(b.map);
       bounds.push(p);
     }
     if (bounds.length) b.map.fitBounds(L.latLngBounds(bounds), { padding: [30, 30], maxZoom: 11 });
@@ -67,13 +71,9 @@
   }).finally(() => S.ready('plan'));
 
   // ---- actions ----
-  const actor = document.getElementById('actor');
   const errorBox = document.getElementById('action-error');
   const progress = document.getElementById('action-progress');
-  if (actor) {
-    S.rememberActor(actor);
-    actor.addEventListener('input', () => actor.classList.remove('invalid'));
-  }
+  const status = document.getElementById('plan-status').dataset.status;
 
   function showError(text) {
     errorBox.replaceChildren(...String(text).split('\n').map((line, i) => (i ? [el('br'), line] : line)).flat());
@@ -85,20 +85,23 @@
     actions.querySelectorAll('button[data-action]').forEach((b) => { b.disabled = on; });
   }
 
+  // confirmation asks before an action; recomputing an approved plan also
+  // releases the stock it reserved, and the new plan needs approving again.
+  function confirmation(action) {
+    if (action === 'recompute' && status === 'approved') return t('dispatch.confirm.recompute_approved', planID);
+    return t('dispatch.confirm.' + action, planID);
+  }
+
   async function act(action) {
     errorBox.hidden = true;
-    const who = actor.value.trim();
-    if (!who) {
-      actor.classList.add('invalid');
-      actor.focus();
-      showError(t('dispatch.actor_required'));
-      return;
-    }
-    if (!window.confirm(t('dispatch.confirm.' + action, planID))) return;
+    if (!window.confirm(confirmation(action))) return;
     working(true);
     try {
-      const plan = await S.api('POST', '/api/plans/' + planID + '/' + action, { actor: who });
+      // The body is empty: the server knows who acts.
+      const plan = await S.api('POST', '/api/plans/' + planID + '/' + action, {});
       S.toast(t('dispatch.done.' + action, plan.id));
+      // Recompute answers with the new plan, proposed whatever the old one
+      // was: open it.
       if (action === 'recompute') window.location.assign('/plans/' + plan.id);
       else window.location.reload();
     } catch (err) {

@@ -101,6 +101,20 @@
   window.addEventListener('resize', () => { for (const c of Object.values(state.charts)) if (!c.isDisposed()) c.resize(); });
   const COLOURS = { coverage: '#1565c0', in_time: '#ef6c00', within_24: '#7e57c2', local: '#26a69a', before: '#b0bec5', after: '#2e7d32' };
 
+  // tooltip is the content of a chart's tooltip: the row's name and each
+  // series' share. It is built as elements because ECharts reads a string
+  // as HTML (its own tooltip is markup with style attributes, which the
+  // pages' Content-Security-Policy refuses), and the names are data: an
+  // item or district called "<img onerror=…>" must show as typed.
+  function tooltip(params) {
+    const list = [].concat(params);
+    return el('div', { class: 'chart-tip' },
+      el('div', { class: 'chart-tip-title' }, list.length ? list[0].name : ''),
+      list.map((p) => el('div', { class: 'chart-tip-row' },
+        el('i', { class: 'chart-tip-dot', style: 'background:' + p.color }),
+        el('span', null, p.seriesName), el('b', null, pct(p.value)))));
+  }
+
   // bars is a horizontal bar chart of shares: one row per category, worst
   // at the top, a dashed line at 100 %.
   function bars(categories, series, extra) {
@@ -109,7 +123,7 @@
       animationDuration: 300,
       grid: { left: 8, right: 28, top: 30, bottom: 4, containLabel: true },
       legend: { top: 0, itemWidth: 14, itemHeight: 10 },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => pct(v) },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: tooltip },
       xAxis: { type: 'value', min: 0, max: Math.min(Math.ceil(top * 4) / 4, 3), axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } },
       yAxis: { type: 'category', data: categories, axisTick: { show: false }, axisLabel: { width: S.lang === 'en' ? 150 : 110, overflow: 'truncate' } },
       series: series.map((s, i) => ({
@@ -252,7 +266,7 @@
         // The value goes under the name where the district is large enough
         // on screen; the small central districts show their name only.
         const name = districtName(code, d && d.name_zh);
-        layer.setTooltipContent(roomy(layer) && v !== undefined ? el('span', null, name, el('br'), el('b', null, pct(v))) : name);
+        layer.setTooltipContent(roomy(layer) && v !== undefined ? el('span', null, name, el('br'), el('b', null, pct(v))) : el('span', null, name));
       }
     }
     const box = state.legend.getContainer();
@@ -440,10 +454,13 @@
   async function reloadSaved() {
     const res = await fetch('/readiness/saved', { headers: { 'HX-Request': 'true' } });
     if (!res.ok) return;
-    const tmp = el('div');
-    tmp.innerHTML = await res.text();
-    const fresh = tmp.querySelector('#saved-scenarios');
-    if (fresh) $('saved-scenarios').replaceWith(fresh);
+    // Parsed in a document of its own, which loads and runs nothing, then
+    // adopted: the list is the server's escaped HTML, but given as
+    // innerHTML to an element of this page, even a detached one, any image
+    // in it would load (and its handlers fire) at once.
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    const fresh = doc.getElementById('saved-scenarios');
+    if (fresh) $('saved-scenarios').replaceWith(document.adoptNode(fresh));
   }
 
   async function onSaved(e) {
@@ -555,21 +572,17 @@
     ], rec.moves);
   }
 
-  // actions: approve (who approves is remembered on this device) or cancel
-  // a proposed recommendation.
+  // actions: approve or cancel a proposed recommendation. Who acts is the
+  // signed-in user, known to the server: the page sends no name.
   function actions(rec) {
     if (rec.status !== 'proposed') return null;
-    const actor = el('input', { id: 'preposition-actor', name: 'actor', maxlength: '64', autocomplete: 'name', placeholder: t('readiness.actor_ph') });
-    S.rememberActor(actor);
     const error = el('div', { class: 'alert bad rd-error', role: 'alert', hidden: true });
     const act = async (verb, btn) => {
-      const who = actor.value.trim();
-      if (!who) { error.textContent = t('readiness.actor_needed'); error.hidden = false; actor.focus(); return; }
       error.hidden = true;
       for (const b of btn.parentElement.querySelectorAll('button')) b.disabled = true;
       btn.prepend(el('span', { class: 'spinner' }));
       try {
-        const done = await S.api('POST', '/api/prepositions/' + rec.id + '/' + verb, { actor: who });
+        const done = await S.api('POST', '/api/prepositions/' + rec.id + '/' + verb, {});
         S.toast(t(verb === 'approve' ? 'readiness.approved' : 'readiness.cancelled', done.id, done.transfer_id));
         await showRecommendation(done);
         loadRecent();
@@ -581,11 +594,9 @@
       }
     };
     return el('div', { class: 'rd-approve' },
-      el('div', { class: 'field-row' },
-        el('label', null, t('readiness.actor'), actor),
-        el('div', { class: 'toolbar' },
-          rec.moves.length ? el('button', { type: 'button', class: 'primary', id: 'preposition-approve', onclick: (e) => act('approve', e.currentTarget) }, t('readiness.approve')) : null,
-          el('button', { type: 'button', id: 'preposition-cancel', onclick: (e) => act('cancel', e.currentTarget) }, t('readiness.cancel')))),
+      el('div', { class: 'toolbar' },
+        rec.moves.length ? el('button', { type: 'button', class: 'primary', id: 'preposition-approve', onclick: (e) => act('approve', e.currentTarget) }, t('readiness.approve')) : null,
+        el('button', { type: 'button', id: 'preposition-cancel', onclick: (e) => act('cancel', e.currentTarget) }, t('readiness.cancel'))),
       error);
   }
 

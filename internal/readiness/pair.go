@@ -1,0 +1,33 @@
+package readiness
+
+import (
+	"strings"
+
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+)
+
+// DefaultHazard is the hazard of the standing level Ⅱ events when none is
+// chosen.
+const DefaultHazard = "flood"
+
+// ParsePair reads the two districts of the second standing scenario as
+// people give them: one value "a,b" (the API, the CLI's --pair) or two
+// values a and b (a form with one field per district). No value (or only
+// empty ones) means DefaultPair. Whether the codes are districts of the city is the
+// assessment's to check. Errors name the field "pair".
+func ParsePair(values []string) ([2]string, error) {
+	var parts []string
+	for _, v := range values {
+		if v != "" {
+			parts = append(parts, strings.Split(v, ",")...)
+		}
+	}
+	if len(parts) == 0 {
+		return DefaultPair, nil
+	}
+	if len(parts) != 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
+		return [2]string{}, apperr.New(apperr.Invalid, "readiness.pair", "参数 pair 须为两个区编码,以逗号分隔(实际为「%s」)",
+			"pair must be two district codes separated by a comma (got %q)", strings.Join(values, ",")).WithField("pair")
+	}
+	return [2]string{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, nil
+}
