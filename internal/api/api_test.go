@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/stockpile-dev/stockpile/internal/ops"
+	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
@@ -191,7 +192,10 @@ func hasHan(s string) bool {
 	return false
 }
 
-// snapshot summarises everything a request could write.
+// snapshot summarises everything a request could write. The ledger is
+// append-only and every change of stock (a lot, a balance, a reservation)
+// is an entry, so the newest entry and the count stand for all of it; the
+// balance totals are there to catch a change made beside the ledger.
 func snapshot(t *testing.T, s *store.Store) string {
 	t.Helper()
 	ctx := context.Background()
@@ -209,14 +213,33 @@ func snapshot(t *testing.T, s *store.Store) string {
 	check(err)
 	depots, err := s.Depots(ctx, store.DepotFilter{})
 	check(err)
-	lots, err := s.Lots(ctx, store.LotFilter{Limit: 10000})
+	ledger, err := s.StockMovements(ctx, store.MovementQuery{Limit: 1})
 	check(err)
-	moves, err := s.Movements(ctx, store.MovementFilter{Limit: 20000})
-	check(err)
+	var head string
+	if len(ledger.Rows) > 0 {
+		head = fmt.Sprintf("%d/%s", ledger.Rows[0].Seq, ledger.Rows[0].Hash)
+	}
 	bal, err := s.Balances(ctx, store.BalanceQuery{})
 	check(err)
-	rep, err := s.Verify(ctx, nil)
+	agreements, err := s.Agreements(ctx, store.ReserveFilter{})
 	check(err)
+	capacities, err := s.Capacities(ctx, store.ReserveFilter{})
+	check(err)
+	var held, promised stock.Quantity
+	for _, a := range agreements {
+		held, promised = held+a.Quantity, promised+a.Reserved
+	}
+	for _, c := range capacities {
+		promised += c.Reserved
+	}
+	incidents, err := s.Incidents(ctx, "")
+	check(err)
+	plans, err := s.Plans(ctx, "", 1000)
+	check(err)
+	var planStatus []string
+	for _, p := range plans {
+		planStatus = append(planStatus, string(p.Status))
+	}
 	cfg, err := s.ReadinessConfig(ctx, "110000")
 	check(err)
 	cfgJSON, _ := json.Marshal(cfg)
@@ -230,10 +253,11 @@ func snapshot(t *testing.T, s *store.Store) string {
 	}
 	orders, err := s.TransferOrders(ctx, "", 1000)
 	check(err)
-	return fmt.Sprintf("items=%d areas=%d orgs=%d depots=%d lots=%d movements=%d balances=%d/%s ledger=%d/%v "+
-		"readiness=%x scenarios=%d prepositions=%v transfers=%d",
-		len(items), len(areas), len(orgs), len(depots), len(lots), len(moves), bal.Totals.Rows, bal.Totals.Quantity,
-		rep.Entries, rep.OK, sha256.Sum256(cfgJSON), len(scs), recStatus, len(orders))
+	return fmt.Sprintf("items=%d areas=%d orgs=%d depots=%d ledger=%d@%s balances=%d/%s/%s reserves=%d/%d/%s/%s "+
+		"incidents=%d plans=%v readiness=%x scenarios=%d prepositions=%v transfers=%d",
+		len(items), len(areas), len(orgs), len(depots), ledger.Total, head, bal.Totals.Rows, bal.Totals.Quantity,
+		bal.Totals.Reserved, len(agreements), len(capacities), held, promised, len(incidents), planStatus,
+		sha256.Sum256(cfgJSON), len(scs), recStatus, len(orders))
 }
 
 // decodeBody decodes a JSON response into v.

@@ -319,13 +319,8 @@ func TestConcurrentTransferOrdersNeverReserveTheSameUnits(t *testing.T) {
 // changes nothing, and the order can still be cancelled.
 func TestTransferOfALotExpiredSinceTheOrder(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	now := fixedClock()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		mu.Lock()
-		now = fixedClock()
-		mu.Unlock()
+	// Each engine gets a clock of its own, which the test moves on.
+	eachWithClock(t, func(t *testing.T, s *store.Store, advance func(time.Duration)) {
 		ctx := context.Background()
 		w := storetest.Build(t, s)
 		lot := receive(t, s, w.DepotB, storetest.Water, "W-SOON", "2026-06-10", 100).LotCode
@@ -335,9 +330,7 @@ func TestTransferOfALotExpiredSinceTheOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mu.Lock()
-		now = now.AddDate(0, 0, 10)
-		mu.Unlock()
+		advance(10 * 24 * time.Hour)
 		_, err = s.ExecuteTransferOrder(ctx, o.ID, "张主任")
 		if e, ok := apperr.As(err); !ok || e.Code != "lot.expired" || e.Field != "lines[0].lots[0].lot" ||
 			!strings.HasPrefix(e.EN, "transfer line 1, lot "+lot+": lot "+lot+" expired on 2026-06-10") {
@@ -354,5 +347,19 @@ func TestTransferOfALotExpiredSinceTheOrder(t *testing.T) {
 			t.Fatalf("after cancelling %+v, %v; want 100 on hand, none reserved", rep.Rows, err)
 		}
 		transferVerify(t, s)
-	}, store.WithClock(clock))
+	})
+}
+
+// eachWithClock runs fn on every engine in parallel, each store with a
+// clock of its own that starts at fixedClock and that fn moves on.
+func eachWithClock(t *testing.T, fn func(t *testing.T, s *store.Store, advance func(time.Duration))) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex // guards now
+			now := fixedClock()
+			s := storetest.Open(t, engine, store.WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
+			fn(t, s, func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) })
+		})
+	}
 }

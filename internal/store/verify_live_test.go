@@ -24,7 +24,11 @@ func TestVerifyWhilePosting(t *testing.T) {
 		stop := make(chan struct{})
 		done := make(chan error)
 		go func() {
-			for {
+			// At most maxPostings, so that the ledger, which every Verify
+			// reads whole, stops growing: uncapped, a slow machine made
+			// the last passes read tens of thousands of entries each.
+			const maxPostings = 1500
+			for range maxPostings {
 				select {
 				case <-stop:
 					done <- nil
@@ -36,6 +40,8 @@ func TestVerifyWhilePosting(t *testing.T) {
 					return
 				}
 			}
+			<-stop
+			done <- nil
 		}()
 		defer func() {
 			close(stop)

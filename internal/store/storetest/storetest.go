@@ -41,39 +41,15 @@ var Engines = []string{"sqlite", "postgres"}
 // The engine subtests run in parallel (t.Parallel): with each other, and
 // with other parallel tests when the calling test is parallel too. So fn
 // must not share mutable state between engines, such as a clock the test
-// moves: such a test uses EachSequential.
+// moves: such a test opens a store per engine itself, each with its own.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store), opts ...store.Option) {
 	t.Helper()
-	if reason, ok := sequentialTests[t.Name()]; ok {
-		t.Logf("storetest: engines run one after the other: %s", reason)
-		EachSequential(t, fn, opts...)
-		return
-	}
 	for _, engine := range Engines {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			fn(t, Open(t, engine, opts...))
 		})
 	}
-}
-
-// EachSequential is Each with the engine subtests run one after the
-// other, for tests whose engines share mutable state.
-func EachSequential(t *testing.T, fn func(t *testing.T, s *store.Store), opts ...store.Option) {
-	t.Helper()
-	for _, engine := range Engines {
-		t.Run(engine, func(t *testing.T) { fn(t, Open(t, engine, opts...)) })
-	}
-}
-
-// sequentialTests names the tests that call Each but whose engine subtests
-// share mutable state, with the reason; Each runs them as EachSequential.
-// An entry goes once its test calls EachSequential itself (or gives each
-// engine its own state).
-var sequentialTests = map[string]string{
-	// internal/store/transfers_test.go: both engines share one clock, which
-	// each resets and then moves ten days on.
-	"TestTransferOfALotExpiredSinceTheOrder": "the engines share one settable clock",
 }
 
 // DSN returns a connection string for a fresh, empty database of engine:

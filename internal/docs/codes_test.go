@@ -1,4 +1,4 @@
-package apperr_test
+package docs_test
 
 // TestErrorCodesDocumented keeps docs/errors.md and the code in step. It
 // reads every non-test .go file of the repository, finds each error code the
@@ -128,24 +128,6 @@ func documentedCodes(file string) (map[string]int, error) {
 		}
 	}
 	return out, nil
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -347,7 +329,7 @@ func scanCodes(t *testing.T, root string) (map[string]*foundCode, []string) {
 	var problems []string
 	for _, place := range sortedKeys(s.unread) {
 		problems = append(problems, fmt.Sprintf("%s: cannot tell which error code %s makes; write the code as a string literal "+
-			"or a string constant (or pass one to a helper's parameter), or teach internal/apperr/codes_test.go to read it", place, s.unread[place]))
+			"or a string constant (or pass one to a helper's parameter), or teach internal/docs/codes_test.go to read it", place, s.unread[place]))
 	}
 	for _, place := range sortedKeys(s.badCode) {
 		problems = append(problems, fmt.Sprintf("%s: %q is used as an error code but is not lower-case words joined by dots", place, s.badCode[place]))
