@@ -332,10 +332,8 @@ func TestPlanRequestErrors(t *testing.T) {
 				want: []string{`"count":` + strconv.Itoa(want)}, notWant: []string{`"FS-BAD"`}}
 		}
 		runScenarios(t, a, []scenario{
-			{name: "no incidents at all", method: "POST", path: "/api/plans", body: `{}`, status: 400,
+			{name: "no incidents at all", method: "POST", path: "/api/plans", body: `{}`, status: 409,
 				code: "plan.no_incidents", field: "incidents"},
-			{name: "no incidents, empty object", method: "POST", path: "/api/plans", body: `{}`,
-				status: 400, code: "plan.no_incidents", field: "incidents"},
 			{name: "no plans", method: "GET", path: "/api/plans", status: 200, want: []string{`"plans":[]`, `"count":0`}},
 
 			{name: "level 5", method: "POST", path: "/api/plans", status: 400, code: "incident.level_invalid",
@@ -394,7 +392,7 @@ func TestPlanRequestErrors(t *testing.T) {
 				body: strings.Replace(incident("FS-OK", tents(5)), `"level":2`, `"level":2,"status":"closed"`, 1),
 				want: []string{`"status":"closed"`}},
 			{name: "closed incidents are not planned for", method: "POST", path: "/api/plans", body: `{}`,
-				status: 400, code: "plan.no_incidents", field: "incidents"},
+				status: 409, code: "plan.no_incidents", field: "incidents"},
 			{name: "closed incidents", method: "GET", path: "/api/incidents?status=closed", status: 200,
 				want: []string{`"count":1`, `"code":"FS-OK"`}},
 			{name: "open incidents", method: "GET", path: "/api/incidents?status=open", status: 200,

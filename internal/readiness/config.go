@@ -222,9 +222,9 @@ func (c Config) Validate(k Known) error {
 	case c.PlanningDays <= 0 || c.PlanningDays > MaxPlanningDays:
 		return invalid("planning_days", "规划期须为 1 到 3650 天", "the planning period must be 1 to 3650 days")
 	case !in(c.WindowHours, 0, MaxWindowHours) || c.WindowHours == 0:
-		return invalid("window_hours", "协议储备交付时限须为 0 到 720 小时", "window_hours must be above 0 and at most 720")
+		return invalid("window_hours", "协议储备交付时限须大于 0 且不超过 720 小时", "window_hours must be above 0 and at most 720")
 	case !in(c.DeadlineHours, 0, MaxDeadlineHours) || c.DeadlineHours == 0:
-		return invalid("deadline_hours", "首批送达时限须为 0 到 72 小时", "deadline_hours must be above 0 and at most 72")
+		return invalid("deadline_hours", "首批送达时限须大于 0 且不超过 72 小时", "deadline_hours must be above 0 and at most 72")
 	case !in(c.KeepShare, 0, 1):
 		return invalid("keep_share", "保底比例须在 0 到 1 之间", "keep_share must be between 0 and 1")
 	}

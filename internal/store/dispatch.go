@@ -245,7 +245,7 @@ func (s *Store) Incidents(ctx context.Context, status string) ([]dispatch.Incide
 func (s *Store) OpenIncidents(ctx context.Context) ([]dispatch.Incident, error) {
 	open, err := s.Incidents(ctx, string(dispatch.IncidentOpen))
 	if err == nil && len(open) == 0 {
-		err = apperr.New(apperr.Invalid, "plan.no_incidents", "没有进行中的事件可供调度",
+		err = apperr.New(apperr.Conflict, "plan.no_incidents", "没有进行中的事件可供调度",
 			"there is no open incident to plan for").WithField("incidents")
 	}
 	return open, err
