@@ -166,12 +166,8 @@ func (s Site) validate() error {
 		switch {
 		case strings.TrimSpace(d.Item) == "":
 			return apperr.Required(field+"item", "物资编码", "item")
-		case d.Quantity <= 0:
-			return apperr.New(apperr.Invalid, "quantity.not_positive",
-				"需求数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s",
-				d.Quantity.String()).WithField(field + "quantity")
-		case d.Quantity > stock.MaxQuantity:
-			return apperr.Within(field, d.Quantity.CheckRange())
+		case d.Quantity.CheckPositive() != nil:
+			return apperr.Within(field, d.Quantity.CheckPositive())
 		case !(d.WithinHours > 0 && d.WithinHours <= MaxWithinHours): // NaN and ±Inf too
 			return apperr.New(apperr.Invalid, "demand.within_invalid",
 				"时限须在 0 到 8760 小时之间", "within_hours must be more than 0 and at most 8760").

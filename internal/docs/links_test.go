@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io/fs"
+	"iter"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -202,6 +203,30 @@ var (
 	htmlHref   = regexp.MustCompile(`(?i)<(?:a|img)\s[^>]*(?:href|src)="([^"]*)"`)
 )
 
+// proseLines yields the lines of a markdown text, with their index, that
+// are outside fenced code blocks (``` or ~~~), where links and headings
+// mean something.
+func proseLines(text string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		fence := ""
+		for i, line := range strings.Split(text, "\n") {
+			trimmed := strings.TrimSpace(line)
+			switch {
+			case fence != "":
+				if strings.HasPrefix(trimmed, fence) {
+					fence = ""
+				}
+			case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
+				fence = trimmed[:3]
+			default:
+				if !yield(i, line) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // markdownLinks lists the link targets of a markdown file, outside code.
 func markdownLinks(t *testing.T, file string) []link {
 	t.Helper()
@@ -210,19 +235,7 @@ func markdownLinks(t *testing.T, file string) []link {
 		t.Fatal(err)
 	}
 	var out []link
-	fence := ""
-	for i, line := range strings.Split(string(data), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for i, line := range proseLines(string(data)) {
 		line = codeSpan.ReplaceAllString(line, "")
 		for _, m := range inlineLink.FindAllStringSubmatch(line, -1) {
 			out = append(out, link{i + 1, m[1]})
@@ -253,19 +266,7 @@ func markdownAnchors(file string) (map[string]bool, error) {
 	}
 	out := map[string]bool{}
 	seen := map[string]int{}
-	fence := ""
-	for _, line := range strings.Split(string(data), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for _, line := range proseLines(string(data)) {
 		for _, m := range explicitAnchor.FindAllStringSubmatch(line, -1) {
 			out[m[1]] = true
 		}

@@ -84,18 +84,3 @@ func Timeout() *apperr.Error {
 	return &apperr.Error{Kind: apperr.Unavailable, Code: "request.timeout",
 		ZH: "请求处理超时,请稍后重试", EN: "the request took too long; try again shortly"}
 }
-
-type secureKey struct{}
-
-// WithSecure marks ctx as that of a request that reached the site over
-// TLS, directly or through a trusted reverse proxy.
-func WithSecure(ctx context.Context) context.Context {
-	return context.WithValue(ctx, secureKey{}, true)
-}
-
-// Secure reports whether r reached the site over TLS, directly or through
-// a trusted reverse proxy (X-Forwarded-Proto: https): cookies are marked
-// Secure then.
-func Secure(r *http.Request) bool {
-	return r.TLS != nil || r.Context().Value(secureKey{}) == true
-}

@@ -3,7 +3,6 @@ package readiness
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -441,12 +440,10 @@ func planBounded(ctx context.Context, pl *dispatch.Planner, inv *snapshot, incid
 }
 
 // tooLarge reports whether err is the planner refusing demands too large
-// for its arithmetic.
+// for its arithmetic (dispatch.Planner restates alloc.ErrTooLarge so).
 func tooLarge(err error) bool {
-	if e, ok := apperr.As(err); ok && e.Code == "plan.too_large" {
-		return true
-	}
-	return errors.Is(err, alloc.ErrTooLarge)
+	e, ok := apperr.As(err)
+	return ok && e.Code == "plan.too_large"
 }
 
 // capDemands returns copies of incidents with each demand at most the

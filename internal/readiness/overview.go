@@ -3,11 +3,8 @@ package readiness
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
-	"github.com/stockpile-dev/stockpile/internal/apperr"
-	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
@@ -81,11 +78,8 @@ func (a *Assessor) Overview(ctx context.Context, pair [2]string, hazard string, 
 	if err != nil {
 		return Overview{}, err
 	}
-	for i, code := range pair {
-		if !slices.ContainsFunc(b.districts, func(d area.Area) bool { return d.Code == code }) {
-			return Overview{}, apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city",
-				code).WithField(fmt.Sprintf("pair[%d]", i))
-		}
+	if err := CheckPair(pair, b.districts); err != nil {
+		return Overview{}, err
 	}
 	ov := Overview{City: b.city.Code, At: a.clock().Unix()}
 	standing := a.Config.Standing(b.city, pair, hazard)

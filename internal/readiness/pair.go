@@ -1,9 +1,12 @@
 package readiness
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/area"
 )
 
 // DefaultHazard is the hazard of the standing level Ⅱ events when none is
@@ -30,4 +33,16 @@ func ParsePair(values []string) ([2]string, error) {
 			"pair must be two district codes separated by a comma (got %q)", strings.Join(values, ",")).WithField("pair")
 	}
 	return [2]string{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, nil
+}
+
+// CheckPair refuses a pair naming an area that is not one of the city's
+// districts (readiness.pair, naming pair[i]).
+func CheckPair(pair [2]string, districts []area.Area) error {
+	for i, code := range pair {
+		if !slices.ContainsFunc(districts, func(d area.Area) bool { return d.Code == code }) {
+			return apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city",
+				code).WithField(fmt.Sprintf("pair[%d]", i))
+		}
+	}
+	return nil
 }

@@ -126,15 +126,8 @@ func checkDate(s, field string) error {
 	return nil
 }
 
-// quantity checks a reserve's quantity: above 0 and within
-// stock.MaxQuantity.
+// quantity checks a reserve's quantity (stock.Quantity.CheckPositive),
+// naming field.
 func quantity(field string, q stock.Quantity) error {
-	if q <= 0 {
-		return apperr.New(apperr.Invalid, "quantity.not_positive",
-			"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField(field)
-	}
-	if e, bad := apperr.As(q.CheckRange()); bad {
-		return e.WithField(field)
-	}
-	return nil
+	return apperr.Rebase(q.CheckPositive(), "quantity", field)
 }

@@ -149,14 +149,12 @@ func (l Line) validate() error {
 		return apperr.New(apperr.Invalid, "line.new_lot_kind",
 			"只有入库可以新建批次", "only a receipt can create a new lot").WithField("new_lot")
 	}
-	if l.Kind == KindAdjust {
-		if l.Quantity == 0 {
-			return apperr.New(apperr.Invalid, "quantity.zero",
-				"调整数量不能为 0", "an adjustment must not be zero").WithField("quantity")
-		}
-	} else if l.Quantity <= 0 {
-		return apperr.New(apperr.Invalid, "quantity.not_positive",
-			"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", l.Quantity.String()).WithField("quantity")
+	if l.Kind != KindAdjust {
+		return l.Quantity.CheckPositive()
+	}
+	if l.Quantity == 0 {
+		return apperr.New(apperr.Invalid, "quantity.zero",
+			"调整数量不能为 0", "an adjustment must not be zero").WithField("quantity")
 	}
 	return l.Quantity.CheckRange()
 }

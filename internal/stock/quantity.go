@@ -76,6 +76,18 @@ func (q Quantity) CheckRange() error {
 		q.String(), MaxQuantity.String()).WithField("quantity")
 }
 
+// CheckPositive refuses a quantity that is not above zero
+// (quantity.not_positive) or larger than [MaxQuantity] (CheckRange): the
+// rule of every line, demand and reserve quantity but an adjustment's.
+// The error names the field "quantity".
+func (q Quantity) CheckPositive() error {
+	if q <= 0 {
+		return apperr.New(apperr.Invalid, "quantity.not_positive",
+			"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField("quantity")
+	}
+	return q.CheckRange()
+}
+
 // Add returns q + r, and false when the sum overflows int64 (the sum is
 // then meaningless). For sums that are stored or posted, where an overflow
 // must be refused.

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 
-	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
@@ -124,11 +122,8 @@ func (v *readinessView) choose(q url.Values) error {
 	if err != nil {
 		return err
 	}
-	for i, code := range pair {
-		if !slices.ContainsFunc(v.Districts, func(d area.Area) bool { return d.Code == code }) {
-			return apperr.New(apperr.Invalid, "readiness.pair", "「%s」不是本市的区", "%q is not a district of the city", code).
-				WithField(fmt.Sprintf("pair[%d]", i))
-		}
+	if err := readiness.CheckPair(pair, v.Districts); err != nil {
+		return err
 	}
 	v.Pair = pair
 	hazard, err := httpx.OneOf(q, "hazard", v.Hazards...)
