@@ -1,11 +1,9 @@
-// Package access says who acts. Every change Stockpile records is the act
-// of a [Principal], named by a stable id that goes into the ledger's hash
-// chain and, later, the audit trail and the change feed.
-//
-// Until accounts and sign-in land, the HTTP surfaces act as [Anonymous]
-// and the command line as [CLI] of the operating-system user running it.
-// Rules deciding which principal may do what will live here too, in one
-// table, so that the API, the web screens and the CLI ask the same place.
+// Package access says who acts and what they may do. Every change
+// Stockpile records is the act of a [Principal], named by a stable id that
+// goes into the ledger's hash chain and the audit trail. An [Actor] is a
+// principal with its roles and scope; [Rules] is the one table of which
+// role may take which [Action] how far, asked by the use cases (package
+// ops) before they act and by the screens before they offer a button.
 package access
 
 import (

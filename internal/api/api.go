@@ -22,6 +22,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/authn"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/ops"
@@ -61,7 +62,8 @@ type handler struct {
 // route is one entry of the route table.
 type route struct {
 	method string
-	path   string // a ServeMux path pattern, which is also an OpenAPI path template
+	path   string        // a ServeMux path pattern, which is also an OpenAPI path template
+	action access.Action // the rule (access.Rules) a caller must pass to reach the handler
 	handle http.HandlerFunc
 }
 
@@ -78,92 +80,133 @@ func NewHandler(svc *ops.Service, opts Options) http.Handler {
 	}
 	mux := http.NewServeMux()
 	for _, rt := range h.routes() {
-		mux.HandleFunc(rt.method+" "+rt.path, rt.handle)
+		mux.Handle(rt.method+" "+rt.path, h.gate(rt.action, rt.handle))
 	}
-	return h.recoverPanics(h.jsonMuxErrors(mux))
+	return h.recoverPanics(authn.Middleware(svc, h.error, h.jsonMuxErrors(mux)))
 }
 
-// principal is who makes request r. Until accounts land, nobody signs in
-// and every request acts as anonymous.
-func principal(*http.Request) access.Principal { return access.Anonymous() }
+// gate lets a request through to a route when its actor's roles may take
+// the route's action somewhere (access.Actor.Can); 401 for a request
+// without credentials, 403 for a role that may not. Where the act lands
+// (which depot, which area) the use case checks, and lists are filtered
+// to what the actor may see.
+func (h *handler) gate(act access.Action, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := actor(r).Allow(act); err != nil {
+			if apperr.IsKind(err, apperr.Unauthenticated) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="stockpile"`)
+			}
+			h.error(w, r, err)
+			return
+		}
+		next(w, r)
+	})
+}
+
+// actor is who makes request r, as the authentication middleware found
+// (authn.Middleware).
+func actor(r *http.Request) access.Actor { return access.FromContext(r.Context()) }
+
+// stockView is what the stock reads of request r may show: the actor's
+// view of access.StockRead.
+func stockView(r *http.Request) *access.View {
+	v := actor(r).View(access.StockRead)
+	return &v
+}
 
 // routes is the route table. The handlers are methods of h; the table can
 // be built from a zero handler to list the routes.
 func (h *handler) routes() []route {
 	return []route{
-		{"GET", "/healthz", h.health},
-		{"GET", "/api/openapi.json", h.openAPI},
+		{"GET", "/healthz", access.Public, h.health},
+		{"GET", "/api/openapi.json", access.Public, h.openAPI},
 
-		{"GET", "/api/categories", h.listCategories},
-		{"GET", "/api/items", h.listItems},
-		{"POST", "/api/items", h.createItem},
-		{"GET", "/api/items/{code}", h.getItem},
+		{"POST", "/api/session", access.Public, h.signIn},
+		{"DELETE", "/api/session", access.Self, h.signOut},
+		{"GET", "/api/me", access.Self, h.getMe},
+		{"POST", "/api/me/password", access.Self, h.changePassword},
 
-		{"GET", "/api/areas", h.listAreas},
-		{"POST", "/api/areas", h.createArea},
-		{"GET", "/api/areas/{code}", h.getArea},
+		{"GET", "/api/users", access.UserManage, h.listUsers},
+		{"POST", "/api/users", access.UserManage, h.createUser},
+		{"GET", "/api/users/{id}", access.UserManage, h.getUser},
+		{"PUT", "/api/users/{id}", access.UserManage, h.updateUser},
+		{"POST", "/api/users/{id}/reset-password", access.UserManage, h.resetPassword},
+		{"POST", "/api/users/{id}/end-sessions", access.UserManage, h.endSessions},
+		{"GET", "/api/tokens", access.TokenManage, h.listTokens},
+		{"POST", "/api/tokens", access.TokenManage, h.createToken},
+		{"POST", "/api/tokens/{id}/revoke", access.TokenManage, h.revokeToken},
+		{"GET", "/api/audit", access.AuditRead, h.listAudit},
 
-		{"GET", "/api/orgs", h.listOrgs},
-		{"POST", "/api/orgs", h.createOrg},
-		{"GET", "/api/orgs/{code}", h.getOrg},
+		{"GET", "/api/categories", access.ReferenceRead, h.listCategories},
+		{"GET", "/api/items", access.ReferenceRead, h.listItems},
+		{"POST", "/api/items", access.CatalogWrite, h.createItem},
+		{"GET", "/api/items/{code}", access.ReferenceRead, h.getItem},
 
-		{"GET", "/api/depots", h.listDepots},
-		{"POST", "/api/depots", h.createDepot},
-		{"GET", "/api/depots/{code}", h.getDepot},
+		{"GET", "/api/areas", access.ReferenceRead, h.listAreas},
+		{"POST", "/api/areas", access.AreaWrite, h.createArea},
+		{"GET", "/api/areas/{code}", access.ReferenceRead, h.getArea},
 
-		{"GET", "/api/lots", h.listLots},
-		{"GET", "/api/lots/{code}", h.getLot},
-		{"GET", "/api/lots/{code}/label.png", h.lotLabel},
+		{"GET", "/api/orgs", access.ReferenceRead, h.listOrgs},
+		{"POST", "/api/orgs", access.OrgWrite, h.createOrg},
+		{"GET", "/api/orgs/{code}", access.ReferenceRead, h.getOrg},
 
-		{"GET", "/api/balances", h.balances},
-		{"GET", "/api/stock/nearby", h.nearbyStock},
+		{"GET", "/api/depots", access.StockRead, h.listDepots},
+		{"POST", "/api/depots", access.DepotWrite, h.createDepot},
+		{"GET", "/api/depots/{code}", access.StockRead, h.getDepot},
 
-		{"POST", "/api/movements", h.createPosting},
-		{"GET", "/api/movements", h.listMovements},
-		{"GET", "/api/postings/{id}", h.getPosting},
-		{"GET", "/api/ledger/verify", h.verifyLedger},
-		{"GET", "/api/exports/stock.xlsx", h.exportStock},
+		{"GET", "/api/lots", access.StockRead, h.listLots},
+		{"GET", "/api/lots/{code}", access.StockRead, h.getLot},
+		{"GET", "/api/lots/{code}/label.png", access.StockRead, h.lotLabel},
 
-		{"GET", "/api/agreements", h.listAgreements},
-		{"POST", "/api/agreements", h.createAgreement},
-		{"GET", "/api/agreements/{code}", h.getAgreement},
-		{"GET", "/api/capacities", h.listCapacities},
-		{"POST", "/api/capacities", h.createCapacity},
-		{"GET", "/api/capacities/{code}", h.getCapacity},
+		{"GET", "/api/balances", access.StockRead, h.balances},
+		{"GET", "/api/stock/nearby", access.StockRead, h.nearbyStock},
 
-		{"GET", "/api/incidents", h.listIncidents},
-		{"POST", "/api/incidents", h.saveIncident},
-		{"GET", "/api/incidents/{code}", h.getIncident},
+		{"POST", "/api/movements", access.StockPost, h.createPosting},
+		{"GET", "/api/movements", access.StockRead, h.listMovements},
+		{"GET", "/api/postings/{id}", access.StockRead, h.getPosting},
+		{"GET", "/api/ledger/verify", access.LedgerVerify, h.verifyLedger},
+		{"GET", "/api/exports/stock.xlsx", access.StockRead, h.exportStock},
 
-		{"GET", "/api/plans", h.listPlans},
-		{"POST", "/api/plans", h.createPlan},
-		{"GET", "/api/plans/{id}", h.getPlan},
-		{"POST", "/api/plans/{id}/approve", h.planAction(dispatch.ActApprove)},
-		{"POST", "/api/plans/{id}/cancel", h.planAction(dispatch.ActCancel)},
-		{"POST", "/api/plans/{id}/execute", h.planAction(dispatch.ActExecute)},
-		{"POST", "/api/plans/{id}/recompute", h.planAction(dispatch.ActRecompute)},
+		{"GET", "/api/agreements", access.StockRead, h.listAgreements},
+		{"POST", "/api/agreements", access.ReserveWrite, h.createAgreement},
+		{"GET", "/api/agreements/{code}", access.StockRead, h.getAgreement},
+		{"GET", "/api/capacities", access.StockRead, h.listCapacities},
+		{"POST", "/api/capacities", access.ReserveWrite, h.createCapacity},
+		{"GET", "/api/capacities/{code}", access.StockRead, h.getCapacity},
 
-		{"GET", "/api/readiness", h.getReadiness},
-		{"GET", "/api/readiness/config", h.getReadinessConfig},
-		{"PUT", "/api/readiness/config", h.putReadinessConfig},
-		{"GET", "/api/readiness/norms", h.getNorms},
-		{"PUT", "/api/readiness/norms", h.putNorms},
-		{"GET", "/api/scenarios", h.listScenarios},
-		{"POST", "/api/scenarios", h.saveScenario},
-		{"GET", "/api/scenarios/{code}", h.getScenario},
-		{"POST", "/api/assessments", h.createAssessment},
+		{"GET", "/api/incidents", access.DispatchRead, h.listIncidents},
+		{"POST", "/api/incidents", access.IncidentWrite, h.saveIncident},
+		{"GET", "/api/incidents/{code}", access.DispatchRead, h.getIncident},
 
-		{"GET", "/api/prepositions", h.listPrepositions},
-		{"POST", "/api/prepositions", h.createPreposition},
-		{"GET", "/api/prepositions/{id}", h.getPreposition},
-		{"POST", "/api/prepositions/{id}/approve", h.approvePreposition},
-		{"POST", "/api/prepositions/{id}/cancel", h.cancelPreposition},
+		{"GET", "/api/plans", access.DispatchRead, h.listPlans},
+		{"POST", "/api/plans", access.PlanCreate, h.createPlan},
+		{"GET", "/api/plans/{id}", access.DispatchRead, h.getPlan},
+		{"POST", "/api/plans/{id}/approve", access.PlanApprove, h.planAction(dispatch.ActApprove)},
+		{"POST", "/api/plans/{id}/cancel", access.PlanApprove, h.planAction(dispatch.ActCancel)},
+		{"POST", "/api/plans/{id}/execute", access.PlanExecute, h.planAction(dispatch.ActExecute)},
+		{"POST", "/api/plans/{id}/recompute", access.PlanApprove, h.planAction(dispatch.ActRecompute)},
 
-		{"GET", "/api/transfers", h.listTransfers},
-		{"POST", "/api/transfers", h.createTransfer},
-		{"GET", "/api/transfers/{id}", h.getTransfer},
-		{"POST", "/api/transfers/{id}/execute", h.transferAction((*ops.Service).ExecuteTransfer)},
-		{"POST", "/api/transfers/{id}/cancel", h.transferAction((*ops.Service).CancelTransfer)},
+		{"GET", "/api/readiness", access.ReadinessRead, h.getReadiness},
+		{"GET", "/api/readiness/config", access.ReadinessRead, h.getReadinessConfig},
+		{"PUT", "/api/readiness/config", access.ReadinessConfigure, h.putReadinessConfig},
+		{"GET", "/api/readiness/norms", access.ReadinessRead, h.getNorms},
+		{"PUT", "/api/readiness/norms", access.ReadinessConfigure, h.putNorms},
+		{"GET", "/api/scenarios", access.ReadinessRead, h.listScenarios},
+		{"POST", "/api/scenarios", access.ScenarioWrite, h.saveScenario},
+		{"GET", "/api/scenarios/{code}", access.ReadinessRead, h.getScenario},
+		{"POST", "/api/assessments", access.ReadinessRead, h.createAssessment},
+
+		{"GET", "/api/prepositions", access.DispatchRead, h.listPrepositions},
+		{"POST", "/api/prepositions", access.PrepositionCreate, h.createPreposition},
+		{"GET", "/api/prepositions/{id}", access.DispatchRead, h.getPreposition},
+		{"POST", "/api/prepositions/{id}/approve", access.PrepositionApprove, h.approvePreposition},
+		{"POST", "/api/prepositions/{id}/cancel", access.PrepositionApprove, h.cancelPreposition},
+
+		{"GET", "/api/transfers", access.DispatchRead, h.listTransfers},
+		{"POST", "/api/transfers", access.TransferCreate, h.createTransfer},
+		{"GET", "/api/transfers/{id}", access.DispatchRead, h.getTransfer},
+		{"POST", "/api/transfers/{id}/execute", access.TransferRun, h.transferAction((*ops.Service).ExecuteTransfer)},
+		{"POST", "/api/transfers/{id}/cancel", access.TransferCancel, h.transferAction((*ops.Service).CancelTransfer)},
 	}
 }
 

@@ -34,7 +34,7 @@ func (h *handler) createArea(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	a, err := h.ops.CreateArea(r.Context(), principal(r), a)
+	a, err := h.ops.CreateArea(r.Context(), actor(r), a)
 	if err != nil {
 		h.error(w, r, err)
 		return

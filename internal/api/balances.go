@@ -17,7 +17,7 @@ func (h *handler) balances(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := h.store.Balances(r.Context(), store.BalanceQuery{Depot: q.Get("depot"), Item: q.Get("item"),
-		Area: q.Get("area"), GroupBy: groupBy})
+		Area: q.Get("area"), GroupBy: groupBy, View: stockView(r)})
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -2,10 +2,8 @@ package api
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 
-	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
@@ -60,8 +58,9 @@ func TestVerifyReportsABrokenLedger(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, engine)
 			s := storetest.OpenDSN(t, engine, dsn, store.WithClock(fixedClock))
-			a := &testAPI{s: s, w: storetest.Build(t, s)}
-			a.h = NewHandler(ops.New(s, ops.Options{}), Options{Logger: slog.New(slog.NewTextHandler(a, nil))})
+			w := storetest.Build(t, s)
+			a := newTestAPI(t, s)
+			a.w = w
 			scenario{name: "receive", method: "POST", path: "/api/movements", body: receiveTents, status: 201}.run(t, a)
 			scenario{name: "intact", method: "GET", path: "/api/ledger/verify", status: 200,
 				want: []string{`"ok":true`}}.run(t, a)

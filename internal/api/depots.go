@@ -19,7 +19,8 @@ func (h *handler) listDepots(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	depots, err := h.store.Depots(r.Context(), store.DepotFilter{Area: q.Get("area"), Tier: tier, Org: q.Get("org")})
+	depots, err := h.store.Depots(r.Context(), store.DepotFilter{Area: q.Get("area"), Tier: tier, Org: q.Get("org"),
+		View: stockView(r)})
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -30,6 +31,9 @@ func (h *handler) listDepots(w http.ResponseWriter, r *http.Request) {
 // getDepot returns one depot by its code, with how full it is.
 func (h *handler) getDepot(w http.ResponseWriter, r *http.Request) {
 	d, err := h.store.Depot(r.Context(), r.PathValue("code"))
+	if err == nil {
+		err = h.store.CheckVisible(r.Context(), stockView(r), "depot", d.Code)
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -44,7 +48,7 @@ func (h *handler) createDepot(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	d, err := h.ops.CreateDepot(r.Context(), principal(r), d)
+	d, err := h.ops.CreateDepot(r.Context(), actor(r), d)
 	if err != nil {
 		h.error(w, r, err)
 		return

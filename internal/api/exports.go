@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/report"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -56,27 +57,32 @@ func (h *handler) exportStock(w http.ResponseWriter, r *http.Request) {
 // stockBook reads what the stock workbook shows, for one depot when depot
 // is not empty: then the catalogue lists only the items held there.
 func (h *handler) stockBook(ctx context.Context, depot string) (report.StockBook, error) {
+	v := access.FromContext(ctx).View(access.StockRead)
+	view := &v
 	sb := report.StockBook{At: h.store.Now(), Today: h.store.Today(), Depot: depot}
 	if depot != "" {
 		d, err := h.store.Depot(ctx, depot)
+		if err == nil {
+			err = h.store.CheckVisible(ctx, view, "depot", depot)
+		}
 		if err != nil {
 			return sb, withField(err, "depot")
 		}
 		sb.DepotZH = d.NameZH
 	}
 	var err error
-	if sb.Items, err = h.store.StockItems(ctx, store.ItemFilter{}, depot, depot != ""); err != nil {
+	if sb.Items, err = h.store.StockItems(ctx, store.ItemFilter{View: view}, depot, depot != ""); err != nil {
 		return sb, err
 	}
-	if sb.Depots, err = h.store.StockDepots(ctx, store.DepotFilter{}, depot); err != nil {
+	if sb.Depots, err = h.store.StockDepots(ctx, store.DepotFilter{View: view}, depot); err != nil {
 		return sb, err
 	}
-	lots, err := h.store.StockLots(ctx, store.LotQuery{Depot: depot, Limit: exportLots})
+	lots, err := h.store.StockLots(ctx, store.LotQuery{Depot: depot, Limit: exportLots, View: view})
 	if err != nil {
 		return sb, err
 	}
 	sb.Lots, sb.LotsTotal = lots.Rows, lots.Total
-	moves, err := h.store.StockMovements(ctx, store.MovementQuery{Depot: depot, Limit: exportMovements})
+	moves, err := h.store.StockMovements(ctx, store.MovementQuery{Depot: depot, Limit: exportMovements, View: view})
 	if err != nil {
 		return sb, err
 	}

@@ -68,7 +68,7 @@ func (h *handler) createItem(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	item, err := h.ops.CreateItem(r.Context(), principal(r), item)
+	item, err := h.ops.CreateItem(r.Context(), actor(r), item)
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -33,7 +33,7 @@ func (h *handler) listLots(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lots, err := h.store.Lots(r.Context(), store.LotFilter{Item: q.Get("item"), Depot: q.Get("depot"),
-		ExpiringBefore: before, Limit: int(limit)})
+		ExpiringBefore: before, Limit: int(limit), View: stockView(r)})
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -43,7 +43,7 @@ func (h *handler) listLots(w http.ResponseWriter, r *http.Request) {
 
 // getLot returns one lot by its code.
 func (h *handler) getLot(w http.ResponseWriter, r *http.Request) {
-	lot, err := h.store.Lot(r.Context(), r.PathValue("code"))
+	lot, err := h.visibleLot(r)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (h *handler) lotLabel(w http.ResponseWriter, r *http.Request) {
 	if size == 0 {
 		size = labelSizeDefault
 	}
-	lot, err := h.store.Lot(r.Context(), r.PathValue("code"))
+	lot, err := h.visibleLot(r)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -76,4 +76,14 @@ func (h *handler) lotLabel(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(png)))
 	w.Header().Set("Cache-Control", "public, max-age=86400") // a lot's code never changes
 	w.Write(png)
+}
+
+// visibleLot reads the lot the path names, not found when it lies outside
+// what the actor may see.
+func (h *handler) visibleLot(r *http.Request) (stock.Lot, error) {
+	lot, err := h.store.Lot(r.Context(), r.PathValue("code"))
+	if err == nil {
+		err = h.store.CheckVisible(r.Context(), stockView(r), "lot", lot.Code)
+	}
+	return lot, err
 }

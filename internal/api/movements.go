@@ -42,7 +42,7 @@ func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
 		}
 		p.IdempotencyKey = key
 	}
-	res, err := h.ops.Post(r.Context(), principal(r), p)
+	res, err := h.ops.Post(r.Context(), actor(r), p)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -87,7 +87,7 @@ func (h *handler) listMovements(w http.ResponseWriter, r *http.Request) {
 		limit = 100
 	}
 	entries, err := h.store.Movements(r.Context(), store.MovementFilter{Depot: q.Get("depot"), Lot: q.Get("lot"),
-		Item: q.Get("item"), Posting: posting, AfterSeq: after, Limit: int(limit)})
+		Item: q.Get("item"), Posting: posting, AfterSeq: after, Limit: int(limit), View: stockView(r)})
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -107,6 +107,9 @@ func (h *handler) getPosting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := h.store.Posting(r.Context(), id)
+	if err == nil {
+		err = h.visiblePosting(r, res)
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -123,4 +126,19 @@ func (h *handler) verifyLedger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.json(w, r, http.StatusOK, rep)
+}
+
+// visiblePosting is nil when the actor may see a depot the posting moved
+// stock in, and the posting's not-found error otherwise.
+func (h *handler) visiblePosting(r *http.Request, res store.PostingResult) error {
+	view := stockView(r)
+	for _, e := range res.Entries {
+		if h.store.CheckVisible(r.Context(), view, "depot", e.DepotCode) == nil {
+			return nil
+		}
+	}
+	if view.All {
+		return nil
+	}
+	return apperr.NotFoundf("posting", "单据", strconv.FormatInt(res.ID, 10))
 }

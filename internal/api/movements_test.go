@@ -28,7 +28,7 @@ func TestReceiveIssueAndLedger(t *testing.T) {
 		runScenarios(t, a, []scenario{
 			{name: "receive", method: "POST", path: "/api/movements", body: receiveTents, status: 201,
 				want: []string{`"id":1`, `"replayed":false`, `"kind":"receive"`, `"delta":300`, `"lot":"TENT-A"`,
-					`"depot":"C-TEST-A"`, `"item":"1010101"`, `"seq":1`, `"actor":"anonymous"`},
+					`"depot":"C-TEST-A"`, `"item":"1010101"`, `"seq":1`, `"actor":"` + a.testerID() + `"`},
 				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 					if loc := rec.Header().Get("Location"); loc != "/api/postings/1" {
 						t.Errorf("Location %q", loc)

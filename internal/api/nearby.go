@@ -47,7 +47,7 @@ func (h *handler) nearbyStock(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	item, res, err := h.ops.Nearby(r.Context(), code, at, hours)
+	item, res, err := h.ops.Nearby(r.Context(), actor(r), code, at, hours)
 	if err != nil {
 		h.error(w, r, err)
 		return

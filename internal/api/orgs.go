@@ -33,7 +33,7 @@ func (h *handler) createOrg(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	o, err := h.ops.CreateOrg(r.Context(), principal(r), o)
+	o, err := h.ops.CreateOrg(r.Context(), actor(r), o)
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -43,7 +43,7 @@ func (h *handler) saveIncident(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	in, err := h.ops.SaveIncident(r.Context(), principal(r), in)
+	in, err := h.ops.SaveIncident(r.Context(), actor(r), in)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -70,7 +70,7 @@ func (h *handler) createPlan(w http.ResponseWriter, r *http.Request) {
 	if req.Incident != nil {
 		pr.New = []dispatch.Incident{*req.Incident}
 	}
-	p, err := h.ops.CreatePlan(r.Context(), principal(r), pr)
+	p, err := h.ops.CreatePlan(r.Context(), actor(r), pr)
 	if err != nil {
 		if req.Incident != nil {
 			err = apperr.Rebase(err, "incidents[0]", "incident")
@@ -132,7 +132,7 @@ func (h *handler) planAction(a dispatch.Action) http.HandlerFunc {
 			h.error(w, r, err)
 			return
 		}
-		p, err := h.ops.ActOnPlan(r.Context(), principal(r), id, a)
+		p, err := h.ops.ActOnPlan(r.Context(), actor(r), id, a)
 		switch {
 		case err != nil:
 			h.error(w, r, err)

@@ -156,7 +156,7 @@ func TestPlanLifecycle(t *testing.T) {
 				want: []string{`"id":1`, `"status":"approved"`, `"posting_id":`, `"code":"D-TEST-B"`},
 				// reserve entries in the ledger
 				check: postingHas(a, `"count":1`, `"kind":"reserve"`, `"delta":100`, `"lot":"TENT-B"`,
-					`"actor":"anonymous"`, `"reason":"批准调度方案 #1"`)},
+					`"actor":"`+a.testerID()+`"`, `"reason":"批准调度方案 #1"`)},
 			{name: "the stock is reserved", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item",
 				status: 200, want: []string{`"item":"1010101"`, `"quantity":100,"reserved":100,"usable":0`}},
 			{name: "reserved stock cannot be issued", method: "POST", path: "/api/movements", status: 409,
@@ -247,12 +247,12 @@ func TestCancelApprovedPlanReleases(t *testing.T) {
 				status: 201, want: []string{`"id":1`, `"quantity":30`}},
 			{name: "approve without a body", method: "POST", path: "/api/plans/1/approve", status: 200,
 				want:  []string{`"status":"approved"`},
-				check: postingHas(a, `"kind":"reserve"`, `"actor":"anonymous"`, `"delta":30`)},
+				check: postingHas(a, `"kind":"reserve"`, `"actor":"`+a.testerID()+`"`, `"delta":30`)},
 			{name: "reserved", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item", status: 200,
 				want: []string{`"quantity":100,"reserved":30,"usable":70`}},
 			{name: "cancel", method: "POST", path: "/api/plans/1/cancel", body: `{}`, status: 200,
 				want:  []string{`"status":"cancelled"`},
-				check: postingHas(a, `"kind":"release"`, `"delta":-30`, `"actor":"anonymous"`, `"reason":"取消调度方案 #1"`)},
+				check: postingHas(a, `"kind":"release"`, `"delta":-30`, `"actor":"`+a.testerID()+`"`, `"reason":"取消调度方案 #1"`)},
 			{name: "free again", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item", status: 200,
 				want: []string{`"quantity":100,"reserved":0,"usable":100`}},
 			{name: "execute a cancelled plan", method: "POST", path: "/api/plans/1/execute", status: 409,
@@ -443,7 +443,7 @@ func TestPlanActionBodies(t *testing.T) {
 				want: []string{`"status":"proposed"`}},
 			{name: "chunked body", method: "POST", path: "/api/plans/1/approve", body: `{}`,
 				chunked: true, status: 200, want: []string{`"status":"approved"`},
-				check: postingHas(a, `"actor":"anonymous"`, `"kind":"reserve"`)},
+				check: postingHas(a, `"actor":"`+a.testerID()+`"`, `"kind":"reserve"`)},
 		})
 	})
 }

@@ -49,7 +49,7 @@ func (h *handler) putReadinessConfig(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	cfg, err := h.ops.SaveReadinessConfig(r.Context(), principal(r), req.Config)
+	cfg, err := h.ops.SaveReadinessConfig(r.Context(), actor(r), req.Config)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (h *handler) getReadiness(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	ov, err := h.ops.Overview(r.Context(), pair, cmp.Or(hazard, readiness.DefaultHazard), nil)
+	ov, err := h.ops.Overview(r.Context(), actor(r), pair, cmp.Or(hazard, readiness.DefaultHazard), nil)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -142,7 +142,7 @@ func (h *handler) saveScenario(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	sc, err := h.ops.SaveScenario(r.Context(), principal(r), sc)
+	sc, err := h.ops.SaveScenario(r.Context(), actor(r), sc)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -174,11 +174,11 @@ func (h *handler) createAssessment(w http.ResponseWriter, r *http.Request) {
 		err = apperr.New(apperr.Invalid, "assessment.request", "请给出 scenario 或 code 之一",
 			"give either scenario or code, not both").WithField("code")
 	case req.Code != "":
-		res, err = h.ops.AssessStored(r.Context(), req.Code)
+		res, err = h.ops.AssessStored(r.Context(), actor(r), req.Code)
 	case req.Scenario == nil:
 		err = apperr.Required("scenario", "情景", "scenario")
 	default:
-		res, err = h.ops.Assess(r.Context(), *req.Scenario)
+		res, err = h.ops.Assess(r.Context(), actor(r), *req.Scenario)
 		err = apperr.Within("scenario.", err)
 	}
 	if err != nil {
@@ -204,7 +204,7 @@ func (h *handler) createPreposition(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	rec, err := h.ops.Recommend(r.Context(), principal(r), body, opt)
+	rec, err := h.ops.Recommend(r.Context(), actor(r), body, opt)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -291,13 +291,13 @@ func (h *handler) cancelPreposition(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) prepositionAction(w http.ResponseWriter, r *http.Request,
-	act func(*ops.Service, context.Context, access.Principal, int64) (readiness.Recommendation, error)) {
+	act func(*ops.Service, context.Context, access.Actor, int64) (readiness.Recommendation, error)) {
 	id, err := h.actionRequest(w, r)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	rec, err := act(h.ops, r.Context(), principal(r), id)
+	rec, err := act(h.ops, r.Context(), actor(r), id)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -327,7 +327,7 @@ func (h *handler) putNorms(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	cfg, err := h.ops.ImportNorms(r.Context(), principal(r), string(body))
+	cfg, err := h.ops.ImportNorms(r.Context(), actor(r), string(body))
 	if err != nil {
 		h.error(w, r, err)
 		return

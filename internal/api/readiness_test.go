@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/demo"
 	"github.com/stockpile-dev/stockpile/internal/demo/demotest"
-	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -24,9 +22,7 @@ import (
 // eachDemoAPI runs fn on both engines over the Beijing demo data.
 func eachDemoAPI(t *testing.T, fn func(t *testing.T, a *testAPI)) {
 	demotest.Each(t, func(t *testing.T, s *store.Store) {
-		a := &testAPI{s: s, version: "test-1.0"}
-		a.h = NewHandler(ops.New(s, ops.Options{}), Options{Logger: slog.New(slog.NewTextHandler(a, nil)), Version: a.version})
-		fn(t, a)
+		fn(t, newTestAPI(t, s))
 	}, store.WithClock(fixedClock))
 }
 
@@ -230,7 +226,7 @@ func testPrepositions(t *testing.T, a *testAPI, alert []byte) {
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				var o transfer.Order
 				decodeBody(t, rec, &o)
-				if o.Status != transfer.StatusOrdered || len(o.Lines) != len(first.Moves) || o.CreatedBy != "anonymous" {
+				if o.Status != transfer.StatusOrdered || len(o.Lines) != len(first.Moves) || o.CreatedBy != a.testerID() {
 					t.Errorf("order %+v for %d moves", o, len(first.Moves))
 				}
 			}},

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -12,7 +13,7 @@ import (
 func reserveFilter(r *http.Request) (store.ReserveFilter, error) {
 	q := r.URL.Query()
 	day, err := httpx.Date(q, "active_on")
-	return store.ReserveFilter{Item: q.Get("item"), Org: q.Get("org"), ActiveOn: day}, err
+	return store.ReserveFilter{Item: q.Get("item"), Org: q.Get("org"), ActiveOn: day, View: stockView(r)}, err
 }
 
 // listAgreements lists agreement reserves (协议储备).
@@ -33,6 +34,9 @@ func (h *handler) listAgreements(w http.ResponseWriter, r *http.Request) {
 // getAgreement returns one agreement reserve.
 func (h *handler) getAgreement(w http.ResponseWriter, r *http.Request) {
 	a, err := h.store.Agreement(r.Context(), r.PathValue("code"))
+	if err == nil {
+		err = h.visibleReserve(r, "agreement", a.Code)
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -47,7 +51,7 @@ func (h *handler) createAgreement(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	a, err := h.ops.CreateAgreement(r.Context(), principal(r), a)
+	a, err := h.ops.CreateAgreement(r.Context(), actor(r), a)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -73,6 +77,9 @@ func (h *handler) listCapacities(w http.ResponseWriter, r *http.Request) {
 // getCapacity returns one production-capacity reserve.
 func (h *handler) getCapacity(w http.ResponseWriter, r *http.Request) {
 	c, err := h.store.Capacity(r.Context(), r.PathValue("code"))
+	if err == nil {
+		err = h.visibleReserve(r, "capacity", c.Code)
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -87,10 +94,22 @@ func (h *handler) createCapacity(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	c, err := h.ops.CreateCapacity(r.Context(), principal(r), c)
+	c, err := h.ops.CreateCapacity(r.Context(), actor(r), c)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
 	h.created(w, r, locationOf("capacities", c.Code), c)
+}
+
+// visibleReserve is nil when the actor may see the agreement or capacity
+// reserve of code (its organisation is in their view), and a not-found
+// error otherwise.
+func (h *handler) visibleReserve(r *http.Request, kind, code string) error {
+	view := stockView(r)
+	places, err := h.store.Places(r.Context(), kind, code)
+	if err != nil || view.All || (len(places) == 1 && view.Shows(places[0])) {
+		return err
+	}
+	return apperr.NotFoundf(kind, map[string]string{"agreement": "协议储备", "capacity": "产能储备"}[kind], code)
 }

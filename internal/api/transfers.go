@@ -28,7 +28,7 @@ func (h *handler) createTransfer(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	o, err := h.ops.CreateTransfer(r.Context(), principal(r), transfer.Order{Reason: req.Reason, Origin: req.Origin,
+	o, err := h.ops.CreateTransfer(r.Context(), actor(r), transfer.Order{Reason: req.Reason, Origin: req.Origin,
 		Lines: req.Lines})
 	if err != nil {
 		h.error(w, r, err)
@@ -74,7 +74,7 @@ func (h *handler) getTransfer(w http.ResponseWriter, r *http.Request) {
 }
 
 // transferStep is a step of a stored transfer order.
-type transferStep func(svc *ops.Service, ctx context.Context, who access.Principal, id int64) (transfer.Order, error)
+type transferStep func(svc *ops.Service, ctx context.Context, who access.Actor, id int64) (transfer.Order, error)
 
 // transferAction serves execute and cancel. The body is optional and has
 // no fields, as for plan actions.
@@ -85,7 +85,7 @@ func (h *handler) transferAction(step transferStep) http.HandlerFunc {
 			h.error(w, r, err)
 			return
 		}
-		o, err := step(h.ops, r.Context(), principal(r), id)
+		o, err := step(h.ops, r.Context(), actor(r), id)
 		if err != nil {
 			h.error(w, r, err)
 			return

@@ -57,7 +57,7 @@ func TestTransferLifecycle(t *testing.T) {
 			{name: "stock in the district depot", method: "POST", path: "/api/movements", body: receiveTentsB, status: 201},
 			{name: "order 60 tents to the city depot", method: "POST", path: "/api/transfers", body: transferOf(60),
 				status: 201,
-				want: []string{`"id":1`, `"status":"ordered"`, `"reason":"前置:房山区暴雨红色预警"`, `"created_by":"anonymous"`,
+				want: []string{`"id":1`, `"status":"ordered"`, `"reason":"前置:房山区暴雨红色预警"`, `"created_by":"` + a.testerID() + `"`,
 					`"created_at":` + strconv.FormatInt(fixedClock().Unix(), 10), `"posting_id":`,
 					`"lines":[{"from":"D-TEST-B","to":"C-TEST-A","item":"1010101","quantity":60,"lots":[{"lot":"TENT-B","quantity":60}]}]`},
 				notWant: []string{`"origin"`},
@@ -67,7 +67,7 @@ func TestTransferLifecycle(t *testing.T) {
 						t.Errorf("Location %q, want /api/transfers/1", loc)
 					}
 					transferPostingHas(a, `"count":1`, `"kind":"reserve"`, `"delta":60`, `"lot":"TENT-B"`,
-						`"actor":"anonymous"`, `"reason":"下达调拨单 #1 前置:房山区暴雨红色预警"`)(t, rec)
+						`"actor":"`+a.testerID()+`"`, `"reason":"下达调拨单 #1 前置:房山区暴雨红色预警"`)(t, rec)
 				}},
 			{name: "the tents are reserved", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item",
 				status: 200, want: []string{`"quantity":100,"reserved":60,"usable":40`}},
@@ -86,7 +86,7 @@ func TestTransferLifecycle(t *testing.T) {
 			{name: "execute", method: "POST", path: "/api/transfers/1/execute", body: `{}`, status: 200,
 				want: []string{`"id":1`, `"status":"executed"`},
 				check: transferPostingHas(a, `"count":3`, `"kind":"release"`, `"delta":-60`, `"kind":"transfer_out"`,
-					`"kind":"transfer_in"`, `"depot":"C-TEST-A"`, `"actor":"anonymous"`, `"reason":"执行调拨单 #1 前置:房山区暴雨红色预警"`)},
+					`"kind":"transfer_in"`, `"depot":"C-TEST-A"`, `"actor":"`+a.testerID()+`"`, `"reason":"执行调拨单 #1 前置:房山区暴雨红色预警"`)},
 			{name: "the source holds the rest, none reserved", method: "GET",
 				path: "/api/balances?depot=D-TEST-B&group_by=item", status: 200,
 				want: []string{`"quantity":40,"reserved":0,"usable":40`}},
@@ -105,7 +105,7 @@ func TestTransferLifecycle(t *testing.T) {
 				want: []string{`"quantity":40,"reserved":30,"usable":10`}},
 			{name: "cancel without a body", method: "POST", path: "/api/transfers/2/cancel", status: 200,
 				want:  []string{`"id":2`, `"status":"cancelled"`},
-				check: transferPostingHas(a, `"count":1`, `"kind":"release"`, `"delta":-30`, `"actor":"anonymous"`)},
+				check: transferPostingHas(a, `"count":1`, `"kind":"release"`, `"delta":-30`, `"actor":"`+a.testerID()+`"`)},
 			{name: "released", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item", status: 200,
 				want: []string{`"quantity":40,"reserved":0,"usable":40`}},
 			{name: "execute a cancelled order", method: "POST", path: "/api/transfers/2/execute", status: 409,

@@ -33,6 +33,12 @@ const (
 	// Unavailable means a part the request needs, such as the database,
 	// does not answer now; try again later (HTTP 503).
 	Unavailable
+	// Unauthenticated means the request names no one: sign in or present a
+	// token (HTTP 401).
+	Unauthenticated
+	// Throttled means too many attempts came too fast; wait and try again
+	// (HTTP 429).
+	Throttled
 )
 
 // HTTPStatus is the status a web surface answers with for the kind, or 0
@@ -55,6 +61,10 @@ func (k Kind) HTTPStatus() int {
 		return http.StatusUnsupportedMediaType
 	case Unavailable:
 		return http.StatusServiceUnavailable
+	case Unauthenticated:
+		return http.StatusUnauthorized
+	case Throttled:
+		return http.StatusTooManyRequests
 	}
 	return 0
 }
@@ -99,6 +109,18 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// CodeOf is err's code when it is an Error, its text when it is another
+// error, and "" for nil: what tests compare.
+func CodeOf(err error) string {
+	if e, ok := As(err); ok {
+		return e.Code
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // IsKind reports whether err wraps an *Error of the given kind.

@@ -36,7 +36,7 @@ func TestWithinAndRebase(t *testing.T) {
 
 func TestKindStatus(t *testing.T) {
 	for kind, want := range map[apperr.Kind]int{apperr.Invalid: 400, apperr.NotFound: 404, apperr.Conflict: 409,
-		apperr.TooLarge: 413, apperr.Forbidden: 403, apperr.Unsupported: 415, apperr.Unavailable: 503, 0: 0} {
+		apperr.TooLarge: 413, apperr.Forbidden: 403, apperr.Unsupported: 415, apperr.Unavailable: 503, apperr.Unauthenticated: 401, apperr.Throttled: 429, 0: 0} {
 		if got := kind.HTTPStatus(); got != want {
 			t.Errorf("kind %d: status %d, want %d", kind, got, want)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/input"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
@@ -39,19 +40,23 @@ districts of --pair — and a level Ⅱ event in every district in turn.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
+				who, err := a.actor(ctx, s, asOperator) // it only reads
+				if err != nil {
+					return err
+				}
 				svc, err := a.service(ctx, s, rf)
 				if err != nil {
 					return err
 				}
 				if len(args) == 1 {
-					return a.assessFile(ctx, svc, args[0], asJSON)
+					return a.assessFile(ctx, svc, who, args[0], asJSON)
 				}
 				p, err := readiness.ParsePair([]string{pair})
 				if err != nil {
 					return err
 				}
 				update, finish := a.progress("assessing 评估")
-				ov, err := svc.Overview(ctx, p, hazard, func(done, total int) { update(int64(done), int64(total)) })
+				ov, err := svc.Overview(ctx, who, p, hazard, func(done, total int) { update(int64(done), int64(total)) })
 				finish()
 				if err != nil {
 					return err
@@ -68,7 +73,7 @@ districts of --pair — and a level Ⅱ event in every district in turn.`,
 	return cmd
 }
 
-func (a *app) assessFile(ctx context.Context, svc *ops.Service, path string, asJSON bool) error {
+func (a *app) assessFile(ctx context.Context, svc *ops.Service, who access.Actor, path string, asJSON bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -77,7 +82,7 @@ func (a *app) assessFile(ctx context.Context, svc *ops.Service, path string, asJ
 	if err := input.DecodeJSON(data, &sc); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	res, err := svc.Assess(ctx, sc)
+	res, err := svc.Assess(ctx, who, sc)
 	if err != nil {
 		return err
 	}
@@ -143,14 +148,19 @@ systems publish — and recommend transfers from depots elsewhere to a depot in
 each warned district that raise what arrives there by the first-batch
 deadline the most, while every depot outside keeps --keep of its free stock.
 The recommendation is stored as proposed; approving it through the API
-creates the transfer order.`,
-		Example: `  stockpile preposition internal/warning/testdata/beijing-rainstorm-red.xml
-  stockpile preposition warning.json --keep 0.6 --deadline 2 --lead 12`,
+creates the transfer order. Storing it changes data: sign in with --user (or
+set STOCKPILE_TOKEN) as a commander or reserve manager.`,
+		Example: `  stockpile preposition internal/warning/testdata/beijing-rainstorm-red.xml --user commander-city
+  echo "$PASSWORD" | stockpile preposition warning.json --user manager-city --keep 0.6 --deadline 2 --lead 12`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
 				data, err := os.ReadFile(args[0])
+				if err != nil {
+					return err
+				}
+				who, err := a.actor(ctx, s, asSignedIn)
 				if err != nil {
 					return err
 				}
@@ -162,7 +172,7 @@ creates the transfer order.`,
 				if cmd.Flags().Changed("keep") {
 					opt.KeepShare = &keep
 				}
-				rec, err := svc.Recommend(ctx, a.who, data, opt)
+				rec, err := svc.Recommend(ctx, who, data, opt)
 				if err != nil {
 					return err
 				}
@@ -200,7 +210,7 @@ func (a *app) normsCommand() *cobra.Command {
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "export [file.csv]",
-		Short: "Write the home city's norms as CSV (to stdout without a file)",
+		Short: "Write the home city's norms as CSV (to stdout without a file) 导出储备定额",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -220,11 +230,13 @@ func (a *app) normsCommand() *cobra.Command {
 	})
 	imp := &cobra.Command{
 		Use:   "import file.csv",
-		Short: "Replace the home city's norms with a CSV file, whole or not at all",
+		Short: "Replace the home city's norms with a CSV file, whole or not at all 导入储备定额",
 		Long: `Replace the home city's norms with the file's; the other settings are kept.
 Every row is checked first: a file with bad rows changes nothing, and every
-bad row is listed with its line and column.`,
-		Args: cobra.ExactArgs(1),
+bad row is listed with its line and column. Sign in with --user (or set
+STOCKPILE_TOKEN) as a city administrator or reserve manager.`,
+		Example: `  stockpile norms import norms.csv --user manager-city`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return a.withStore(ctx, requireSchema, func(s *store.Store) error {
@@ -232,7 +244,11 @@ bad row is listed with its line and column.`,
 				if err != nil {
 					return err
 				}
-				cfg, err := ops.New(s, ops.Options{}).ImportNorms(ctx, a.who, string(data))
+				who, err := a.actor(ctx, s, asSignedIn)
+				if err != nil {
+					return err
+				}
+				cfg, err := ops.New(s, ops.Options{}).ImportNorms(ctx, who, string(data))
 				if err != nil {
 					return err
 				}

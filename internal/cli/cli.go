@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,22 +16,26 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// app carries what every command shares: flags, output streams, version,
-// and who acts.
+// app carries what every command shares: flags, streams, version, and the
+// credentials of whoever runs it.
 type app struct {
 	version string
 	db      string
+	stdin   io.Reader
 	stdout  io.Writer
 	stderr  io.Writer
-	// who is the principal the commands that change data act as: the
-	// operating-system user running them, until accounts land.
-	who access.Principal
+	// lines reads stdin line by line once a password is read from it, so
+	// that two passwords piped in (the signer's, then a new user's) both
+	// arrive.
+	lines *bufio.Reader
+	// user is --user: the account a command signs in as. token is
+	// STOCKPILE_TOKEN: an API token it acts with instead. See actor.
+	user, token string
 }
 
 // Execute runs the command line and returns the process exit code.
@@ -40,10 +45,17 @@ func Execute(version string) int {
 	return Run(ctx, version, os.Args[1:], os.Stdout, os.Stderr)
 }
 
-// Run runs the command line args with the given output streams until ctx
-// is done, and returns the exit code. Tests call it in-process.
+// Run runs the command line args with the given output streams, reading
+// passwords from the process's stdin, until ctx is done, and returns the
+// exit code.
 func Run(ctx context.Context, version string, args []string, stdout, stderr io.Writer) int {
-	a := &app{version: version, stdout: stdout, stderr: stderr, who: access.CLI(osUser())}
+	return RunWithInput(ctx, version, args, os.Stdin, stdout, stderr)
+}
+
+// RunWithInput is Run reading passwords from stdin, one a line when it is
+// not a terminal. Tests call it in-process.
+func RunWithInput(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{version: version, stdin: stdin, stdout: stdout, stderr: stderr, token: os.Getenv(tokenEnv)}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
@@ -72,6 +84,9 @@ func (a *app) printError(err error) {
 		if e.Field != "" {
 			fmt.Fprintf(a.stderr, "字段 field: %s\n", e.Field)
 		}
+		if e.Code != "" {
+			fmt.Fprintf(a.stderr, "代码 code: %s\n", e.Code)
+		}
 		for _, r := range e.Rows {
 			fmt.Fprintf(a.stderr, "  第 %[1]d 行 line %[1]d %[2]s: %[3]s / %[4]s\n", r.Line, r.Field, r.ZH, r.EN)
 		}
@@ -88,16 +103,26 @@ func (a *app) rootCommand() *cobra.Command {
 holders, depots, and a tamper-evident stock ledger — over an embedded SQLite
 file or a PostgreSQL server.
 
-Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、储备库,以及防篡改的库存台账。`,
+Commands that change data act as a signed-in user (--user NAME; the password
+is asked for) or an API token (env STOCKPILE_TOKEN), whom the ledger and the
+audit trail name. Reading, migrating, loading the demo and adding a user at
+the database's console need only the database.
+
+Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、储备库,以及防篡改的库存台账。
+修改数据的命令须以用户身份登录(--user)或提供接口令牌(STOCKPILE_TOKEN)。`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&a.db, "db", envOr("STOCKPILE_DB", "stockpile.db"),
 		"database: a SQLite file path, or a postgres:// URL (env STOCKPILE_DB)")
+	root.PersistentFlags().StringVar(&a.user, "user", "",
+		"sign in as this user, as commands that change data require; the password is asked for, "+
+			"or read as a line from stdin when it is not a terminal (or set env "+tokenEnv+" to an API token)")
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.planCommand(),
 		a.assessCommand(), a.prepositionCommand(), a.normsCommand(),
+		a.userCommand(), a.tokenCommand(), a.auditCommand(),
 		a.versionCommand())
 	return root
 }

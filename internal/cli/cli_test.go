@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/audit"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
@@ -20,9 +23,25 @@ import (
 
 func run(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runIn(t, ctx, "", args...)
+}
+
+// runIn runs the command line with stdin, which is not a terminal:
+// passwords are read from it a line at a time.
+func runIn(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code = Run(ctx, "test", args, &out, &errb)
+	code = RunWithInput(ctx, "test", args, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// dutyPassword is the password of the demo test's duty officer.
+const dutyPassword = "duty-officer-2026"
+
+// signedIn are the arguments and stdin that sign a command in as the demo
+// test's duty officer.
+func signedIn(args ...string) (string, []string) {
+	return dutyPassword + "\n", append(args, "--user", "duty")
 }
 
 // TestDemoVerifyAndTamper runs demo, then verify (clean), alters one
@@ -44,6 +63,13 @@ func TestDemoVerifyAndTamper(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "OK") {
 				t.Fatalf("verify after demo: exit %d\n%s%s", code, out, errOut)
 			}
+			// The duty officer computes plans and pre-positioning and keeps
+			// the norms: a commander and reserve manager of the city.
+			if code, out, errOut := runIn(t, ctx, dutyPassword+"\n", "user", "add", "--db", dsn, "--username", "duty",
+				"--name", "值班员", "--role", "commander,manager", "--area", "110000", "--org", "BJ-EMB",
+				"--password-stdin"); code != 0 || !strings.Contains(out, "created user #1 duty") {
+				t.Fatalf("user add duty: exit %d\n%s%s", code, out, errOut)
+			}
 			checkPlan(t, ctx, dsn)
 			checkReadiness(t, ctx, dsn)
 			if code, _, _ := run(t, ctx, "demo", "--db", dsn); code == 0 {
@@ -63,7 +89,14 @@ func TestDemoVerifyAndTamper(t *testing.T) {
 // incident are stored, so planning over "all open incidents" finds it.
 func checkPlan(t *testing.T, ctx context.Context, dsn string) {
 	t.Helper()
-	code, out, errOut := run(t, ctx, "plan", "../../testdata/incident-fangshan-flood.json", "--db", dsn, "--json")
+	// Storing a plan changes data: without a signed-in principal it is
+	// refused and nothing is stored (the next stored plan is #1).
+	code, _, errOut := run(t, ctx, "plan", "../../testdata/incident-fangshan-flood.json", "--db", dsn)
+	if code != 1 || !strings.Contains(errOut, "auth.required") || !strings.Contains(errOut, "--user") {
+		t.Fatalf("plan without --user: exit %d, %s", code, errOut)
+	}
+	in, args := signedIn("plan", "../../testdata/incident-fangshan-flood.json", "--db", dsn, "--json")
+	code, out, errOut := runIn(t, ctx, in, args...)
 	if code != 0 {
 		t.Fatalf("plan: exit %d\n%s", code, errOut)
 	}
@@ -71,15 +104,23 @@ func checkPlan(t *testing.T, ctx context.Context, dsn string) {
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatalf("plan output: %v\n%s", err, out)
 	}
-	if p.ID == 0 || len(p.Lines) == 0 || len(p.Coverage) != 7 {
+	if p.ID != 1 || len(p.Lines) == 0 || len(p.Coverage) != 7 {
 		t.Fatalf("plan #%d with %d lines, %d coverage rows", p.ID, len(p.Lines), len(p.Coverage))
+	}
+	// The audit trail names the duty officer, not the operating-system user.
+	code, out, errOut = run(t, ctx, "audit", "--db", dsn, "--kind", "plan", "--id", "1", "--json")
+	var rec audit.Record
+	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || rec.Principal != "user:1" || rec.Action != "plan.create" ||
+		rec.Address != "cli" {
+		t.Fatalf("audit of plan 1: exit %d, %+v\n%s%s", code, rec, out, errOut)
 	}
 	for _, c := range p.Coverage {
 		if c.Short != 0 || c.OnTime != c.Demand {
 			t.Errorf("demo stock leaves %s at %s short: %+v", c.Item, c.Site, c)
 		}
 	}
-	code, out, errOut = run(t, ctx, "plan", "--db", dsn)
+	in, args = signedIn("plan", "--db", dsn)
+	code, out, errOut = runIn(t, ctx, in, args...)
 	if code != 0 || !strings.Contains(out, "plan #2") || !strings.Contains(out, "LIANGXIANG-SCHOOL") {
 		t.Fatalf("plan over open incidents: exit %d\n%s%s", code, out, errOut)
 	}
@@ -101,7 +142,8 @@ func checkPlan(t *testing.T, ctx context.Context, dsn string) {
 	if p.ID != 0 {
 		t.Errorf("--dry-run stored plan #%d", p.ID)
 	}
-	if code, _, errOut := run(t, ctx, "plan", "--db", dsn, "--costs", "town=3"); code == 0 || !strings.Contains(errOut, "town") {
+	in, args = signedIn("plan", "--db", dsn, "--costs", "town=3")
+	if code, _, errOut := runIn(t, ctx, in, args...); code == 0 || !strings.Contains(errOut, "town") {
 		t.Errorf("unknown cost key: exit %d, %s", code, errOut)
 	}
 	// The same rules as the API's: a closed incident is not planned for,
@@ -114,7 +156,8 @@ func checkPlan(t *testing.T, ctx context.Context, dsn string) {
 	if err := os.WriteFile(closed, []byte(strings.Replace(string(data), `"level": 2,`, `"level": 2, "status": "closed",`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := run(t, ctx, "plan", closed, "--db", dsn); code == 0 || !strings.Contains(errOut, "已结束") ||
+	in, args = signedIn("plan", closed, "--db", dsn)
+	if code, _, errOut := runIn(t, ctx, in, args...); code == 0 || !strings.Contains(errOut, "已结束") ||
 		!strings.Contains(errOut, "incidents[0].status") {
 		t.Errorf("plan a closed incident: exit %d, %s", code, errOut)
 	}
@@ -148,9 +191,9 @@ func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "serve.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	var errb bytes.Buffer
+	var errb syncBuffer
 	go func() {
-		done <- Run(ctx, "test", []string{"serve", "--db", db, "--addr", addr}, &bytes.Buffer{}, &errb)
+		done <- Run(ctx, "test", []string{"serve", "--db", db, "--addr", addr, "--session-idle", "1h"}, &bytes.Buffer{}, &errb)
 	}()
 	var health struct{ Status, Engine string }
 	deadline := time.Now().Add(20 * time.Second)
@@ -169,7 +212,22 @@ func TestServe(t *testing.T) {
 	if health.Status != "ok" || health.Engine != "sqlite" {
 		t.Fatalf("healthz: %+v", health)
 	}
-	resp, err := http.Get("http://" + addr + "/api/items?class=1")
+	checkFirstRun(t, "http://"+addr, errb.String())
+	// The command line works on the database serve keeps: an administrator
+	// made at the console issues a token, and the API answers it.
+	ctx2 := context.Background()
+	if code, _, errOut := runIn(t, ctx2, "ops-admin-password\n", "user", "add", "--db", db, "--username", "ops",
+		"--role", "admin", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: exit %d\n%s", code, errOut)
+	}
+	code, secret, errOut := runIn(t, ctx2, "ops-admin-password\n", "token", "add", "--db", db, "--name", "test",
+		"--for", "ops", "--user", "ops")
+	if code != 0 {
+		t.Fatalf("token add: exit %d\n%s", code, errOut)
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/items?class=1", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(secret))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +235,7 @@ func TestServe(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&items)
 	resp.Body.Close()
 	if items.Count == 0 {
-		t.Fatal("serve on a fresh database has no catalogue items")
+		t.Fatalf("serve on a fresh database has no catalogue items: %s", resp.Status)
 	}
 	cancel()
 	select {
@@ -190,16 +248,63 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// checkFirstRun reads the one-time administrator password serve printed
+// on a fresh database off its stderr, and signs in with it: the account
+// must change it first.
+func checkFirstRun(t *testing.T, base, stderr string) {
+	t.Helper()
+	m := regexp.MustCompile(`username:\s+admin\n\s+一次性密码 one-time password: (\S+)\n`).FindStringSubmatch(stderr)
+	if m == nil || !strings.Contains(stderr, "must be changed at the first sign-in") {
+		t.Fatalf("serve on a fresh database printed no one-time administrator password:\n%s", stderr)
+	}
+	if resp, err := http.Get(base + "/api/items"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous /api/items: %v %v", resp, err)
+	}
+	body := fmt.Sprintf(`{"username":"admin","password":%q}`, m[1])
+	resp, err := http.Post(base+"/api/session", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var me struct {
+		User struct {
+			MustChangePassword bool `json:"must_change_password"`
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil || resp.StatusCode != http.StatusCreated ||
+		!me.User.MustChangePassword {
+		t.Fatalf("sign in with the one-time password: %s, %+v, %v", resp.Status, me, err)
+	}
+}
+
+// syncBuffer is a buffer a server goroutine writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	if code, out, _ := run(t, ctx, "version"); code != 0 || !strings.Contains(out, "stockpile test") {
 		t.Fatalf("version: %d %q", code, out)
 	}
-	for _, cmd := range []string{"serve", "migrate", "demo", "verify", "plan"} {
-		code, out, _ := run(t, ctx, cmd, "--help")
-		if code != 0 || !strings.Contains(out, "--db") {
-			t.Errorf("%s --help: exit %d, no --db flag documented\n%s", cmd, code, out)
+	for _, cmd := range []string{"serve", "migrate", "demo", "verify", "plan", "user add", "token add", "audit"} {
+		code, out, _ := run(t, ctx, append(strings.Fields(cmd), "--help")...)
+		if code != 0 || !strings.Contains(out, "--db") || !strings.Contains(out, "--user") {
+			t.Errorf("%s --help: exit %d, no --db or --user flag documented\n%s", cmd, code, out)
 		}
 	}
 	if code, _, errOut := run(t, ctx, "frobnicate"); code == 0 || errOut == "" {
@@ -242,15 +347,24 @@ func checkReadiness(t *testing.T, ctx context.Context, dsn string) {
 		t.Fatal(err)
 	}
 	line := strings.Count(string(data), "\n") + 1
-	if code, _, errOut := run(t, ctx, "norms", "import", "--db", dsn, bad); code == 0 ||
+	if code, _, errOut := run(t, ctx, "norms", "import", "--db", dsn, norms); code != 1 || !strings.Contains(errOut, "auth.required") {
+		t.Fatalf("norms import without --user: exit %d, %s", code, errOut)
+	}
+	in, args := signedIn("norms", "import", "--db", dsn, bad)
+	if code, _, errOut := runIn(t, ctx, in, args...); code == 0 ||
 		!strings.Contains(errOut, fmt.Sprintf("line %d quantity", line)) {
 		t.Fatalf("norms import with a bad row: exit %d, %s", code, errOut)
 	}
-	if code, out, errOut := run(t, ctx, "norms", "import", "--db", dsn, norms); code != 0 || !strings.Contains(out, "imported 51 norms") {
+	in, args = signedIn("norms", "import", "--db", dsn, norms)
+	if code, out, errOut := runIn(t, ctx, in, args...); code != 0 || !strings.Contains(out, "imported 51 norms") {
 		t.Fatalf("norms import: exit %d, %s%s", code, out, errOut)
 	}
-	code, out, errOut = run(t, ctx, "preposition", "--db", dsn, "--json", "--deadline", "1.5", "--lead", "12",
-		filepath.Join("..", "warning", "testdata", "beijing-rainstorm-red.xml"))
+	warning := filepath.Join("..", "warning", "testdata", "beijing-rainstorm-red.xml")
+	if code, _, errOut := run(t, ctx, "preposition", "--db", dsn, warning); code != 1 || !strings.Contains(errOut, "auth.required") {
+		t.Fatalf("preposition without --user: exit %d, %s", code, errOut)
+	}
+	in, args = signedIn("preposition", "--db", dsn, "--json", "--deadline", "1.5", "--lead", "12", warning)
+	code, out, errOut = runIn(t, ctx, in, args...)
 	var rec readiness.Recommendation
 	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || len(rec.Moves) == 0 || rec.After.InTime <= rec.Before.InTime {
 		t.Fatalf("preposition: exit %d, %d moves, in time %.3f → %.3f\n%s", code, len(rec.Moves), rec.Before.InTime,

@@ -42,15 +42,24 @@ func (rf *planFlags) register(fs *pflag.FlagSet) {
 // service returns the use cases over s with the configured router and
 // rules.
 func (a *app) service(ctx context.Context, s *store.Store, rf planFlags) (*ops.Service, error) {
-	costs, err := alloc.ParseCosts(rf.costs)
+	opts, err := a.options(ctx, rf)
 	if err != nil {
 		return nil, err
+	}
+	return ops.New(s, opts), nil
+}
+
+// options are the use cases' options with the configured router and rules.
+func (a *app) options(ctx context.Context, rf planFlags) (ops.Options, error) {
+	costs, err := alloc.ParseCosts(rf.costs)
+	if err != nil {
+		return ops.Options{}, err
 	}
 	router, err := a.router(ctx, rf)
 	if err != nil {
-		return nil, err
+		return ops.Options{}, err
 	}
-	return ops.New(s, ops.Options{Router: router, Costs: costs, RegionMarginKm: rf.regionKm}), nil
+	return ops.Options{Router: router, Costs: costs, RegionMarginKm: rf.regionKm}, nil
 }
 
 // router returns the chosen router. Road and OSRM times are driving times;
@@ -91,10 +100,14 @@ stock of every tier, agreement reserves and production capacity. Without a
 file, plan over every open incident. The plan is stored as proposed; approve,
 cancel, execute or recompute it through the API.
 
+Storing changes data: sign in with --user (or set STOCKPILE_TOKEN) as a
+commander or reserve manager; recording new incidents takes a commander.
+--dry-run stores nothing and needs no sign-in.
+
 Travel times come from --roads (an OpenStreetMap extract), --osrm (a server),
 or, by default, a great-circle estimate by terrain.`,
-		Example: `  stockpile plan testdata/incident-fangshan-flood.json
-  stockpile plan flood.json --roads beijing-latest.osm.pbf --json`,
+		Example: `  stockpile plan testdata/incident-fangshan-flood.json --user commander-city
+  stockpile plan flood.json --dry-run --roads beijing-latest.osm.pbf --json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -106,11 +119,19 @@ or, by default, a great-circle estimate by terrain.`,
 						return err
 					}
 				}
+				n := asSignedIn
+				if dryRun {
+					n = asOperator
+				}
+				who, err := a.actor(ctx, s, n)
+				if err != nil {
+					return err
+				}
 				svc, err := a.service(ctx, s, rf)
 				if err != nil {
 					return err
 				}
-				p, err := svc.CreatePlan(ctx, a.who, req)
+				p, err := svc.CreatePlan(ctx, who, req)
 				if err != nil {
 					return err
 				}

@@ -15,7 +15,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/api"
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/demo"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/server"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -28,13 +31,21 @@ func (a *app) serveCommand() *cobra.Command {
 	var rf planFlags
 	var tf tileFlags
 	var ef edgeFlags
+	var sf sessionFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web UI and the JSON API 启动服务",
 		Long: `Migrate the database, then serve the web interface (/) and the JSON API
 (/api/, GET /healthz) on --addr. With --demo, an empty database is first loaded
-with the Beijing demo data. The API is described at /api/openapi.json.
-The map draws an offline district basemap; --tiles adds a tile layer under it.`,
+with the Beijing demo data, and a database without users gets the demo's
+accounts, one per role and tier, with random passwords that the sign-in page
+lists when it is reached on a loopback address. The API is described at
+/api/openapi.json. The map draws an offline district basemap; --tiles adds a
+tile layer under it.
+
+On a database without any user, serve creates the administrator "admin" with
+a one-time password, printed once on stderr, to be changed at the first
+sign-in. There is no default password.`,
 		Example: `  stockpile serve --demo
   stockpile serve --db postgres://user@db.example/stockpile --addr :8080`,
 		Args: cobra.NoArgs,
@@ -46,8 +57,15 @@ The map draws an offline district basemap; --tiles adds a tile layer under it.`,
 						return err
 					}
 				}
-				svc, err := a.service(ctx, s, rf)
+				opts, err := a.options(ctx, rf)
 				if err != nil {
+					return err
+				}
+				if opts.IdleTimeout, opts.AbsoluteTimeout, err = sf.timeouts(); err != nil {
+					return err
+				}
+				svc := ops.New(s, opts)
+				if err := a.accounts(ctx, svc, withDemo); err != nil {
 					return err
 				}
 				return a.serve(ctx, svc, addr, tf.layer(), ef)
@@ -59,7 +77,71 @@ The map draws an offline district basemap; --tiles adds a tile layer under it.`,
 	rf.register(cmd.Flags())
 	tf.register(cmd.Flags())
 	ef.register(cmd.Flags())
+	sf.register(cmd.Flags())
 	return cmd
+}
+
+// sessionFlags configure how long a signed-in browser stays signed in.
+type sessionFlags struct {
+	idle, max time.Duration
+}
+
+func (f *sessionFlags) register(fs *pflag.FlagSet) {
+	fs.DurationVar(&f.idle, "session-idle", account.DefaultIdleTimeout,
+		"a session unused this long ends (a duty night at the desk is 12 h)")
+	fs.DurationVar(&f.max, "session-max", account.DefaultAbsoluteTimeout,
+		"a session ends this long after sign-in, however much it is used")
+}
+
+// timeouts are the idle and absolute session timeouts, checked.
+func (f *sessionFlags) timeouts() (idle, max time.Duration, err error) {
+	if f.idle <= 0 || f.max <= 0 {
+		return 0, 0, apperr.New(apperr.Invalid, "session.timeouts", "会话时限须为正数",
+			"--session-idle and --session-max must be positive")
+	}
+	return f.idle, f.max, nil
+}
+
+// accounts makes sure someone can sign in: with withDemo, the demo's
+// accounts on a database without users; otherwise, on a database without
+// users, the first administrator, whose one-time password is printed on
+// stderr for the operator to read off the console.
+func (a *app) accounts(ctx context.Context, svc *ops.Service, withDemo bool) error {
+	if withDemo {
+		if _, err := svc.AddDemoAccounts(ctx, demo.Accounts()); err != nil {
+			return fmt.Errorf("demo accounts 演示账号: %w", err)
+		}
+		listed, err := svc.DemoAccounts(ctx)
+		if err != nil {
+			return err
+		}
+		if len(listed) > 0 {
+			fmt.Fprintf(a.stderr, "%d demo accounts exist; the sign-in page lists them when reached on a loopback address "+
+				"演示账号 %d 个,从本机地址访问时登录页会列出\n", len(listed), len(listed))
+		}
+	}
+	pw, err := svc.FirstRun(ctx)
+	if err != nil {
+		return fmt.Errorf("first administrator 首个管理员: %w", err)
+	}
+	if pw != "" {
+		a.printFirstRun(pw)
+	}
+	return nil
+}
+
+// printFirstRun frames the first administrator's one-time password on
+// stderr.
+func (a *app) printFirstRun(pw string) {
+	rule := strings.Repeat("=", 72)
+	fmt.Fprintf(a.stderr, `%[1]s
+首次启动:已创建系统管理员账号。First run: the administrator account was created.
+  用户名 username:            %[2]s
+  一次性密码 one-time password: %[3]s
+此密码只显示这一次,首次登录时须修改。
+It is shown only this once and must be changed at the first sign-in.
+%[1]s
+`, rule, ops.FirstAdmin, pw)
 }
 
 // edgeFlags configure what every request passes: the host names served,

@@ -16,11 +16,12 @@ func (a *app) verifyCommand() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "verify",
-		Short: "Check the ledger's hash chain and every balance 校验台账哈希链与库存余额",
-		Long: `Recompute the SHA-256 chain over every ledger entry from the first, and every
-balance from the entries. Prints the first entry that was altered, inserted or
-removed, and any balance that differs from its entries. Exits 1 if anything
-does not check out, 0 if all is well.`,
+		Short: "Check the ledger's and the audit trail's hash chains and every balance 校验台账、审计日志与库存余额",
+		Long: `Recompute the SHA-256 chain over every ledger entry from the first, every
+balance from the entries, and the audit trail's own chain, all in one
+snapshot. Prints the first entry or audit record that was altered, inserted
+or removed, and any balance that differs from its entries. Exits 1 if
+anything does not check out, 0 if all is well.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd.Context(), requireSchema, func(s *store.Store) error {
@@ -49,7 +50,12 @@ func (a *app) verify(ctx context.Context, s *store.Store, asJSON bool) error {
 		printVerifyReport(a.stdout, rep)
 	}
 	if !rep.OK {
-		fmt.Fprintln(a.stderr, "FAILED: 台账校验未通过 the ledger does not verify")
+		if !rep.Audit.OK {
+			fmt.Fprintln(a.stderr, "FAILED: 审计日志校验未通过 the audit trail does not verify")
+		}
+		if rep.FirstBreak != nil || len(rep.Mismatches) > 0 {
+			fmt.Fprintln(a.stderr, "FAILED: 台账校验未通过 the ledger does not verify")
+		}
 		return exitError(1)
 	}
 	return nil
@@ -66,7 +72,17 @@ func printVerifyReport(w io.Writer, rep store.VerifyReport) {
 		fmt.Fprintf(w, "余额不符 balance mismatch: depot %s lot %s stored %s (reserved %s), ledger says %s (reserved %s)\n",
 			m.DepotCode, m.LotCode, m.Stored, m.StoredReserved, m.Ledger, m.LedgerReserved)
 	}
+	printAuditReport(w, rep.Audit)
 	if rep.OK {
-		fmt.Fprintln(w, "OK: 台账完整,余额一致 ledger intact, balances match")
+		fmt.Fprintln(w, "OK: 台账与审计日志完整,余额一致 ledger and audit trail intact, balances match")
+	}
+}
+
+func printAuditReport(w io.Writer, rep store.AuditReport) {
+	fmt.Fprintf(w, "audit trail 审计日志: %d records checked\n", rep.Records)
+	if b := rep.FirstBreak; b != nil {
+		fmt.Fprintf(w, "审计日志第一处异常 audit trail first break: record %d — %s / %s\n", b.Seq, b.ZH, b.Reason)
+	} else if !rep.OK {
+		fmt.Fprintln(w, "审计日志未通过校验 the audit trail does not verify")
 	}
 }

@@ -25,3 +25,17 @@ func Minute(unix int64) string {
 	}
 	return time.Unix(unix, 0).In(Zone).Format("2006-01-02 15:04")
 }
+
+// DayStart is the unix time at which China's day date (YYYY-MM-DD) begins,
+// shifted by days (1: the next day's start, the end of a range that takes
+// the whole day in); 0 for "", and ok false for a malformed date.
+func DayStart(date string, days int) (unix int64, ok bool) {
+	if date == "" {
+		return 0, true
+	}
+	t, err := time.ParseInLocation(DateLayout, date, Zone)
+	if err != nil {
+		return 0, false
+	}
+	return t.AddDate(0, 0, days).Unix(), true
+}

@@ -208,7 +208,11 @@ type pkgInfo struct {
 	dir    string // relative to the root, slash-separated
 	consts map[string]string
 	funcs  map[string]*ast.FuncDecl // functions by name; methods under "." + name
-	files  map[*ast.FuncDecl]*fileInfo
+	// decls are all the package's functions and methods: funcs keeps one
+	// method of a name, and two types may each have one (User.Validate,
+	// Token.Validate), so the passes walk decls.
+	decls []*ast.FuncDecl
+	files map[*ast.FuncDecl]*fileInfo
 }
 
 type fileInfo struct {
@@ -292,11 +296,9 @@ func scanCodes(t *testing.T, root string) (map[string]*foundCode, []string) {
 					}
 				}
 			case *ast.FuncDecl:
-				key := d.Name.Name
-				if d.Recv != nil {
-					key = "." + key
-				}
+				key := funcKey(d)
 				pk.funcs[key] = d
+				pk.decls = append(pk.decls, d)
 				pk.files[d] = fi
 			}
 		}
@@ -393,11 +395,11 @@ func collectKinds(d *ast.GenDecl, into map[string]string) {
 // (h.writeError(w, r, http.StatusServiceUnavailable, &apperr.Error{...})).
 func (s *scanner) readStatuses() {
 	for _, pk := range s.pkgs {
-		for key, fd := range pk.funcs {
+		for _, fd := range pk.decls {
 			if fd.Body == nil {
 				continue
 			}
-			if pk.dir == "internal/apperr" && key == ".HTTPStatus" {
+			if pk.dir == "internal/apperr" && funcKey(fd) == ".HTTPStatus" {
 				ast.Inspect(fd.Body, func(n ast.Node) bool {
 					cc, ok := n.(*ast.CaseClause)
 					if !ok || len(cc.Body) == 0 {
@@ -463,12 +465,12 @@ func (s *scanner) pass(record bool) {
 		s.badCode = map[string]string{}
 	}
 	for _, pk := range s.pkgs {
-		for key, fd := range pk.funcs {
+		for _, fd := range pk.decls {
 			if fd.Body == nil {
 				continue
 			}
 			fi := pk.files[fd]
-			self := funcRef{pk.dir, key}
+			self := funcRef{pk.dir, funcKey(fd)}
 			ast.Inspect(fd.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CompositeLit:
@@ -775,6 +777,15 @@ func (s *scanner) callee(fi *fileInfo, fun ast.Expr) []funcRef {
 	return nil
 }
 
+// funcKey is how a function is named in pkgInfo.funcs and funcRef: its
+// name, or "." and its name for a method.
+func funcKey(d *ast.FuncDecl) string {
+	if d.Recv != nil {
+		return "." + d.Name.Name
+	}
+	return d.Name.Name
+}
+
 func exprString(fset *token.FileSet, e ast.Expr) string {
 	var b strings.Builder
 	if err := printer.Fprint(&b, fset, e); err != nil {
@@ -844,6 +855,10 @@ func f(s *store, w http.ResponseWriter, n int) []error {
 	}
 }
 func writeError(w http.ResponseWriter, status int, e *ae.Error) error { return e }
+type user struct{}
+type token struct{}
+func (u *user) Validate() error { return ae.New(ae.Invalid, "x.user_method", "", "") }
+func (t *token) Validate() error { return ae.New(ae.Invalid, "x.token_method", "", "") }
 `,
 	}
 	for name, text := range files {
@@ -860,6 +875,7 @@ func writeError(w http.ResponseWriter, status int, e *ae.Error) error { return e
 		"field.required": "400", "x.literal": "400", "x.helper": "400", "x.restated": "409",
 		"thing.not_found": "404", "lot.exists": "409", "x.from_const": "409", "x.first": "400",
 		"x.second": "400", "x.composite": "<HTTP status>", "x.unavailable": "503",
+		"x.user_method": "400", "x.token_method": "400", // two methods of one name
 	}
 	for code, status := range want {
 		f, ok := found[code]

@@ -3,8 +3,6 @@ package e2e_test
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -26,33 +24,6 @@ func follow(site *e2e.Site, css, ready string) chromedp.Action[chromedp.Void] {
 		}
 		_, err = e2e.WaitReady(ready)(ctx, t)
 		return err
-	})
-}
-
-// waitPath waits until the tab's location path starts with prefix (after a
-// form submit or a click that navigates), then for the page's ready signal.
-func waitPath(prefix, ready string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			loc, err := chromedp.Location()(ctx, t)
-			if err == nil {
-				if u, perr := url.Parse(loc); perr == nil && strings.HasPrefix(u.Path, prefix) {
-					break
-				}
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("still at %s, waiting for %s", loc, prefix)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		for {
-			_, err := e2e.WaitReady(ready)(ctx, t)
-			if err == nil || time.Now().After(deadline) {
-				return err
-			}
-			time.Sleep(50 * time.Millisecond) // the page was still loading: try again
-		}
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 // server rendered match the store, the readiness chart is drawn, and the
 // switch to English works. Then the same on a phone.
 func TestDashboard(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "commander-city")
 	s.goTo("/", "dashboard")
 	s.shot("dashboard")
 
@@ -73,7 +73,7 @@ func TestDashboard(t *testing.T) {
 	s.shot("dashboard-en")
 	s.do("switch back", follow(s.site, "#lang-switch", "dashboard"))
 
-	phone := open(t, 390, 844)
+	phone := open(t, 390, 844, "commander-city")
 	phone.goTo("/", "dashboard")
 	if w := eval[int](phone, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("the dashboard is %d px wide on a 390 px phone", w)

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,6 +53,7 @@ func ChromiumPath() (string, error) {
 type Site struct {
 	URL    string
 	Store  *store.Store
+	Ops    *ops.Service // the site's use cases, for a test to set up what it needs
 	srv    *http.Server
 	cancel context.CancelFunc // stops the site's database guard
 }
@@ -62,7 +64,8 @@ type Site struct {
 func StartSite(s *store.Store, logs io.Writer) (*Site, error) {
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	h, err := server.New(ctx, ops.New(s, ops.Options{}), server.Options{API: api.Options{Logger: logger}, Web: web.Options{Logger: logger}})
+	svc := ops.New(s, ops.Options{})
+	h, err := server.New(ctx, svc, server.Options{API: api.Options{Logger: logger}, Web: web.Options{Logger: logger}})
 	if err != nil {
 		cancel()
 		return nil, err
@@ -72,7 +75,7 @@ func StartSite(s *store.Store, logs io.Writer) (*Site, error) {
 		cancel()
 		return nil, err
 	}
-	site := &Site{URL: "http://" + ln.Addr().String(), Store: s, cancel: cancel,
+	site := &Site{URL: "http://" + ln.Addr().String(), Store: s, Ops: svc, cancel: cancel,
 		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
 	go func() { _ = site.srv.Serve(ln) }()
 	return site, nil
@@ -85,7 +88,9 @@ func (site *Site) Close() error {
 }
 
 // OpenDemo opens (creating) a SQLite store at path and loads the Beijing
-// demo into it unless it already holds data.
+// demo into it, with the demo's accounts, unless it already holds data.
+// The site lists the accounts on its sign-in page to a browser on this
+// machine, which signs in with SignIn.
 func OpenDemo(ctx context.Context, path string) (*store.Store, error) {
 	s, err := store.Open(ctx, path)
 	if err != nil {
@@ -98,6 +103,9 @@ func OpenDemo(ctx context.Context, path string) (*store.Store, error) {
 	ds, err := s.Depots(ctx, store.DepotFilter{})
 	if err == nil && len(ds) == 0 {
 		_, err = demo.Load(ctx, s, demo.Options{})
+	}
+	if err == nil {
+		_, err = ops.New(s, ops.Options{}).AddDemoAccounts(ctx, demo.Accounts())
 	}
 	if err != nil {
 		s.Close()
@@ -242,6 +250,59 @@ func WaitReady(what string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](fmt.Sprintf(
 		`(document.body && (document.body.dataset.ready || '').split(' ').includes(%q)) || null`, what),
 		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))
+}
+
+// SignIn signs the browser in as the demo account username, as a person
+// at this machine would: the sign-in page lists the demo's accounts, and
+// an account's button fills in the form and submits it. It waits for the
+// dashboard, where signing in leads.
+func SignIn(site *Site, username string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Navigate(site.URL+"/login")(ctx, t); err != nil {
+			return err
+		}
+		if _, err := WaitReady("login")(ctx, t); err != nil {
+			return err
+		}
+		button := fmt.Sprintf(`.demo-use[data-username=%q]`, username)
+		if _, err := chromedp.Click(chromedp.CSS(button))(ctx, t); err != nil {
+			return fmt.Errorf("e2e: signing in as %s: %w", username, err)
+		}
+		_, err := WaitPath("/", "dashboard")(ctx, t)
+		return err
+	})
+}
+
+// WaitPath waits until the tab's location path is path, or starts with it
+// when it ends in "/" and is not "/" (after a form submit or a click that
+// navigates), then for the page's ready signal. A navigation would break a
+// plain wait, so it tries again until the new page is there.
+func WaitPath(path, ready string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		deadline := time.Now().Add(30 * time.Second)
+		at := func(p string) bool {
+			return p == path || (path != "/" && strings.HasSuffix(path, "/") && strings.HasPrefix(p, path))
+		}
+		for {
+			loc, err := chromedp.Location()(ctx, t)
+			if err == nil {
+				if u, perr := url.Parse(loc); perr == nil && at(u.Path) {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("e2e: still at %s, waiting for %s", loc, path)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		for {
+			_, err := WaitReady(ready)(ctx, t)
+			if err == nil || time.Now().After(deadline) {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond) // the page was still loading: try again
+		}
+	})
 }
 
 // ArtifactDir is where screenshots go: $STOCKPILE_ARTIFACTS, else

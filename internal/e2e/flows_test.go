@@ -20,7 +20,7 @@ import (
 // TestMapFindDepot opens 一张图, finds a depot by name, and asks where tents
 // are within 4 hours of a point clicked on the map.
 func TestMapFindDepot(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "viewer-city")
 	s.goTo("/map", "map")
 	if n := eval[int](s, `window.stockpileMap.depots`); n < 43 {
 		t.Errorf("map drew %d depots, want the demo's 43", n)
@@ -49,7 +49,7 @@ func TestMapFindDepot(t *testing.T) {
 // clicking a site on the map and picking a street, ask for tents and
 // water, get the plan, approve it, and see the stock it reserved.
 func TestIncidentPlanApprove(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "commander-city")
 	s.do("open the incidents", chromedp.Navigate(s.site.URL+"/incidents"))
 	s.do("new incident", follow(s.site, "#new-incident", "incident-new"))
 	code := fmt.Sprintf("E2E-%d", time.Now().UnixNano()%1e6)
@@ -63,7 +63,7 @@ func TestIncidentPlanApprove(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#sites .site .demand-quantity`), "200"),
 		chromedp.SetValue(chromedp.CSS(`#sites .site .demand-hours`), "4"))
 	s.shot("incident-form")
-	s.do("get the plan", chromedp.Click(chromedp.CSS("#submit-incident")), waitPath("/plans/", "plan"))
+	s.do("get the plan", chromedp.Click(chromedp.CSS("#submit-incident")), e2e.WaitPath("/plans/", "plan"))
 	s.shot("plan")
 	if st := s.attr("#plan-status", "data-status"); st != "proposed" {
 		t.Fatalf("new plan status %q, want proposed", st)
@@ -104,7 +104,7 @@ func TestIncidentPlanApprove(t *testing.T) {
 // TestStockScreen switches the stock tabs, verifies the ledger, and checks
 // the Excel export link.
 func TestStockScreen(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "manager-city")
 	s.goTo("/stock", "stock")
 	s.shot("stock")
 	for _, tab := range []string{"items", "depots", "movements", "lots"} {
@@ -125,22 +125,23 @@ func TestStockScreen(t *testing.T) {
 	}
 }
 
-// TestLotScan is the warehouse keeper on a phone: a handheld scanner types
-// a lot label's text and Enter into the scan field, and the page shows that
-// lot; then the camera reads a label. Headless Chromium has a synthetic
+// TestLotScan is the warehouse keeper of the city's flood depot on a
+// phone: a handheld scanner types a lot label's text (a lot of their
+// depot) and Enter into the scan field, and the page shows that lot; then
+// the camera reads a label. Headless Chromium has a synthetic
 // camera but no QR detector (BarcodeDetector is there on Android), so the
 // test supplies a detector that reports the label once the camera's video
 // is playing: what is tested is the page's camera path, not QR decoding.
 func TestLotScan(t *testing.T) {
-	s := open(t, 390, 844)
-	rep, err := s.site.Store.Balances(context.Background(), store.BalanceQuery{GroupBy: "lot"})
+	s := open(t, 390, 844, "keeper-city")
+	rep, err := s.site.Store.Balances(context.Background(), store.BalanceQuery{Depot: "C-DX-FLOOD", GroupBy: "lot"})
 	if err != nil || len(rep.Rows) < 2 {
 		t.Fatalf("demo lots: %d, %v", len(rep.Rows), err)
 	}
 	first, second := rep.Rows[0].Lot, rep.Rows[len(rep.Rows)-1].Lot
 	s.goTo("/stock", "stock")
 	s.do("scan a label with a handheld scanner", chromedp.SendKeys(chromedp.CSS("#lot-scan-input"), stock.LabelText(first)+"\r"),
-		waitPath("/stock/lots", "stock"), chromedp.WaitVisible(chromedp.CSS(`#stock-body [data-scanned]`)))
+		e2e.WaitPath("/stock/lots", "stock"), chromedp.WaitVisible(chromedp.CSS(`#stock-body [data-scanned]`)))
 	s.shot("lot-scanned")
 	if got := s.attr("#stock-body [data-scanned]", "data-scanned"); got != first {
 		t.Errorf("scanned lot %q, want %q", got, first)
@@ -170,7 +171,7 @@ func TestLotScan(t *testing.T) {
 // TestReadinessScreen opens the readiness view: the standing scenarios,
 // the district layer, the charts and the purchase list.
 func TestReadinessScreen(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "viewer-city")
 	s.goTo("/readiness", "readiness")
 	s.shot("readiness")
 	if n := count(s, "#district-chart canvas"); n == 0 {
@@ -203,7 +204,7 @@ func TestReadinessScreen(t *testing.T) {
 	contains(t, "chart tooltip", s.text("#district-chart .chart-tip"), "区", "%")
 	s.shot("readiness-tents")
 
-	phone := open(t, 390, 844)
+	phone := open(t, 390, 844, "viewer-city")
 	phone.goTo("/readiness", "readiness")
 	phone.shot("readiness-phone")
 }
@@ -213,7 +214,7 @@ func TestReadinessScreen(t *testing.T) {
 // deadline, see the moves with coverage before and after, and approve it,
 // which creates a transfer order.
 func TestPreposition(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "commander-city")
 	s.goTo("/readiness", "readiness")
 	s.do("describe the warning",
 		chromedp.Click(chromedp.CSS(`#preposition-form input[name="areas"][value="110109"]`)),
@@ -239,7 +240,7 @@ func TestPreposition(t *testing.T) {
 // TestMapCoordinates checks the browser's GCJ-02 conversion, used when the
 // map draws over AMap-style tiles, against the Go one over Beijing.
 func TestMapCoordinates(t *testing.T) {
-	s := open(t, 800, 600)
+	s := open(t, 800, 600, "viewer-city")
 	s.goTo("/map", "map")
 	for _, p := range []geo.Point{{Lon: 116.3913, Lat: 39.9054}, {Lon: 115.97, Lat: 40.45}, {Lon: 117.2, Lat: 39.6}} {
 		want := geo.WGS84ToGCJ02(p)

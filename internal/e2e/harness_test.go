@@ -12,16 +12,19 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/e2e"
 )
 
 // demoSite is one demo site shared by the tests of this package: loading
 // the demo takes seconds, and each test works on its own incidents.
 var demoSite struct {
-	once sync.Once
-	site *e2e.Site
-	logs strings.Builder
-	err  error
+	once  sync.Once
+	site  *e2e.Site
+	logs  strings.Builder
+	err   error
+	token string // an API token of the tester (see apiTester), for what tests set up through the API
 }
 
 // site returns the shared demo site, starting it on first use. Without
@@ -42,12 +45,30 @@ func site(t *testing.T) *e2e.Site {
 			demoSite.err = err
 			return
 		}
-		demoSite.site, demoSite.err = e2e.StartSite(s, &demoSite.logs)
+		if demoSite.site, demoSite.err = e2e.StartSite(s, &demoSite.logs); demoSite.err == nil {
+			demoSite.token, demoSite.err = apiTester(demoSite.site)
+		}
 	})
 	if demoSite.err != nil {
 		t.Fatal(demoSite.err)
 	}
 	return demoSite.site
+}
+
+// apiTester creates the tester, an administrator, commander and reserve
+// manager of the city who may make every request the tests make through
+// the API, and returns an API token of theirs.
+func apiTester(site *e2e.Site) (string, error) {
+	ctx := context.Background()
+	system := access.SystemActor("e2e")
+	u := account.User{Username: "e2e-tester", Name: "浏览器测试", AreaCode: "110000", OrgCode: "BJ-EMB",
+		Roles: []access.Role{access.RoleAdmin, access.RoleCommander, access.RoleManager}}
+	if _, _, err := site.Ops.CreateUser(ctx, system, u, "e2e-tester-password"); err != nil {
+		return "", err
+	}
+	_, token, err := site.Ops.CreateToken(ctx, system, account.Token{Name: "e2e", Username: u.Username,
+		ExpiresAt: site.Store.Now().Add(24 * time.Hour).Unix()})
+	return token, err
 }
 
 // session is a browser tab on the demo site for one test, with helpers
@@ -61,9 +82,10 @@ type session struct {
 	step int
 }
 
-// open starts a browser of the given size for t; it is closed, and script
-// errors fail the test, when t ends.
-func open(t *testing.T, width, height int) *session {
+// open starts a browser of the given size for t, signed in as the demo
+// account user (none when ""); it is closed, and script errors fail the
+// test, when t ends.
+func open(t *testing.T, width, height int, user string) *session {
 	t.Helper()
 	st := site(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -83,6 +105,9 @@ func open(t *testing.T, width, height int) *session {
 		}
 		b.Close()
 	})
+	if user != "" {
+		s.do("sign in as "+user, e2e.SignIn(st, user))
+	}
 	return s
 }
 
@@ -125,7 +150,10 @@ func eval[T any](s *session, expr string) T {
 func (s *session) shot(name string) {
 	s.t.Helper()
 	// Let map animations and the progress bar's fade finish, so the
-	// picture shows what a user would look at.
+	// picture shows what a user would look at. The whole page is taken
+	// from the top, so that the sticky header is drawn there and not
+	// across the middle where the page was scrolled to.
+	_ = chromedp.Do(s.ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	_ = chromedp.Do(s.ctx, chromedp.Poll[chromedp.Void](`!document.querySelector('.leaflet-zoom-anim') || null`,
 		chromedp.WithPollingTimeout(3*time.Second)), chromedp.Sleep(400*time.Millisecond))
 	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))

@@ -32,7 +32,7 @@ const (
 // through the API, plans the incident, and opens every tooltip and popup
 // on the map and on the plan page: the names show as typed and nothing runs.
 func TestHostileNames(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "commander-city")
 	like := demoDepot(t, s.site)
 	code := fmt.Sprintf("E2E-XSS-%d", time.Now().UnixNano()%1e6)
 	d := like.Depot
@@ -68,7 +68,7 @@ func TestHostileNames(t *testing.T) {
 // TestPlanRecomputeApproved recomputes an approved plan from its page: the
 // stock it reserved is released and the page opens the new plan, proposed.
 func TestPlanRecomputeApproved(t *testing.T) {
-	s := open(t, 1366, 768)
+	s := open(t, 1366, 768, "commander-city")
 	like := demoDepot(t, s.site)
 	old := planNear(t, s.site, fmt.Sprintf("E2E-RC-%d", time.Now().UnixNano()%1e6), "复算安置点", like.Point)
 	postJSON(t, s.site, fmt.Sprintf("/api/plans/%d/approve", old), struct{}{}, nil)
@@ -133,15 +133,22 @@ func planNear(t *testing.T, site *e2e.Site, code, siteName string, p geo.Point) 
 	return plan.ID
 }
 
-// postJSON posts body as JSON to the site's API and decodes the answer
-// into out (unless nil), failing the test on any status but 2xx.
+// postJSON posts body as JSON to the site's API, as the tester (see
+// apiTester), and decodes the answer into out (unless nil), failing the
+// test on any status but 2xx.
 func postJSON(t *testing.T, site *e2e.Site, path string, body, out any) {
 	t.Helper()
 	b, err := json.Marshal(body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.Post(site.URL+path, "application/json", bytes.NewReader(b))
+	req, err := http.NewRequest("POST", site.URL+path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+demoSite.token)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

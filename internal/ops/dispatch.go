@@ -3,9 +3,11 @@ package ops
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/audit"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/geo"
@@ -16,8 +18,8 @@ import (
 // change its sites and demands, or to close it with status "closed").
 // An incident whose demands the planner could not weigh is refused
 // (plan.too_large), so that it cannot make every later plan fail.
-func (s *Service) SaveIncident(ctx context.Context, who access.Principal, in dispatch.Incident) (dispatch.Incident, error) {
-	if err := check(who); err != nil {
+func (s *Service) SaveIncident(ctx context.Context, who access.Actor, in dispatch.Incident) (dispatch.Incident, error) {
+	if err := who.Allow(access.IncidentWrite); err != nil {
 		return in, err
 	}
 	if err := in.Validate(); err != nil {
@@ -26,7 +28,28 @@ func (s *Service) SaveIncident(ctx context.Context, who access.Principal, in dis
 	if err := s.Planner(nil).CheckSize([]dispatch.Incident{in}); err != nil {
 		return in, apperr.Rebase(err, "incidents[0].", "")
 	}
-	return s.store.SaveIncident(ctx, in)
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		in, err = saveIncident(ctx, tx, who, in)
+		return err
+	})
+	return in, err
+}
+
+// saveIncident stores an incident in tx and records it in the audit
+// trail, with the stored incident it replaces as before.
+func saveIncident(ctx context.Context, tx *store.Store, who access.Actor, in dispatch.Incident) (dispatch.Incident, error) {
+	var before any
+	if old, err := tx.Incident(ctx, in.Code); err == nil {
+		before = old
+	} else if !apperr.IsKind(err, apperr.NotFound) {
+		return in, err
+	}
+	in, err := tx.SaveIncident(ctx, in)
+	if err != nil {
+		return in, err
+	}
+	return in, record(ctx, tx, who, "incident.save", audit.Object{Kind: "incident", ID: in.Code}, before, in)
 }
 
 // PlanRequest says what to plan for: the incidents given whole in New
@@ -44,9 +67,14 @@ type PlanRequest struct {
 // incidents of req.New, in one transaction: a request that is refused
 // stores nothing. Errors about req.New name incidents[i]; about req.Codes,
 // incidents[i] too. A closed incident is refused (incident.closed).
-func (s *Service) CreatePlan(ctx context.Context, who access.Principal, req PlanRequest) (dispatch.Plan, error) {
-	if err := check(who); err != nil {
+func (s *Service) CreatePlan(ctx context.Context, who access.Actor, req PlanRequest) (dispatch.Plan, error) {
+	if err := who.Allow(access.PlanCreate); err != nil {
 		return dispatch.Plan{}, err
+	}
+	if len(req.New) > 0 && !req.DryRun {
+		if err := who.Allow(access.IncidentWrite); err != nil {
+			return dispatch.Plan{}, err
+		}
 	}
 	var incidents []dispatch.Incident
 	var err error
@@ -70,14 +98,76 @@ func (s *Service) CreatePlan(ctx context.Context, who access.Principal, req Plan
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		for i := range req.New {
-			if _, err := tx.SaveIncident(ctx, incidents[i]); err != nil {
+			if _, err := saveIncident(ctx, tx, who, incidents[i]); err != nil {
 				return apperr.Within(fmt.Sprintf("incidents[%d]", i), err)
 			}
 		}
-		p, err = tx.CreatePlan(ctx, p)
-		return err
+		if p, err = tx.CreatePlan(ctx, p); err != nil {
+			return err
+		}
+		return record(ctx, tx, who, "plan.create", planObject(p), nil, summary(p))
 	})
 	return p, err
+}
+
+func planObject(p dispatch.Plan) audit.Object {
+	return audit.Object{Kind: "plan", ID: strconv.FormatInt(p.ID, 10)}
+}
+
+// planSummary is what the audit trail keeps of a plan: enough to find it
+// and see what it was; the plan itself is stored whole with its id.
+type planSummary struct {
+	Status    dispatch.PlanStatus `json:"status"`
+	Incidents []string            `json:"incidents"`
+	Lines     int                 `json:"lines"`
+	Replaces  int64               `json:"replaces_id,omitempty"`
+}
+
+func summary(p dispatch.Plan) planSummary {
+	return planSummary{Status: p.Status, Incidents: p.Incidents, Lines: len(p.Lines), Replaces: p.ReplacesID}
+}
+
+// allowPlan checks that who may take act on p: every source it draws on
+// (depots, agreement and capacity reserves) must be in who's scope.
+func (s *Service) allowPlan(ctx context.Context, who access.Actor, act access.Action, p dispatch.Plan) error {
+	if !who.Can(act) {
+		return who.Allow(act)
+	}
+	codes := map[string][]string{}
+	for _, l := range p.Lines {
+		codes[string(l.Source.Kind)] = append(codes[string(l.Source.Kind)], l.Source.Code)
+	}
+	var places []access.Place
+	for kind, list := range codes {
+		found, err := s.store.Places(ctx, kind, list...)
+		if err != nil {
+			return err
+		}
+		places = append(places, found...)
+	}
+	return who.Allow(act, places...)
+}
+
+// MayActOnPlan reports whether who may take action a on p now: p's status
+// allows it and the rules let who take it on every source p draws on.
+// Screens offer only such actions.
+func (s *Service) MayActOnPlan(ctx context.Context, who access.Actor, p dispatch.Plan, a dispatch.Action) (bool, error) {
+	if !p.Allows(a) || !who.Can(actionOf(a)) {
+		return false, nil
+	}
+	err := s.allowPlan(ctx, who, actionOf(a), p)
+	if apperr.IsKind(err, apperr.Forbidden) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// actionOf is the permission a plan action needs.
+func actionOf(a dispatch.Action) access.Action {
+	if a == dispatch.ActExecute {
+		return access.PlanExecute
+	}
+	return access.PlanApprove
 }
 
 // revise validates new incidents and makes each what it will be once
@@ -136,27 +226,37 @@ func repeated(code, field string) error {
 // ActOnPlan approves, cancels, executes or recomputes a stored plan, as
 // dispatch.Plan.Act decides, in one transaction, and returns the plan as
 // it now stands: for recompute, the new plan that supersedes it.
-func (s *Service) ActOnPlan(ctx context.Context, who access.Principal, id int64, a dispatch.Action) (dispatch.Plan, error) {
-	if err := check(who); err != nil {
-		return dispatch.Plan{}, err
+func (s *Service) ActOnPlan(ctx context.Context, who access.Actor, id int64, a dispatch.Action) (dispatch.Plan, error) {
+	if !who.Can(actionOf(a)) {
+		return dispatch.Plan{}, who.Allow(actionOf(a))
+	}
+	before, err := s.store.Plan(ctx, id)
+	if err != nil {
+		return before, err
+	}
+	if err := s.allowPlan(ctx, who, actionOf(a), before); err != nil {
+		return before, err
 	}
 	if a == dispatch.ActRecompute {
-		return s.recompute(ctx, who, id)
+		return s.recompute(ctx, who, before)
 	}
-	if _, err := s.store.ActOnPlan(ctx, id, a, who.ID); err != nil {
-		return dispatch.Plan{}, err
-	}
-	return s.store.Plan(ctx, id)
+	var after dispatch.Plan
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if _, err := tx.ActOnPlan(ctx, id, a, who.ID); err != nil {
+			return err
+		}
+		if after, err = tx.Plan(ctx, id); err != nil {
+			return err
+		}
+		return record(ctx, tx, who, "plan."+string(a), planObject(after), statusOf(before.Status), statusOf(after.Status))
+	})
+	return after, err
 }
 
 // recompute plans again over the plan's incidents as they stand now
 // (closed ones left out) and supersedes the old plan, releasing what it
 // reserved; both in one transaction.
-func (s *Service) recompute(ctx context.Context, who access.Principal, id int64) (dispatch.Plan, error) {
-	old, err := s.store.Plan(ctx, id)
-	if err != nil {
-		return old, err
-	}
+func (s *Service) recompute(ctx context.Context, who access.Actor, old dispatch.Plan) (dispatch.Plan, error) {
 	if _, err := old.Act(dispatch.ActRecompute, who.ID); err != nil {
 		return old, err // refused for its status: say so before looking further
 	}
@@ -174,21 +274,38 @@ func (s *Service) recompute(ctx context.Context, who access.Principal, id int64)
 		return old, apperr.New(apperr.Conflict, "plan.no_incidents", "方案涉及的事件均已结束",
 			"every incident of the plan is closed")
 	}
-	return s.store.ReplacePlan(ctx, id, who.ID, func(inv dispatch.Inventory) (dispatch.Plan, error) {
-		return s.Planner(inv).Plan(ctx, incidents)
+	var p dispatch.Plan
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		p, err = tx.ReplacePlan(ctx, old.ID, who.ID, func(inv dispatch.Inventory) (dispatch.Plan, error) {
+			return s.Planner(inv).Plan(ctx, incidents)
+		})
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, who, "plan.recompute", planObject(old), statusOf(old.Status),
+			map[string]any{"status": dispatch.PlanSuperseded, "replaced_by": p.ID}); err != nil {
+			return err
+		}
+		return record(ctx, tx, who, "plan.create", planObject(p), nil, summary(p))
 	})
+	return p, err
 }
 
 // Nearby answers "where is item within hours of at": depots with usable
 // stock of it and its agreement reserves, routed to at with the planner's
 // router, those arriving within hours soonest first. It returns the item
 // too, for its names and unit.
-func (s *Service) Nearby(ctx context.Context, item string, at geo.Point, hours float64) (catalog.Item, dispatch.NearbyResult, error) {
+func (s *Service) Nearby(ctx context.Context, who access.Actor, item string, at geo.Point, hours float64) (catalog.Item, dispatch.NearbyResult, error) {
+	if err := who.Allow(access.StockRead); err != nil {
+		return catalog.Item{}, dispatch.NearbyResult{}, err
+	}
 	it, err := s.store.Item(ctx, item)
 	if err != nil {
 		return it, dispatch.NearbyResult{}, apperr.Within("item", err)
 	}
-	candidates, err := s.store.NearbySources(ctx, it.Code)
+	view := who.View(access.StockRead)
+	candidates, err := s.store.NearbySources(ctx, it.Code, &view)
 	if err != nil {
 		return it, dispatch.NearbyResult{}, err
 	}

@@ -6,16 +6,18 @@
 // stock.Balance.Apply) and has the store apply the result in one
 // transaction.
 //
-// Surfaces parse input and render output; they hold no rule. Rules about
-// who may act (accounts and rights) will be checked here, once, from one
-// table.
+// Surfaces parse input and render output; they hold no rule. Who may act
+// is checked here, once per use case, against the one table of
+// access.Rules; every change that is not a ledger entry is recorded in the
+// audit trail in the transaction that makes it.
 package ops
 
 import (
 	"context"
 	"fmt"
+	"time"
 
-	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
@@ -34,23 +36,42 @@ type Options struct {
 	// RegionMarginKm is how far beyond the home city's districts a site may
 	// lie; zero means 300 km.
 	RegionMarginKm float64
+	// PasswordParams are argon2id's costs for new password hashes; zero
+	// means account.DefaultParams. Tests lower them.
+	PasswordParams account.Params
+	// IdleTimeout and AbsoluteTimeout end sessions; zero means
+	// account.DefaultIdleTimeout and account.DefaultAbsoluteTimeout.
+	IdleTimeout, AbsoluteTimeout time.Duration
 }
 
 // Service runs the use cases over one store. It holds no state of its own
 // beyond its configuration and is safe for concurrent use.
 type Service struct {
-	store  *store.Store
-	router routing.Router
-	costs  alloc.Costs
-	margin float64
+	store    *store.Store
+	router   routing.Router
+	costs    alloc.Costs
+	margin   float64
+	params   account.Params
+	idle     time.Duration
+	absolute time.Duration
 }
 
 // New returns the use cases over s. The store must stay open while the
 // service is in use.
 func New(s *store.Store, opts Options) *Service {
-	svc := &Service{store: s, router: opts.Router, costs: opts.Costs, margin: opts.RegionMarginKm}
+	svc := &Service{store: s, router: opts.Router, costs: opts.Costs, margin: opts.RegionMarginKm,
+		params: opts.PasswordParams, idle: opts.IdleTimeout, absolute: opts.AbsoluteTimeout}
 	if svc.router == nil {
 		svc.router = defaultRouter()
+	}
+	if svc.params == (account.Params{}) {
+		svc.params = account.DefaultParams
+	}
+	if svc.idle <= 0 {
+		svc.idle = account.DefaultIdleTimeout
+	}
+	if svc.absolute <= 0 {
+		svc.absolute = account.DefaultAbsoluteTimeout
 	}
 	return svc
 }
@@ -84,7 +105,3 @@ func (s *Service) Assessor(ctx context.Context) (*readiness.Assessor, error) {
 	}
 	return &readiness.Assessor{Data: s.store.Readiness(), Config: cfg, Now: s.store.Now, Planner: s.Planner}, nil
 }
-
-// check refuses a principal that names no one. Every use case calls it
-// first, so nothing is recorded under a malformed id.
-func check(who access.Principal) error { return who.Validate() }

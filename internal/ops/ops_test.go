@@ -16,7 +16,16 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
 
-var commander = access.Principal{ID: "user:42"}
+// commander is the city's duty commander; manager a reserve manager of
+// the whole installation.
+var (
+	commander = access.Actor{Principal: access.Principal{ID: "user:42"}, Roles: []access.Role{access.RoleCommander},
+		Scope: access.Scope{AreaPath: "110000/"}}
+	manager = func(id string) access.Actor {
+		return access.Actor{Principal: access.Principal{ID: id}, Roles: []access.Role{access.RoleManager},
+			Scope: access.Scope{All: true}}
+	}
+)
 
 // fixture is a store with the storetest World and 100 tents in depot A,
 // and the use cases over it.
@@ -24,7 +33,7 @@ func fixture(t *testing.T, s *store.Store) *ops.Service {
 	t.Helper()
 	w := storetest.Build(t, s)
 	svc := ops.New(s, ops.Options{})
-	if _, err := svc.Post(t.Context(), access.System("test"), stock.Posting{Reason: "入库", Lines: []stock.Line{{
+	if _, err := svc.Post(t.Context(), access.SystemActor("test"), stock.Posting{Reason: "入库", Lines: []stock.Line{{
 		Kind: stock.KindReceive, Depot: w.DepotA, Item: storetest.Tent, Quantity: stock.Units(100),
 		NewLot: &stock.LotSpec{Code: "TENT-A", Batch: "B1"}}}}); err != nil {
 		t.Fatal(err)
@@ -166,11 +175,13 @@ func TestPrincipalIsChecked(t *testing.T) {
 		svc := fixture(t, s)
 		issue := stock.Posting{Reason: "发放", Lines: []stock.Line{{Kind: stock.KindIssue, Depot: "C-TEST-A",
 			Item: storetest.Tent, Quantity: stock.Units(1)}}}
-		for _, bad := range []string{"", "王库管", "user:", "user:4 2", "admin:1"} {
-			_, err := svc.Post(ctx, access.Principal{ID: bad}, issue)
+		_, err := svc.Post(ctx, manager(""), issue)
+		wantErr(t, err, "auth.required", "")
+		for _, bad := range []string{"王库管", "user:", "user:4 2", "admin:1"} {
+			_, err := svc.Post(ctx, manager(bad), issue)
 			wantErr(t, err, "principal.invalid", "")
 		}
-		res, err := svc.Post(ctx, access.Principal{ID: "token:7"}, issue)
+		res, err := svc.Post(ctx, manager("token:7"), issue)
 		if err != nil || res.Actor != "token:7" || res.Entries[0].Actor != "token:7" {
 			t.Errorf("posting by token:7: %+v, %v", res, err)
 		}

@@ -38,7 +38,8 @@ func secureSite(t *testing.T, tiles *web.TileLayer) *httptest.Server {
 }
 
 // TestSecurityHeaders checks every kind of response carries the headers: a
-// page, the API's JSON, a static file, and the 404s of both surfaces.
+// page, a redirect to sign in, the API's refusal of a request without
+// credentials, a static file, and the 404s of both surfaces.
 func TestSecurityHeaders(t *testing.T) {
 	srv := secureSite(t, nil)
 	want := map[string]string{
@@ -52,15 +53,17 @@ func TestSecurityHeaders(t *testing.T) {
 		path, contentType string
 		status            int
 	}{
-		{"/", "text/html", http.StatusOK},
-		{"/api/depots", "application/json", http.StatusOK},
+		{"/", "text/html", http.StatusSeeOther}, // to sign in
+		{"/login", "text/html", http.StatusOK},
+		{"/api/depots", "application/json", http.StatusUnauthorized},
+		{"/api/items", "application/json", http.StatusUnauthorized},
 		{"/healthz", "", http.StatusOK},
 		{"/static/favicon.svg", "image/svg+xml", http.StatusOK},
 		{"/no/such/page", "text/html", http.StatusNotFound},
 		{"/api/no-such-thing", "application/json", http.StatusNotFound},
 	} {
 		t.Run(c.path, func(t *testing.T) {
-			res, err := http.Get(srv.URL + c.path)
+			res, err := noRedirects.Get(srv.URL + c.path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/api"
+	"github.com/stockpile-dev/stockpile/internal/authn"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/server"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -24,12 +26,16 @@ import (
 )
 
 // hostileSite is the whole site over a store holding the storetest World
-// and 100 tents in depot A, served on a loopback port.
+// and 100 tents in depot A, served on a loopback port, with the session
+// cookie of the tester (see signInTester), which every request sends unless
+// its headers name a Cookie of their own ("" for none).
 type hostileSite struct {
 	*httptest.Server
-	s    *store.Store
-	w    storetest.World
-	logs *syncBuffer
+	s      *store.Store
+	w      storetest.World
+	logs   *syncBuffer
+	cookie string // "stockpile_session=…"
+	tester string // the tester's principal id
 }
 
 func newHostileSite(t *testing.T, s *store.Store, opts server.Options) *hostileSite {
@@ -37,8 +43,8 @@ func newHostileSite(t *testing.T, s *store.Store, opts server.Options) *hostileS
 	site := &hostileSite{s: s, w: storetest.Build(t, s), logs: &syncBuffer{}}
 	opts.API.Logger = slog.New(slog.NewTextHandler(site.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	opts.Web.Logger = opts.API.Logger
-	svc := ops.New(s, ops.Options{})
-	if _, err := svc.Post(t.Context(), access.System("test"), stock.Posting{Reason: "入库", Lines: []stock.Line{{
+	svc := ops.New(s, ops.Options{PasswordParams: testParams})
+	if _, err := svc.Post(t.Context(), access.SystemActor("test"), stock.Posting{Reason: "入库", Lines: []stock.Line{{
 		Kind: stock.KindReceive, Depot: site.w.DepotA, Item: storetest.Tent, Quantity: stock.Units(100),
 		NewLot: &stock.LotSpec{Code: "TENT-A", Batch: "B1"}}}}); err != nil {
 		t.Fatal(err)
@@ -49,7 +55,55 @@ func newHostileSite(t *testing.T, s *store.Store, opts server.Options) *hostileS
 	}
 	site.Server = httptest.NewServer(h)
 	t.Cleanup(site.Close)
+	host := ""
+	if len(opts.AllowedHosts) > 0 {
+		host = opts.AllowedHosts[0]
+	}
+	site.signInTester(t, svc, host)
 	return site
+}
+
+// testParams make password hashes cheap in tests.
+var testParams = account.Params{MemoryKiB: 64, Time: 1, Threads: 1}
+
+// testerPassword is the tester's password.
+const testerPassword = "tester-password-1"
+
+// signInTester creates the tester, an administrator, commander and reserve
+// manager of the city, who may make every request these tests make, and
+// signs in through the API for the session cookie, addressing the site
+// as host unless that is "".
+func (site *hostileSite) signInTester(t *testing.T, svc *ops.Service, host string) {
+	t.Helper()
+	u, _, err := svc.CreateUser(t.Context(), access.SystemActor("test"), account.User{Username: "tester",
+		Roles: []access.Role{access.RoleAdmin, access.RoleCommander, access.RoleManager}, AreaCode: site.w.City,
+		OrgCode: site.w.Bureau}, testerPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.tester = u.Actor("").ID
+	req, err := http.NewRequest("POST", site.URL+"/api/session",
+		strings.NewReader(`{"username":"tester","password":"`+testerPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if host != "" {
+		req.Host = host
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == authn.SessionCookie {
+			site.cookie = c.Name + "=" + c.Value
+		}
+	}
+	if res.StatusCode != http.StatusCreated || site.cookie == "" {
+		t.Fatalf("signing in as the tester: %d, cookies %v", res.StatusCode, res.Cookies())
+	}
 }
 
 // send makes a request with JSON content unless headers say otherwise,
@@ -63,6 +117,7 @@ func (site *hostileSite) send(t *testing.T, method, path, body string, headers m
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Cookie", site.cookie)
 	for k, v := range headers {
 		if k == "Host" {
 			req.Host = v
@@ -70,7 +125,7 @@ func (site *hostileSite) send(t *testing.T, method, path, body string, headers m
 		}
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := noRedirects.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +193,10 @@ const planBody = `{"incident":{"code":"FS-1","title":"房山暴雨","type":"floo
 
 // TestCrossSiteRequests: a page of another site cannot change anything
 // through a user's browser — neither an auto-submitted text/plain form
-// nor a no-cors fetch — while the site's own pages and programs can.
+// nor a no-cors fetch — while the site's own pages and programs can. Every
+// request here carries the signed-in tester's session cookie, as a
+// browser would send it (SameSite=Lax keeps it off another site's POST in
+// today's browsers; the refusal does not depend on that).
 func TestCrossSiteRequests(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		site := newHostileSite(t, s, server.Options{})
@@ -155,6 +213,27 @@ func TestCrossSiteRequests(t *testing.T) {
 			map[string]string{"Content-Type": "text/plain;charset=UTF-8"}, 415, "request.unsupported_media_type")
 		site.refused(t, "POST", "/api/plans/1/approve", "a=b",
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, "request.unsupported_media_type")
+
+		// The web's own forms: another site can neither sign a visitor in
+		// as someone else (login CSRF), nor sign them out, nor change their
+		// password, however the form is sent.
+		for _, path := range []string{"/login", "/logout", "/password"} {
+			for _, hdr := range []map[string]string{
+				{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"},
+				{"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"},
+				{"Content-Type": "text/plain", "Sec-Fetch-Site": "same-site"},
+			} {
+				site.refused(t, "POST", path, "username=tester&password="+testerPassword+
+					"&old_password="+testerPassword+"&new_password=evil-password-1&confirm_password=evil-password-1", hdr,
+					403, "request.cross_origin")
+			}
+		}
+		if status, _ := site.send(t, "GET", "/", "", nil, 0); status != http.StatusOK {
+			t.Errorf("after the refused sign-out: the tester's dashboard answers %d", status)
+		}
+		if _, err := ops.New(s, ops.Options{}).SignInCommand(t.Context(), "tester", testerPassword); err != nil {
+			t.Errorf("after the refused password change: the tester's password %v", err)
+		}
 
 		site.send(t, "POST", "/api/plans/1/approve", "", map[string]string{"Sec-Fetch-Site": "same-origin",
 			"Origin": site.URL}, 200)
@@ -212,10 +291,22 @@ func TestTextRules(t *testing.T) {
 func TestClientGoneIsNotAnError(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	var logs syncBuffer
-	h := api.NewHandler(ops.New(s, ops.Options{}), api.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	svc := ops.New(s, ops.Options{PasswordParams: testParams})
+	h := api.NewHandler(svc, api.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	u, _, err := svc.CreateUser(t.Context(), access.SystemActor("test"), account.User{Username: "tester",
+		Roles: []access.Role{access.RoleAdmin}}, testerPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := svc.CreateToken(t.Context(), access.SystemActor("test"), account.Token{Name: "test",
+		Username: u.Username, ExpiresAt: s.Now().Add(time.Hour).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	req := httptest.NewRequestWithContext(ctx, "GET", "/api/items", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "abandoned") {
@@ -231,11 +322,14 @@ func TestTransferNamesPrincipal(t *testing.T) {
 		_, body := site.send(t, "POST", "/api/transfers", `{"reason":"前置","lines":[{"from":"C-TEST-A","to":"D-TEST-B",
 			"item":"1010101","quantity":5,"lots":[{"lot":"TENT-A","quantity":5}]}]}`, nil, 201)
 		var o transfer.Order
-		if err := json.Unmarshal([]byte(body), &o); err != nil || o.CreatedBy != "anonymous" {
-			t.Errorf("order created by %q (%v), want the principal anonymous", o.CreatedBy, err)
+		if err := json.Unmarshal([]byte(body), &o); err != nil || o.CreatedBy != site.tester {
+			t.Errorf("order created by %q (%v), want the principal %s", o.CreatedBy, err, site.tester)
 		}
 	})
 }
+
+// noRedirects is a client that shows redirects rather than follows them.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
 type syncBuffer struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
@@ -15,6 +16,9 @@ type BalanceQuery struct {
 	Item    string // item code
 	Area    string // area code: depots in its subtree
 	GroupBy string // "lot" (default: one row per depot and lot), "item" or "depot"
+	// View limits the rows to what an actor may see (access.Actor.View);
+	// nil does not limit.
+	View *access.View
 }
 
 // BalanceRow is one row of a balance report. Which identifying fields are
@@ -69,6 +73,7 @@ func balanceFrom(bq BalanceQuery, areaPrefix string) (string, []any) {
 	if areaPrefix != "" {
 		w.add("a.path LIKE ?", areaPrefix+"%")
 	}
+	w.visible(bq.View, "d", "l.owner_id")
 	return ` FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
 	JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id` + w.String(), w.args
 }

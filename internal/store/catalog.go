@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 )
@@ -105,6 +106,9 @@ type ItemFilter struct {
 	Purpose string // rescue or life
 	Prefix  string // code prefix (a category)
 	Search  string // substring of the Chinese or English name
+	// View limits the stock StockItems counts to what an actor may see
+	// (access.Actor.View); nil does not limit. Items does not use it.
+	View *access.View
 }
 
 // Items lists catalogue items in code order.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/depot"
 )
@@ -73,6 +74,9 @@ type DepotFilter struct {
 	Area string // area code: depots in its subtree
 	Tier string
 	Org  string
+	// View limits the rows to what an actor may see (access.Actor.View);
+	// nil does not limit.
+	View *access.View
 }
 
 // Depots lists depots in code order.
@@ -81,9 +85,12 @@ func (s *Store) Depots(ctx context.Context, f DepotFilter) ([]DepotView, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT `+depotColumns+depotFrom+`WHERE a.path LIKE ?
-		AND (? = '' OR d.tier = ?) AND (? = '' OR o.code = ?) ORDER BY d.code`,
-		prefix+"%", f.Tier, f.Tier, f.Org, f.Org)
+	var w where
+	w.add("a.path LIKE ?", prefix+"%")
+	w.addIf(f.Tier, "d.tier = ?")
+	w.addIf(f.Org, "o.code = ?")
+	w.visible(f.View, "d", "")
+	rows, err := s.query(ctx, `SELECT `+depotColumns+depotFrom+w.String()+`ORDER BY d.code`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depots: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -34,6 +35,9 @@ type LotFilter struct {
 	Depot          string // depot code: lots with stock there
 	ExpiringBefore string // YYYY-MM-DD: lots expiring before this day
 	Limit          int    // default 1000
+	// View limits the lots to those with stock where an actor may see, or
+	// owned by its organisation (access.Actor.View); nil does not limit.
+	View *access.View
 }
 
 // Lots lists lots by expiry date (soonest first), then code.
@@ -46,6 +50,12 @@ func (s *Store) Lots(ctx context.Context, f LotFilter) ([]stock.Lot, error) {
 	w.addIf(f.Depot, `EXISTS (SELECT 1 FROM balances b JOIN depots d ON d.id = b.depot_id
 		WHERE b.lot_id = l.id AND d.code = ? AND b.quantity > 0)`)
 	w.addIf(f.ExpiringBefore, "l.expires_on <> '' AND l.expires_on < ?")
+	if f.View != nil && !f.View.All {
+		var in where
+		in.visible(f.View, "d", "")
+		w.add(`(EXISTS (SELECT 1 FROM balances b JOIN depots d ON d.id = b.depot_id WHERE b.lot_id = l.id AND`+
+			in.conds[0]+`) OR l.owner_id IN (SELECT id FROM orgs WHERE code = ?))`, append(in.args, f.View.Org)...)
+	}
 	rows, err := s.query(ctx, `SELECT `+lotColumns+lotFrom+w.String()+
 		`ORDER BY l.expires_on = '', l.expires_on, l.code LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {

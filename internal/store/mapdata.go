@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/depot"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -37,14 +38,17 @@ type DepotSummary struct {
 
 // DepotSummaries returns every depot, in code order, with its stock figures,
 // counting as expiring what expires within expiringDays of today. It is one
-// query however many depots there are, for the map of all depots.
-func (s *Store) DepotSummaries(ctx context.Context, expiringDays int) ([]DepotSummary, error) {
+// query however many depots there are, for the map of all depots. view
+// limits the depots to what an actor may see; nil does not limit.
+func (s *Store) DepotSummaries(ctx context.Context, expiringDays int, view *access.View) ([]DepotSummary, error) {
 	today := s.Today()
 	t, err := time.Parse(stock.DateLayout, today)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}
 	horizon := t.AddDate(0, 0, expiringDays).Format(stock.DateLayout)
+	var w where
+	w.visible(view, "d", "")
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, d.kind, o.code, o.name_zh, o.name_en,
 		a.code, COALESCE(dist.code, ''), d.lat, d.lon, d.address, d.capacity_m3,
 		COALESCE(t.quantity, 0), COALESCE(t.reserved, 0), COALESCE(t.usable, 0), COALESCE(t.expiring, 0),
@@ -64,8 +68,8 @@ func (s *Store) DepotSummaries(ctx context.Context, expiringDays int) ([]DepotSu
 			SUM(b.quantity * i.volume_m3) AS volume,
 			COUNT(*) AS lots, COUNT(DISTINCT b.item_id) AS items
 			FROM balances b JOIN lots l ON l.id = b.lot_id JOIN items i ON i.id = b.item_id
-			WHERE b.quantity > 0 GROUP BY b.depot_id) t ON t.depot_id = d.id
-		ORDER BY d.code`, today, today, horizon, today, today)
+			WHERE b.quantity > 0 GROUP BY b.depot_id) t ON t.depot_id = d.id`+w.String()+`ORDER BY d.code`,
+		append([]any{today, today, horizon, today, today}, w.args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}

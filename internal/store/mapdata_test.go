@@ -73,7 +73,7 @@ func TestDepotSummaries(t *testing.T) {
 	eachMapStore(t, func(t *testing.T, s *store.Store, now *time.Time) {
 		ctx := context.Background()
 		w := mapWorld(t, s, now)
-		sums, err := s.DepotSummaries(ctx, 90)
+		sums, err := s.DepotSummaries(ctx, 90, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestDepotSummaries(t *testing.T) {
 			t.Errorf("empty depot B %+v", b)
 		}
 		// A shorter horizon no longer counts the water of 1 July as expiring.
-		sums, err = s.DepotSummaries(ctx, 5)
+		sums, err = s.DepotSummaries(ctx, 5, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestNearbySources(t *testing.T) {
 	eachMapStore(t, func(t *testing.T, s *store.Store, now *time.Time) {
 		ctx := context.Background()
 		w := mapWorld(t, s, now)
-		got, err := s.NearbySources(ctx, storetest.Tent)
+		got, err := s.NearbySources(ctx, storetest.Tent, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,14 +147,14 @@ func TestNearbySources(t *testing.T) {
 			}
 		}
 		// Only the water that has not expired counts; no agreement holds water.
-		got, err = s.NearbySources(ctx, storetest.Water)
+		got, err = s.NearbySources(ctx, storetest.Water, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != 1 || got[0].Code != w.DepotA || got[0].Usable != stock.Units(50) {
 			t.Errorf("water sources %+v", got)
 		}
-		if got, err := s.NearbySources(ctx, storetest.FoldingBed); err != nil || len(got) != 0 {
+		if got, err := s.NearbySources(ctx, storetest.FoldingBed, nil); err != nil || len(got) != 0 {
 			t.Errorf("folding beds: %+v %v", got, err)
 		}
 	})

@@ -266,6 +266,106 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX prepositions_status ON prepositions (status, id)`,
 	}},
+	{name: "accounts, sessions, API tokens, sign-in throttling and the audit trail", stmts: []string{
+		`CREATE TABLE users (
+			id             {{id}},
+			username       TEXT NOT NULL UNIQUE,
+			name           TEXT NOT NULL,
+			roles          TEXT NOT NULL,
+			area_id        BIGINT REFERENCES areas (id),
+			org_id         BIGINT REFERENCES orgs (id),
+			password_hash  TEXT NOT NULL,
+			disabled       {{bool}} NOT NULL DEFAULT FALSE,
+			must_change    {{bool}} NOT NULL DEFAULT FALSE,
+			created_at     BIGINT NOT NULL,
+			updated_at     BIGINT NOT NULL,
+			version        BIGINT NOT NULL DEFAULT 1
+		)`,
+		`CREATE TABLE user_depots (
+			user_id  BIGINT NOT NULL REFERENCES users (id),
+			depot_id BIGINT NOT NULL REFERENCES depots (id),
+			PRIMARY KEY (user_id, depot_id)
+		)`,
+		// A session's and a token's id is the SHA-256 of its secret: the
+		// database never holds a credential that could be replayed.
+		`CREATE TABLE sessions (
+			id         TEXT PRIMARY KEY,
+			user_id    BIGINT NOT NULL REFERENCES users (id),
+			created_at BIGINT NOT NULL,
+			last_seen  BIGINT NOT NULL,
+			expires_at BIGINT NOT NULL,
+			address    TEXT NOT NULL DEFAULT '',
+			revoked    {{bool}} NOT NULL DEFAULT FALSE
+		)`,
+		`CREATE INDEX sessions_user ON sessions (user_id)`,
+		`CREATE TABLE api_tokens (
+			id         {{id}},
+			name       TEXT NOT NULL,
+			hash       TEXT NOT NULL UNIQUE,
+			user_id    BIGINT NOT NULL REFERENCES users (id),
+			created_by TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			expires_at BIGINT NOT NULL,
+			revoked_at BIGINT NOT NULL DEFAULT 0,
+			last_used  BIGINT NOT NULL DEFAULT 0
+		)`,
+		// Browsers that signed in to an account before: they are exempt from
+		// the account's sign-in delays (account.Backoff).
+		`CREATE TABLE known_devices (
+			hash       TEXT PRIMARY KEY,
+			user_id    BIGINT NOT NULL REFERENCES users (id),
+			created_at BIGINT NOT NULL
+		)`,
+		`CREATE TABLE sign_in_failures (
+			key      TEXT PRIMARY KEY,
+			failures INTEGER NOT NULL,
+			last_at  BIGINT NOT NULL
+		)`,
+		// The demo's accounts and their random passwords, listed on the
+		// sign-in page of a demo served on a loopback address. Only
+		// serve --demo writes here; a password change removes the row.
+		`CREATE TABLE demo_accounts (
+			username TEXT PRIMARY KEY,
+			password TEXT NOT NULL,
+			ord      INTEGER NOT NULL
+		)`,
+		`CREATE TABLE audit_log (
+			seq            BIGINT PRIMARY KEY,
+			at             BIGINT NOT NULL,
+			principal      TEXT NOT NULL,
+			address        TEXT NOT NULL,
+			action         TEXT NOT NULL,
+			object_kind    TEXT NOT NULL,
+			object_id      TEXT NOT NULL,
+			object_version BIGINT NOT NULL,
+			before_json    TEXT,
+			after_json     TEXT,
+			prev_hash      TEXT NOT NULL,
+			hash           TEXT NOT NULL
+		)`,
+		`CREATE INDEX audit_principal ON audit_log (principal, seq)`,
+		`CREATE INDEX audit_object ON audit_log (object_kind, object_id, seq)`,
+		`CREATE INDEX audit_at ON audit_log (at)`,
+		`CREATE TABLE audit_head (
+			id   INTEGER PRIMARY KEY CHECK (id = 1),
+			seq  BIGINT NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000')`,
+	},
+		sqliteOnly: []string{
+			`CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+			BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+			`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+			BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+		},
+		postgresOnly: []string{
+			`CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$`,
+			`CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log
+			FOR EACH ROW EXECUTE FUNCTION audit_append_only()`,
+		},
+	},
 }
 
 // LatestVersion is the schema version this binary expects.

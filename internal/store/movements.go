@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -16,6 +17,9 @@ type MovementFilter struct {
 	Posting  int64
 	AfterSeq int64 // entries after this sequence number (for paging)
 	Limit    int   // default 100, at most 20,000
+	// View limits the rows to what an actor may see (access.Actor.View);
+	// nil does not limit.
+	View *access.View
 }
 
 // Movements lists ledger entries in chain order.
@@ -32,6 +36,7 @@ func (s *Store) Movements(ctx context.Context, f MovementFilter) ([]stock.Entry,
 	w.addIf(f.Depot, "d.code = ?")
 	w.addIf(f.Lot, "l.code = ?")
 	w.addIf(f.Item, "i.code = ?")
+	w.visible(f.View, "d", "l.owner_id")
 	rows, err := s.query(ctx, `SELECT m.seq, m.posting_id, m.kind, m.depot_id, m.lot_id, m.item_id, m.delta,
 		m.actor, m.reason, m.at, m.prev_hash, m.hash, d.code, l.code, i.code
 		FROM movements m JOIN depots d ON d.id = m.depot_id JOIN lots l ON l.id = m.lot_id

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -15,6 +16,9 @@ type ReserveFilter struct {
 	Item     string // item code
 	Org      string // enterprise code
 	ActiveOn string // YYYY-MM-DD: only reserves valid on that day
+	// View limits the reserves to those of organisations an actor may see
+	// (access.Actor.View); nil does not limit.
+	View *access.View
 }
 
 func (f ReserveFilter) where() where {
@@ -24,6 +28,7 @@ func (f ReserveFilter) where() where {
 	if f.ActiveOn != "" {
 		w.add("r.valid_from <= ? AND r.valid_until >= ?", f.ActiveOn, f.ActiveOn)
 	}
+	w.visibleOrg(f.View, "o")
 	return w
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -44,7 +45,7 @@ func (s *Store) StockItems(ctx context.Context, f ItemFilter, depot string, held
 	for _, c := range cats {
 		names[c.Code] = c
 	}
-	held, err := s.Balances(ctx, BalanceQuery{Depot: depot, GroupBy: "item"})
+	held, err := s.Balances(ctx, BalanceQuery{Depot: depot, GroupBy: "item", View: f.View})
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +85,9 @@ func (s *Store) StockDepots(ctx context.Context, f DepotFilter, code string) ([]
 	var depots []DepotView
 	if code != "" {
 		d, err := s.Depot(ctx, code)
+		if err == nil {
+			err = s.CheckVisible(ctx, f.View, "depot", code)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +114,7 @@ func (s *Store) StockDepots(ctx context.Context, f DepotFilter, code string) ([]
 	for _, a := range areas {
 		byCode[a.Code] = a
 	}
-	held, err := s.Balances(ctx, BalanceQuery{Depot: code, GroupBy: "depot"})
+	held, err := s.Balances(ctx, BalanceQuery{Depot: code, GroupBy: "depot", View: f.View})
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +145,9 @@ type LotQuery struct {
 	ByExpiry  bool          // soonest expiry first, rather than by depot and item
 	Offset    int
 	Limit     int // default 500, at most 200,000
+	// View limits the rows to what an actor may see (access.Actor.View);
+	// nil does not limit.
+	View *access.View
 }
 
 // StockLot is the stock of one lot in one depot, with the names a table
@@ -188,6 +195,7 @@ func (s *Store) StockLots(ctx context.Context, q LotQuery) (LotPage, error) {
 	if q.Expired {
 		w.add("l.expires_on <> '' AND l.expires_on < ?", page.Today)
 	}
+	w.visible(q.View, "d", "l.owner_id")
 	from := ` FROM balances b JOIN depots d ON d.id = b.depot_id JOIN items i ON i.id = b.item_id
 		JOIN lots l ON l.id = b.lot_id JOIN orgs o ON o.id = l.owner_id` + w.String()
 	if err := s.queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&page.Total); err != nil {
@@ -223,6 +231,9 @@ type MovementQuery struct {
 	// pages forward: entries above it. With neither, the newest entries.
 	Before, After int64
 	Limit         int // default 100, at most 20,000
+	// View limits the rows to what an actor may see (access.Actor.View);
+	// nil does not limit.
+	View *access.View
 }
 
 // StockMovement is a ledger entry with the names a table shows.
@@ -253,6 +264,7 @@ func (s *Store) StockMovements(ctx context.Context, q MovementQuery) (MovementPa
 	w.addIf(q.Depot, "d.code = ?")
 	w.addIf(q.Lot, "l.code = ?")
 	w.addIf(q.Item, "i.code = ?")
+	w.visible(q.View, "d", "l.owner_id")
 	from := ` FROM movements m JOIN depots d ON d.id = m.depot_id JOIN lots l ON l.id = m.lot_id
 		JOIN items i ON i.id = m.item_id`
 	var first, last int64

@@ -40,7 +40,10 @@ type VerifyReport struct {
 	OK         bool              `json:"ok"`
 	FirstBreak *Breach           `json:"first_break,omitempty"`
 	Mismatches []BalanceMismatch `json:"balance_mismatches,omitempty"`
-	Elapsed    time.Duration     `json:"elapsed_ns"`
+	// Audit is the check of the audit trail's own chain, read in the same
+	// snapshot.
+	Audit   AuditReport   `json:"audit"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // balanceKey identifies a balance.
@@ -49,7 +52,8 @@ type balanceKey struct{ depot, lot int64 }
 // maxMismatches bounds the mismatches a report lists.
 const maxMismatches = 100
 
-// Verify recomputes the hash chain from the first entry and every balance
+// Verify recomputes the hash chain from the first entry, the audit trail's
+// chain (VerifyReport.Audit), and every balance
 // from the entries, and reports the first entry that does not check out: one
 // whose sequence number, previous hash or own hash is not what the chain
 // says, or that drives a balance below zero. progress, if not nil, is called
@@ -142,7 +146,10 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 	if err := s.verifyBalances(ctx, tx, sums, &rep); err != nil {
 		return rep, err
 	}
-	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0
+	if rep.Audit, err = verifyAudit(ctx, tx); err != nil {
+		return rep, err
+	}
+	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0 && rep.Audit.OK
 	rep.Elapsed = time.Since(start)
 	if progress != nil {
 		progress(rep.Entries, head.seq)

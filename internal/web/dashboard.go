@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
@@ -78,7 +79,7 @@ type Group struct {
 }
 
 func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
-	v, err := h.dashboardData(r.Context())
+	v, err := h.dashboardData(r.Context(), access.FromContext(r.Context()))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -87,13 +88,16 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 }
 
 // dashboardData reads the stock by lot, the depots and the districts, and
-// sums them; three queries whatever the number of depots.
-func (h *handler) dashboardData(ctx context.Context) (dashboardView, error) {
-	rep, err := h.store.Balances(ctx, store.BalanceQuery{GroupBy: "lot"})
+// sums them; three queries whatever the number of depots. It counts what
+// who's scope reaches (access.Actor.View), and open incidents and plans
+// only for one who may read them.
+func (h *handler) dashboardData(ctx context.Context, who access.Actor) (dashboardView, error) {
+	view := who.View(access.StockRead)
+	rep, err := h.store.Balances(ctx, store.BalanceQuery{GroupBy: "lot", View: &view})
 	if err != nil {
 		return dashboardView{}, err
 	}
-	depots, err := h.store.Depots(ctx, store.DepotFilter{})
+	depots, err := h.store.Depots(ctx, store.DepotFilter{View: &view})
 	if err != nil {
 		return dashboardView{}, err
 	}
@@ -102,6 +106,9 @@ func (h *handler) dashboardData(ctx context.Context) (dashboardView, error) {
 		return dashboardView{}, err
 	}
 	v := summarise(rep, depots, areas)
+	if !who.Can(access.DispatchRead) {
+		return v, nil
+	}
 	incidents, err := h.store.Incidents(ctx, string(dispatch.IncidentOpen))
 	if err != nil {
 		return v, err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
@@ -257,7 +258,9 @@ type planView struct {
 	Reserved    []reservedDepot // depot stock held for the plan, while it is approved
 	Promised    []lineRow       // agreement and capacity lines, promised while approved
 	Map         planMap
-	// The actions the plan's status allows (dispatch.Plan.Allows).
+	// The actions the user may take on the plan now
+	// (ops.Service.MayActOnPlan): its status allows them, the user's roles
+	// too, and every source it draws on is in their scope.
 	CanApprove, CanCancel, CanExecute, CanRecompute bool
 }
 
@@ -327,9 +330,15 @@ type mapPlace struct {
 // buildPlanView gathers what the plan screen shows, in the language lang for
 // the parts built here (durations, map labels).
 func (h *handler) buildPlanView(ctx context.Context, lang string, p dispatch.Plan) (planView, error) {
-	v := planView{Plan: p, StatusClass: statusClass(p.Status), Created: cst.Minute(p.CreatedAt),
-		CanApprove: p.Allows(dispatch.ActApprove), CanCancel: p.Allows(dispatch.ActCancel),
-		CanExecute: p.Allows(dispatch.ActExecute), CanRecompute: p.Allows(dispatch.ActRecompute)}
+	v := planView{Plan: p, StatusClass: statusClass(p.Status), Created: cst.Minute(p.CreatedAt)}
+	who := access.FromContext(ctx)
+	for a, can := range map[dispatch.Action]*bool{dispatch.ActApprove: &v.CanApprove, dispatch.ActCancel: &v.CanCancel,
+		dispatch.ActExecute: &v.CanExecute, dispatch.ActRecompute: &v.CanRecompute} {
+		var err error
+		if *can, err = h.ops.MayActOnPlan(ctx, who, p, a); err != nil {
+			return v, err
+		}
+	}
 	incidents, err := h.planIncidents(ctx, p)
 	if err != nil {
 		return v, err

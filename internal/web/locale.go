@@ -126,10 +126,13 @@ func (h *handler) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, localPath(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
-// localPath returns back if it is a path on this site, else "/".
+// localPath returns back if it is a path on this site, else "/". Browsers
+// read a backslash as a slash, so "/\evil.example" would leave the site
+// as "//evil.example" does: neither is local.
 func localPath(back string) string {
 	u, err := url.Parse(back)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(back, "//") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") ||
+		!strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsRune(back, '\\') {
 		return "/"
 	}
 	u.Path = path.Clean(u.Path)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
@@ -97,6 +98,9 @@ func (h *handler) mapPage(w http.ResponseWriter, r *http.Request) {
 		Rule: currentMapRule()}
 	if code := r.URL.Query().Get("depot"); code != "" {
 		d, err := h.store.Depot(ctx, code)
+		if err == nil {
+			err = h.store.CheckVisible(ctx, visible(ctx), "depot", code)
+		}
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -217,7 +221,9 @@ type mapPayload struct {
 
 // mapData is the JSON the map draws: depots with their stock figures and
 // readiness colour, contract reserves, open incidents with their sites, and
-// the lines of each open incident's latest proposed or approved plan. It
+// the lines of each open incident's latest proposed or approved plan; the
+// depots and reserves the actor's scope reaches, and incidents and plans
+// for one who may read them. It
 // takes a fixed number of queries however many depots there are, and one
 // more per plan drawn.
 func (h *handler) mapData(w http.ResponseWriter, r *http.Request) {
@@ -286,7 +292,7 @@ func (p *mapPayload) useItem(code string) {
 
 func (p *mapPayload) loadDepots(s *store.Store) func(context.Context) error {
 	return func(ctx context.Context) error {
-		sums, err := s.DepotSummaries(ctx, expiringDays)
+		sums, err := s.DepotSummaries(ctx, expiringDays, visible(ctx))
 		if err != nil {
 			return err
 		}
@@ -306,7 +312,7 @@ func (p *mapPayload) loadDepots(s *store.Store) func(context.Context) error {
 
 func (p *mapPayload) loadReserves(s *store.Store) func(context.Context) error {
 	return func(ctx context.Context) error {
-		active := store.ReserveFilter{ActiveOn: s.Today()}
+		active := store.ReserveFilter{ActiveOn: s.Today(), View: visible(ctx)}
 		ags, err := s.Agreements(ctx, active)
 		if err != nil {
 			return err
@@ -338,9 +344,12 @@ func (p *mapPayload) loadReserves(s *store.Store) func(context.Context) error {
 var mapPlanStatuses = []dispatch.PlanStatus{dispatch.PlanProposed, dispatch.PlanApproved}
 
 // loadIncidents reads the open incidents and, for each, the lines of its
-// latest proposed or approved plan.
+// latest proposed or approved plan, for one who may read them.
 func (p *mapPayload) loadIncidents(s *store.Store) func(context.Context) error {
 	return func(ctx context.Context) error {
+		if !access.FromContext(ctx).Can(access.DispatchRead) {
+			return nil
+		}
 		open, err := s.Incidents(ctx, string(dispatch.IncidentOpen))
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
@@ -44,6 +45,10 @@ type readinessClient struct {
 	DeadlineHours float64              `json:"deadline_hours"`
 	KeepShare     float64              `json:"keep_share"`
 	PlanningDays  int                  `json:"planning_days"`
+	// CanCreate and CanApprove: the user's roles may recommend
+	// pre-positioning, and approve or cancel it, so the script offers it.
+	CanCreate  bool `json:"can_create"`
+	CanApprove bool `json:"can_approve"`
 }
 
 type readinessDistrict struct {
@@ -77,6 +82,7 @@ func (h *handler) readinessSaved(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) readinessView(ctx context.Context, q url.Values) (readinessView, error) {
+	who := access.FromContext(ctx)
 	city, districts, err := h.store.Readiness().City(ctx)
 	if err != nil {
 		return readinessView{}, fmt.Errorf("web: readiness: city: %w", err)
@@ -105,7 +111,8 @@ func (h *handler) readinessView(ctx context.Context, q url.Values) (readinessVie
 	}
 	v.Client = readinessClient{City: city.Code, Pair: v.Pair, Hazard: v.Hazard, Items: map[string][4]string{},
 		DeadlineHours: v.Config.DeadlineHours, KeepShare: v.Config.KeepShare,
-		PlanningDays: v.Config.PlanningDays}
+		PlanningDays: v.Config.PlanningDays, CanCreate: who.Can(access.PrepositionCreate),
+		CanApprove: who.Can(access.PrepositionApprove)}
 	for _, it := range items {
 		v.Client.Items[it.Code] = [4]string{it.NameZH, it.NameEN, it.UnitZH, it.UnitEN}
 	}

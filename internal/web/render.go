@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 )
 
@@ -79,11 +81,57 @@ type page struct {
 	Title  string // locale key of the page title
 	Data   any
 	h      *handler
-	path   string // the request path, for the language switch
+	path   string       // the request path, for the language switch
+	who    access.Actor // who is signed in (access.Nobody on the sign-in page)
 }
 
 func (h *handler) newPage(r *http.Request, screen, title string, data any) *page {
-	return &page{Lang: language(r), Screen: screen, Title: title, Data: data, h: h, path: r.URL.RequestURI()}
+	return &page{Lang: language(r), Screen: screen, Title: title, Data: data, h: h, path: r.URL.RequestURI(),
+		who: access.FromContext(r.Context())}
+}
+
+// Can reports whether the signed-in user's roles let them take action
+// somewhere (access.Actor.Can): what decides whether a button is shown.
+// Where the act lands is checked when it is taken. An action the rule
+// table does not know fails the page, so a misspelt one is caught by the
+// page tests rather than hiding a button for good.
+func (p *page) Can(action string) (bool, error) {
+	act := access.Action(action)
+	if _, ok := access.RuleOf(act); !ok {
+		return false, fmt.Errorf("web: template asks for unknown action %q", action)
+	}
+	return p.who.Can(act), nil
+}
+
+// Who is the signed-in user (or token), for the header.
+func (p *page) Who() access.Actor { return p.who }
+
+// Signed reports whether someone is signed in.
+func (p *page) Signed() bool { return p.who.Signed() }
+
+// RoleNames names the user's roles in the page's language, or says that
+// they must change their password first, when they have none yet.
+func (p *page) RoleNames() string {
+	if mustChangePassword(p.who) {
+		return p.T("auth.must_change_short")
+	}
+	names := make([]string, len(p.who.Roles))
+	for i, r := range p.who.Roles {
+		names[i] = p.Pick(r.Names())
+	}
+	return strings.Join(names, p.Pick("、", ", "))
+}
+
+// RoleName names a role in the page's language.
+func (p *page) RoleName(r access.Role) string { return p.Pick(r.Names()) }
+
+// SignInURL is the sign-in page, coming back here after.
+func (p *page) SignInURL() string {
+	u, _ := url.Parse(p.path)
+	if u == nil || u.Path == "/" || u.Path == "/login" {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(p.path)
 }
 
 // T translates a locale key, formatting args into it.
@@ -132,14 +180,19 @@ func (p *page) SwitchURL() string {
 type NavItem struct {
 	Key, Path, Icon string
 	Active          bool
+	action          access.Action // who may open the screen
 }
 
-// Nav lists the screens in the navigation, marking the active one.
+// Nav lists the screens in the navigation the user may open, marking the
+// active one.
 func (p *page) Nav() []NavItem {
-	out := make([]NavItem, len(p.h.nav))
-	for i, n := range p.h.nav {
+	out := make([]NavItem, 0, len(p.h.nav))
+	for _, n := range p.h.nav {
+		if !p.who.Can(n.action) || mustChangePassword(p.who) {
+			continue
+		}
 		n.Active = n.Key == p.Screen
-		out[i] = n
+		out = append(out, n)
 	}
 	return out
 }
@@ -171,17 +224,23 @@ func (p *page) JSON(v any) (template.JS, error) {
 
 // render writes a whole page, or an error page if the template fails.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, view string, p *page) {
-	h.execute(w, r, view, "layout", p)
+	h.execute(w, r, http.StatusOK, view, "layout", p)
+}
+
+// renderStatus writes a whole page with status, such as a form shown
+// again with what was wrong with it.
+func (h *handler) renderStatus(w http.ResponseWriter, r *http.Request, status int, view string, p *page) {
+	h.execute(w, r, status, view, "layout", p)
 }
 
 // partial writes one named template of a page, for htmx requests.
 func (h *handler) partial(w http.ResponseWriter, r *http.Request, view, name string, p *page) {
-	h.execute(w, r, view, name, p)
+	h.execute(w, r, http.StatusOK, view, name, p)
 }
 
-// execute writes template name of view with p, as 200 OK, or the error page
-// if it fails.
-func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name string, p *page) {
+// execute writes template name of view with p, with status, or the error
+// page if it fails.
+func (h *handler) execute(w http.ResponseWriter, r *http.Request, status int, view, name string, p *page) {
 	t, ok := h.views.pages[view]
 	if !ok {
 		h.fail(w, r, fmt.Errorf("web: no view %q", view))
@@ -193,6 +252,7 @@ func (h *handler) execute(w http.ResponseWriter, r *http.Request, view, name str
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
 

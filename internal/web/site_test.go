@@ -7,11 +7,15 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/account"
+	"github.com/stockpile-dev/stockpile/internal/demo"
 	"github.com/stockpile-dev/stockpile/internal/demo/demotest"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/server"
@@ -24,19 +28,27 @@ import (
 func fixedClock() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }
 
 // testSite is the whole site (web and API) over a store holding the
-// Beijing demo, with a browser-like client that keeps cookies.
+// Beijing demo, with a browser-like client that keeps cookies, signed in
+// as the tester (see signInTester).
 type testSite struct {
 	s      *store.Store
+	svc    *ops.Service
 	srv    *httptest.Server
 	client *http.Client
 	logs   strings.Builder
+	// demo holds the demo accounts' passwords, by username, on a demo site.
+	demo map[string]string
 }
+
+// testParams make password hashes cheap, so that a test can sign in
+// often; what a hash costs is not what these tests are about.
+var testParams = account.Params{MemoryKiB: 64, Time: 1, Threads: 1}
 
 // eachDemoSite runs fn against the demo site: on SQLite and on PostgreSQL
 // for the tests in storeChecks, on SQLite alone for the others.
 func eachDemoSite(t *testing.T, fn func(t *testing.T, site *testSite)) {
 	t.Helper()
-	site := func(t *testing.T, s *store.Store) { fn(t, newTestSite(t, s, web.Options{})) }
+	site := func(t *testing.T, s *store.Store) { fn(t, newDemoSite(t, s)) }
 	if storeChecks[t.Name()] {
 		demotest.Each(t, site, store.WithClock(fixedClock))
 		return
@@ -65,21 +77,104 @@ var storeChecks = map[string]bool{
 	"TestStockTabs":       true, // StockItems, StockDepots: web-only queries
 	"TestStockFilters":    true, // StockLots and its filters: web-only SQL
 	"TestStockLotScan":    true, // StockLots by lot code, on every depot holding it: web-only SQL
+	"TestReadScope":       true, // what each demo account sees: the store's View filters, web-only queries
 }
 
+// newTestSite serves the site over s, signed in as the tester.
 func newTestSite(t *testing.T, s *store.Store, opts web.Options) *testSite {
 	t.Helper()
-	site := &testSite{s: s}
+	site := startSite(t, s, opts)
+	site.signInTester(t)
+	return site
+}
+
+// newDemoSite serves the site over s, which holds the demo, with the
+// demo's accounts (ops.Service.AddDemoAccounts), signed in as the tester.
+func newDemoSite(t *testing.T, s *store.Store) *testSite {
+	t.Helper()
+	site := startSite(t, s, web.Options{})
+	made, err := site.svc.AddDemoAccounts(t.Context(), demo.Accounts())
+	if err != nil || len(made) == 0 {
+		t.Fatalf("demo accounts: %d, %v", len(made), err)
+	}
+	site.demo = map[string]string{}
+	for _, a := range made {
+		site.demo[a.Username] = a.Password
+	}
+	site.signInTester(t)
+	return site
+}
+
+// startSite serves the whole site over s, signed in as no one.
+func startSite(t *testing.T, s *store.Store, opts web.Options) *testSite {
+	t.Helper()
+	site := &testSite{s: s, svc: ops.New(s, ops.Options{PasswordParams: testParams})}
 	opts.Logger = slog.New(slog.NewTextHandler(&site.logs, nil))
-	h, err := server.New(t.Context(), ops.New(s, ops.Options{}), server.Options{Web: opts})
+	h, err := server.New(t.Context(), site.svc, server.Options{Web: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	site.srv = httptest.NewServer(h)
 	t.Cleanup(site.srv.Close)
-	jar, _ := cookiejar.New(nil)
-	site.client = &http.Client{Jar: jar}
+	site.client = site.newClient()
 	return site
+}
+
+// newClient returns a client with its own cookies, as a browser has.
+func (site *testSite) newClient() *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		panic(err) // cannot happen: no options
+	}
+	return &http.Client{Jar: jar}
+}
+
+// testerPassword is the tester's password.
+const testerPassword = "tester-password-1"
+
+// signInTester creates the tester and signs the site's client in as them:
+// an administrator, commander and reserve manager of the city, who may
+// open every screen and take every action the existing page tests take;
+// on a store without the city, an administrator of the whole
+// installation, as the first one is.
+func (site *testSite) signInTester(t *testing.T) {
+	t.Helper()
+	u := account.User{Username: "tester", Name: "测试员", Roles: []access.Role{access.RoleAdmin}}
+	if _, err := site.s.Area(t.Context(), "110000"); err == nil {
+		u.Roles = []access.Role{access.RoleAdmin, access.RoleCommander, access.RoleManager}
+		u.AreaCode, u.OrgCode = "110000", "BJ-EMB"
+	}
+	if _, _, err := site.svc.CreateUser(t.Context(), access.SystemActor("test"), u, testerPassword); err != nil {
+		t.Fatal(err)
+	}
+	site.signIn(t, site.client, "tester", testerPassword)
+}
+
+// signIn signs client in through the sign-in form, failing the test
+// unless it is sent on as a signed-in user.
+func (site *testSite) signIn(t *testing.T, client *http.Client, username, password string) {
+	t.Helper()
+	res, err := client.PostForm(site.srv.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), `id="sign-out"`) {
+		t.Fatalf("signing in as %s: status %d at %s\n%.500s", username, res.StatusCode, res.Request.URL, b)
+	}
+}
+
+// as returns a client signed in as the demo account username.
+func (site *testSite) as(t *testing.T, username string) *http.Client {
+	t.Helper()
+	pw, ok := site.demo[username]
+	if !ok {
+		t.Fatalf("no demo account %s", username)
+	}
+	c := site.newClient()
+	site.signIn(t, c, username, pw)
+	return c
 }
 
 // do sends req with the site's client and returns the status and body.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
@@ -303,10 +304,15 @@ func (h *handler) stockData(ctx context.Context, tab string, f stockFilter, form
 	return v, err
 }
 
-// stockCheckRefs looks up the depot, item and lot the filters name.
+// stockCheckRefs looks up the depot, item and lot the filters name. A
+// depot or lot outside what the actor may see is not found, as in the API.
 func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 	if f.Depot != "" {
-		if _, err := h.store.Depot(ctx, f.Depot); err != nil {
+		_, err := h.store.Depot(ctx, f.Depot)
+		if err == nil {
+			err = h.store.CheckVisible(ctx, visible(ctx), "depot", f.Depot)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -320,6 +326,9 @@ func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 		if apperr.IsKind(err, apperr.NotFound) && stock.Misread(f.Lot) {
 			return stock.MisreadError(f.Lot).WithField("lot")
 		}
+		if err == nil {
+			err = h.store.CheckVisible(ctx, visible(ctx), "lot", f.Lot)
+		}
 		if err != nil {
 			return err
 		}
@@ -327,9 +336,10 @@ func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 	return nil
 }
 
-// stockChoices fills the depot and item selects of the filter form.
+// stockChoices fills the depot and item selects of the filter form: the
+// depots the actor may see, and the whole catalogue.
 func (h *handler) stockChoices(ctx context.Context, v *stockView) error {
-	depots, err := h.store.Depots(ctx, store.DepotFilter{})
+	depots, err := h.store.Depots(ctx, store.DepotFilter{View: visible(ctx)})
 	if err != nil {
 		return err
 	}
@@ -354,7 +364,7 @@ func (h *handler) stockItems(ctx context.Context, v *stockView) error {
 		zh, en := c.Names()
 		v.Classes = append(v.Classes, stockOption{Value: strconv.Itoa(int(c)), ZH: zh, EN: en})
 	}
-	q := store.ItemFilter{Purpose: f.Purpose}
+	q := store.ItemFilter{Purpose: f.Purpose, View: visible(ctx)}
 	q.Class, _ = strconv.Atoi(f.Class)
 	if f.Q != "" && strings.Trim(f.Q, "0123456789") == "" {
 		if f.Class != "" && !strings.HasPrefix(f.Q, f.Class) {
@@ -380,7 +390,7 @@ func (h *handler) stockItems(ctx context.Context, v *stockView) error {
 // stockDepots fills the depots tab, filtered by tier and by a search of
 // code or name.
 func (h *handler) stockDepots(ctx context.Context, v *stockView) error {
-	depots, err := h.store.StockDepots(ctx, store.DepotFilter{Tier: v.Filter.Tier}, "")
+	depots, err := h.store.StockDepots(ctx, store.DepotFilter{Tier: v.Filter.Tier, View: visible(ctx)}, "")
 	if err != nil {
 		return err
 	}
@@ -407,7 +417,7 @@ func (h *handler) stockDepots(ctx context.Context, v *stockView) error {
 func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 	f := v.Filter
 	q := store.LotQuery{Depot: f.Depot, Item: f.Item, Lot: f.Lot, Quality: stock.Quality(f.Quality), Limit: stockLotPage,
-		Offset: (f.Page - 1) * stockLotPage}
+		Offset: (f.Page - 1) * stockLotPage, View: visible(ctx)}
 	switch f.Days {
 	case "":
 	case "expired":
@@ -459,7 +469,7 @@ func (row stockLotRow) judged(today string) stockLotRow {
 func (h *handler) stockMovements(ctx context.Context, v *stockView) error {
 	f := v.Filter
 	page, err := h.store.StockMovements(ctx, store.MovementQuery{Depot: f.Depot, Item: f.Item, Lot: f.Lot,
-		Before: f.Before, After: f.After, Limit: stockMovePage})
+		Before: f.Before, After: f.After, Limit: stockMovePage, View: visible(ctx)})
 	if err != nil {
 		return err
 	}
@@ -484,6 +494,14 @@ func (h *handler) stockMovements(ctx context.Context, v *stockView) error {
 	v.Moves = tab
 	v.Empty = page.Total == 0 && !f.Active()
 	return nil
+}
+
+// visible is what of the stock the request's actor may see
+// (access.Actor.View of access.StockRead), for the store's queries to
+// filter by.
+func visible(ctx context.Context) *access.View {
+	v := access.FromContext(ctx).View(access.StockRead)
+	return &v
 }
 
 // stockQuery writes the filters as a query string with one paging

@@ -10,6 +10,12 @@
 // the JSON API (package api) from the browser for what changes in place.
 // Every label is in Chinese and English: Chinese by default, English by the
 // switch in the header (a cookie). The locale files under locale/ hold both.
+//
+// Every screen but sign-in needs a signed-in user whose roles allow the
+// screen's action (access.Rules); the navigation and each screen's buttons
+// show only what the user may do, and lists show only the stock the user's
+// scope reaches (access.Actor.View). The JSON API checks the same rules
+// again for every change the pages ask of it.
 package web
 
 import (
@@ -17,6 +23,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/authn"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -51,8 +59,13 @@ type handler struct {
 }
 
 // NewHandler returns the web interface over the use cases of svc. It
-// fails if a template, locale file or asset is broken, so a bad build is
-// caught at start, not by a user.
+// fails if a template, locale file or asset is broken, or a route names no
+// action, so a bad build is caught at start, not by a user.
+//
+// Every request but those for static files and the language switch passes
+// authn.Middleware, which finds who makes it (the session cookie), and
+// then the gate of its route, which lets through only those whose roles
+// may take the route's action.
 func NewHandler(svc *ops.Service, opts Options) (http.Handler, error) {
 	h := &handler{ops: svc, store: svc.Store(), logger: opts.Logger, tiles: opts.Tiles}
 	if h.logger == nil {
@@ -72,18 +85,23 @@ func NewHandler(svc *ops.Service, opts Options) (http.Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", h.assets)
-	mux.HandleFunc("GET /lang/{lang}", h.switchLanguage)
 	for _, sc := range h.screens() {
 		if sc.path != "" {
-			h.nav = append(h.nav, NavItem{Key: sc.key, Path: sc.path, Icon: sc.icon})
+			h.nav = append(h.nav, NavItem{Key: sc.key, Path: sc.path, Icon: sc.icon, action: sc.routes[0].action})
 		}
 		for _, rt := range sc.routes {
-			mux.HandleFunc(rt.method+" "+rt.path, rt.handle)
+			if err := rt.check(); err != nil {
+				return nil, err
+			}
+			mux.Handle(rt.method+" "+rt.path, h.gate(rt.action, rt.handle))
 		}
 	}
-	mux.HandleFunc("/", h.notFound)
-	return mux, nil
+	mux.Handle("/", h.gate(access.Public, h.notFound))
+	outer := http.NewServeMux()
+	outer.Handle("GET /static/", h.assets)
+	outer.HandleFunc("GET /lang/{lang}", h.switchLanguage)
+	outer.Handle("/", authn.Middleware(svc, h.fail, mux))
+	return outer, nil
 }
 
 // screen is one entry of the navigation and the routes behind it. Later
@@ -96,34 +114,62 @@ type screen struct {
 	routes []route
 }
 
+// route is one page or partial of a screen, with the action (access.Rules)
+// its actor must be allowed. The first route of a screen is the one its
+// navigation entry links to, and the entry is shown to those who may
+// take its action.
 type route struct {
 	method, path string
+	action       access.Action
 	handle       http.HandlerFunc
 }
 
-// screens is the navigation, in order, with every page route.
+// check refuses a route that names no action, or one the rule table does
+// not know (Public and Self are in it): such a route would be closed to
+// everyone, or open by mistake.
+func (rt route) check() error {
+	if _, ok := access.RuleOf(rt.action); !ok {
+		return fmt.Errorf("web: route %s %s: action %q is not in access.Rules", rt.method, rt.path, rt.action)
+	}
+	return nil
+}
+
+// screens is the navigation, in order, with every page route and the
+// action each needs.
 func (h *handler) screens() []screen {
 	return []screen{
 		{key: "dashboard", path: "/", icon: "▦", routes: []route{
-			{"GET", "/{$}", h.dashboard},
+			{"GET", "/{$}", access.StockRead, h.dashboard},
 		}},
 		{key: "map", path: "/map", icon: "◎", routes: []route{
-			{"GET", "/map", h.mapPage},
-			{"GET", "/map/data.json", h.mapData},
+			{"GET", "/map", access.StockRead, h.mapPage},
+			{"GET", "/map/data.json", access.StockRead, h.mapData},
 		}},
 		{key: "stock", path: "/stock", icon: "▤", routes: []route{
-			{"GET", "/stock", h.stockPage},
-			{"GET", "/stock/{tab}", h.stockTab},
-			{"GET", "/stock/verify", h.stockVerify},
+			{"GET", "/stock", access.StockRead, h.stockPage},
+			{"GET", "/stock/{tab}", access.StockRead, h.stockTab},
+			{"GET", "/stock/verify", access.LedgerVerify, h.stockVerify},
 		}},
 		{key: "dispatch", path: "/incidents", icon: "➤", routes: []route{
-			{"GET", "/incidents", h.incidentsPage},
-			{"GET", "/incidents/new", h.newIncidentPage},
-			{"GET", "/plans/{id}", h.planPage},
+			{"GET", "/incidents", access.DispatchRead, h.incidentsPage},
+			{"GET", "/incidents/new", access.IncidentWrite, h.newIncidentPage},
+			{"GET", "/plans/{id}", access.DispatchRead, h.planPage},
 		}},
 		{key: "readiness", path: "/readiness", icon: "◔", routes: []route{
-			{"GET", "/readiness", h.readinessPage},
-			{"GET", "/readiness/saved", h.readinessSaved},
+			{"GET", "/readiness", access.ReadinessRead, h.readinessPage},
+			{"GET", "/readiness/saved", access.ReadinessRead, h.readinessSaved},
+		}},
+		{key: "admin", path: "/admin/users", icon: "⚙", routes: []route{
+			{"GET", "/admin/users", access.UserManage, h.usersPage},
+			{"GET", "/admin/tokens", access.TokenManage, h.tokensPage},
+			{"GET", "/admin/audit", access.AuditRead, h.auditPage},
+		}},
+		{key: "account", routes: []route{
+			{"GET", "/login", access.Public, h.loginPage},
+			{"POST", "/login", access.Public, h.login},
+			{"POST", "/logout", access.Self, h.logout},
+			{"GET", "/password", access.Self, h.passwordPage},
+			{"POST", "/password", access.Self, h.changePassword},
 		}},
 	}
 }

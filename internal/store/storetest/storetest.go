@@ -238,21 +238,37 @@ func Build(t testing.TB, s *store.Store) World {
 	return w
 }
 
-// Insider returns a raw connection to the database at dsn with the ledger's
-// append-only triggers dropped: what someone with database rights, but
-// without the program, could do. Tamper tests use it to alter rows behind
-// the store's back.
-func Insider(t testing.TB, engine, dsn string) *sql.DB {
+// Raw returns a connection to the database at dsn beside the store, to
+// look at what it stores or change it behind the store's back.
+func Raw(t testing.TB, engine, dsn string) *sql.DB {
 	t.Helper()
-	driver, drop := "sqlite", []string{`DROP TRIGGER movements_no_update`, `DROP TRIGGER movements_no_delete`}
+	driver := "sqlite"
 	if engine == "postgres" {
-		driver, drop = "pgx", []string{`DROP TRIGGER movements_no_change ON movements`}
+		driver = "pgx"
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Insider returns a raw connection to the database at dsn with the
+// ledger's and the audit trail's append-only triggers dropped: what
+// someone with database rights, but without the program, could do. Tamper
+// tests use it to alter rows behind the store's back.
+func Insider(t testing.TB, engine, dsn string) *sql.DB {
+	t.Helper()
+	// IF EXISTS for the audit trail: a database at an older schema version
+	// has none yet.
+	drop := []string{`DROP TRIGGER movements_no_update`, `DROP TRIGGER movements_no_delete`,
+		`DROP TRIGGER IF EXISTS audit_no_update`, `DROP TRIGGER IF EXISTS audit_no_delete`}
+	if engine == "postgres" {
+		drop = []string{`DROP TRIGGER movements_no_change ON movements`,
+			`DROP TRIGGER IF EXISTS audit_no_change ON audit_log`}
+	}
+	db := Raw(t, engine, dsn)
 	for _, q := range drop {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

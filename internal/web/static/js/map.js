@@ -296,6 +296,7 @@
   function wireLayers() {
     const toggle = (id, layer) => {
       const box = $(id);
+      if (!box) return; // a layer the user may not see (incidents and plans need dispatch.read)
       const sync = () => { if (box.checked) base.map.addLayer(layer); else base.map.removeLayer(layer); };
       box.addEventListener('change', sync);
       sync();

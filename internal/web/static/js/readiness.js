@@ -575,7 +575,7 @@
   // actions: approve or cancel a proposed recommendation. Who acts is the
   // signed-in user, known to the server: the page sends no name.
   function actions(rec) {
-    if (rec.status !== 'proposed') return null;
+    if (rec.status !== 'proposed' || !boot.can_approve) return null;
     const error = el('div', { class: 'alert bad rd-error', role: 'alert', hidden: true });
     const act = async (verb, btn) => {
       error.hidden = true;
@@ -615,7 +615,10 @@
     try {
       const res = await S.api('GET', '/api/prepositions');
       const recs = res.prepositions || [];
-      if (!recs.length) { box.replaceChildren(emptyState(t('readiness.no_recent'), t('readiness.no_recent_hint'))); return; }
+      if (!recs.length) {
+        box.replaceChildren(emptyState(t('readiness.no_recent'), t(boot.can_create ? 'readiness.no_recent_hint' : 'readiness.no_recent_readonly')));
+        return;
+      }
       box.replaceChildren(table([
         { label: '#', get: (r) => String(r.id) },
         { label: t('readiness.col.created'), get: (r) => time(r.created_at) },
