@@ -449,6 +449,7 @@ func TestAnonymousChangesNothing(t *testing.T) {
 		})
 		config := a.do("GET", "/api/readiness/config", "", nil, false).Body.String()
 		norms := a.do("GET", "/api/readiness/norms", "", nil, false).Body.String()
+		prices := a.do("GET", "/api/readiness/prices", "", nil, false).Body.String()
 		csv := map[string]string{"Content-Type": "text/csv"}
 
 		writes := []struct {
@@ -485,6 +486,7 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{"POST /api/plans/{id}/recompute", "/api/plans/3/recompute", "", nil, 201},
 			{"PUT /api/readiness/config", "/api/readiness/config", `{"config":` + config + `}`, nil, 200},
 			{"PUT /api/readiness/norms", "/api/readiness/norms", norms, csv, 200},
+			{"PUT /api/readiness/prices", "/api/readiness/prices", prices, csv, 200},
 			{"POST /api/scenarios", "/api/scenarios", floodScenario, nil, 200},
 			{"POST /api/assessments", "/api/assessments", `{"scenario":` + floodScenario + `}`, nil, 200},
 			{"POST /api/prepositions", "/api/prepositions", warning, nil, 201},

@@ -191,6 +191,8 @@ func (h *handler) routes() []route {
 		{"PUT", "/api/readiness/config", access.ReadinessConfigure, h.putReadinessConfig},
 		{"GET", "/api/readiness/norms", access.ReadinessRead, h.getNorms},
 		{"PUT", "/api/readiness/norms", access.ReadinessConfigure, h.putNorms},
+		{"GET", "/api/readiness/prices", access.ReadinessRead, h.getPrices},
+		{"PUT", "/api/readiness/prices", access.ReadinessConfigure, h.putPrices},
 		{"GET", "/api/scenarios", access.ReadinessRead, h.listScenarios},
 		{"POST", "/api/scenarios", access.ScenarioWrite, h.saveScenario},
 		{"GET", "/api/scenarios/{code}", access.ReadinessRead, h.getScenario},

@@ -19,7 +19,7 @@ func (h *handler) listAreas(w http.ResponseWriter, r *http.Request) {
 
 // getArea returns one area by its code.
 func (h *handler) getArea(w http.ResponseWriter, r *http.Request) {
-	a, err := h.store.Area(r.Context(), r.PathValue("code"))
+	a, err := h.store.AreaWithBoundary(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -334,3 +334,32 @@ func (h *handler) putNorms(w http.ResponseWriter, r *http.Request) {
 	}
 	h.json(w, r, http.StatusOK, cfg)
 }
+
+// getPrices downloads the home city's unit prices as CSV, to edit in Excel
+// and import again.
+func (h *handler) getPrices(w http.ResponseWriter, r *http.Request) {
+	cfg, err := h.store.HomeReadinessConfig(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "prices.csv"}))
+	w.Write(readiness.ExportPrices(cfg.Prices))
+}
+
+// putPrices replaces the home city's unit prices with a CSV file
+// (text/csv), whole or not at all, like putNorms.
+func (h *handler) putPrices(w http.ResponseWriter, r *http.Request) {
+	body, err := httpx.ReadBody(w, r, h.maxBody, "text/csv")
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	cfg, err := h.ops.ImportPrices(r.Context(), actor(r), string(body))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, cfg)
+}

@@ -26,8 +26,8 @@ func eachDemoAPI(t *testing.T, fn func(t *testing.T, a *testAPI)) {
 	}, store.WithClock(fixedClock))
 }
 
-// floodScenario is a level Ⅱ flood in Fangshan: 50,000 people to plan for
-// (the upper bound of level Ⅱ, Beijing's level Ⅰ threshold).
+// floodScenario is a level Ⅱ flood in Fangshan: 49,999 people to plan for
+// (the upper bound of level Ⅱ, one below Beijing's level Ⅰ threshold).
 const floodScenario = `{"code":"fs-flood","name_zh":"房山区洪涝Ⅱ级","events":[{"hazard":"flood","level":2,"areas":["110111"]}]}`
 
 func assessmentOf(t *testing.T, rec *httptest.ResponseRecorder) readiness.Assessment {
@@ -71,9 +71,10 @@ func testAssessments(t *testing.T, a *testAPI) {
 			status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				as := assessmentOf(t, rec)
 				quilts = itemOf(t, as, "1020101")
-				// One quilt per relocated person, 50,000 people.
-				if quilts.Required != stock.Units(50000) {
-					t.Errorf("quilts required %s, want 50000", quilts.Required)
+				// One quilt per relocated person, 49,999 people (one below
+				// level Ⅰ's 50,000).
+				if quilts.Required != stock.Units(49999) {
+					t.Errorf("quilts required %s, want 49999", quilts.Required)
 				}
 				if quilts.Held != quilts.Physical+quilts.Agreement+quilts.Capacity || quilts.Physical <= 0 {
 					t.Errorf("quilts held %s = %s + %s + %s?", quilts.Held, quilts.Physical, quilts.Agreement, quilts.Capacity)
@@ -154,8 +155,58 @@ func testAssessments(t *testing.T, a *testAPI) {
 			body: "hazard,item,basis,quantity,tier,assumption,source\n*,1020101,relocated,3,,no,three quilts each\n"},
 		{name: "import", method: "PUT", path: "/api/readiness/norms", headers: csvType,
 			body:   "hazard,item,basis,quantity,tier,assumption,source\n*,1020101,relocated,3,,no,three quilts each\n",
-			status: 200, want: []string{`"quantity":3`, `"people":280000`, `"three quilts each"`}, notWant: []string{`1010201`}},
+			status: 200, want: []string{`"quantity":3`, `"people":280000`, `"three quilts each"`}, notWant: []string{`"item":"1010201","basis"`}},
+		{name: "prices as CSV", method: "GET", path: "/api/readiness/prices", status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if body := rec.Body.String(); !strings.HasPrefix(body, "\ufeffitem,yuan,assumption,source\n") ||
+					!strings.Contains(body, "1010101,1500,yes,") {
+					t.Errorf("body %.200s", body)
+				}
+			}},
+		{name: "prices with bad rows", method: "PUT", path: "/api/readiness/prices", headers: csvType,
+			body:   "item,yuan,assumption,source\n1010101,-5,no,negative\n9999999,1,no,unknown\n",
+			status: 400, code: "prices.import"},
+		{name: "prices import", method: "PUT", path: "/api/readiness/prices", headers: csvType,
+			body:   "item,yuan,assumption,source\n1020101,160,no,tender 2025\n",
+			status: 200, want: []string{`"yuan":160`, `"tender 2025"`}, notWant: []string{`"yuan":1500`}},
 	})
+}
+
+// checkDemoIdentities (issue 13, rules 2, 3 and 5): over the demo's
+// standing scenarios, every item's requirement is the sum of its tier and
+// district requirements, its gap the sum of its purchase lines, what
+// arrives within 4 h (or by any deadline) never exceeds what is held, and
+// likewise the summary; the district without residents (the development
+// area) needs nothing; and the second scenario's district lines are per
+// district.
+func checkDemoIdentities(t *testing.T, ov readiness.Overview) {
+	t.Helper()
+	for _, as := range ov.Scenarios {
+		for _, p := range as.Inconsistencies() {
+			t.Errorf("%s: %s", as.Scenario.Code, p)
+		}
+		for _, it := range as.Items {
+			if it.Within4h > it.Held {
+				t.Errorf("%s: %s within 4 h %s > held %s", as.Scenario.Code, it.Item, it.Within4h, it.Held)
+			}
+		}
+		if as.Summary.InTime > as.Summary.Coverage {
+			t.Errorf("%s: summary in time %v > coverage %v", as.Scenario.Code, as.Summary.InTime, as.Summary.Coverage)
+		}
+		for _, av := range as.Areas {
+			if av.Area == "BDA" {
+				t.Errorf("%s: the development area needs %s of %s", as.Scenario.Code, av.Required, av.Item)
+			}
+		}
+		for _, p := range as.Purchases {
+			if p.Tier == "district" && p.Area == "" {
+				t.Errorf("%s: a district line without its district: %+v", as.Scenario.Code, p)
+			}
+			if !p.Priced || p.Cost <= 0 {
+				t.Errorf("%s: line without a cost: %+v", as.Scenario.Code, p)
+			}
+		}
+	}
 }
 
 // configWithQuilts is the demo's settings with the quilt norm (the third
@@ -193,6 +244,7 @@ func testOverview(t *testing.T, a *testAPI) {
 				if n := len(ov.Scenarios[1].Events); n != 2 {
 					t.Errorf("second standing scenario has %d events", n)
 				}
+				checkDemoIdentities(t, ov)
 			}},
 		{name: "workbook", method: "GET", path: "/api/readiness?format=xlsx", status: 200,
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {

@@ -5,6 +5,7 @@
 package area
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -50,6 +51,11 @@ type Area struct {
 	// Path lists the codes from the root to this area, each followed by a
 	// slash ("110000/110111/"), so a subtree is a prefix match.
 	Path string `json:"path"`
+	// Boundary is the area's outline, a GeoJSON Polygon or MultiPolygon in
+	// WGS-84 (see [ParseBoundary]); absent when the area has none. Routing
+	// classifies a point by the area whose outline contains it. Lists of
+	// areas leave it out; a single area carries it.
+	Boundary json.RawMessage `json:"boundary,omitempty"`
 }
 
 // MaxPopulation bounds an area's resident population: 2,000,000,000, more
@@ -84,6 +90,9 @@ func (a Area) Validate(parent *Area) error {
 	case !a.Point.Valid():
 		return apperr.New(apperr.Invalid, "geo.point_invalid",
 			"坐标无效", "coordinates are out of range").WithField("point")
+	}
+	if _, err := ParseBoundary(a.Boundary); err != nil {
+		return err
 	}
 	if parent != nil && parent.Level.Rank() >= a.Level.Rank() {
 		return apperr.New(apperr.Invalid, "area.level_order",

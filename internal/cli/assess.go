@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -131,9 +133,42 @@ func printAssessment(w io.Writer, as readiness.Assessment) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "purchase list 采购清单: %d lines · rotation 轮换: %d lots\n", len(as.Purchases), len(as.Rotation))
+	printBudgets(w, as)
 	for _, n := range as.Notes {
 		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
 	}
+}
+
+// printBudgets prints the purchase list's cost per budget holder: the city,
+// then each district (列入本级财政预算).
+func printBudgets(w io.Writer, as readiness.Assessment) {
+	if len(as.Budgets) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "purchase budget 采购预算: %s yuan 元 (unit prices of the settings 按设置中的单价估算)\n", yuan(as.PurchaseCost))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "budget 预算主体\t\tlines 条目\tcost 元\tunpriced 无单价\t")
+	for _, b := range as.Budgets {
+		code, name := b.Area, b.AreaZH
+		if b.Area == "" {
+			code, name = "city", "市级"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t\n", code, name, b.Lines, yuan(b.Cost), b.Unpriced)
+	}
+	tw.Flush()
+}
+
+// yuan writes an amount in whole yuan with thousands separators.
+func yuan(x float64) string {
+	s := strconv.FormatInt(int64(math.Round(x)), 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (a *app) prepositionCommand() *cobra.Command {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -145,7 +144,7 @@ func principalID(p string, names map[string]string) (string, error) {
 }
 
 func printAudit(w io.Writer, records []audit.Record, names map[string]string) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "seq\ttime 时间 (CST)\tprincipal 操作人\taddress 来源\taction 操作\tobject 对象")
 	for _, r := range records {
 		who := r.Principal

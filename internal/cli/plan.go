@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -173,14 +172,17 @@ func readIncidents(path string) ([]dispatch.Incident, error) {
 
 // printPlan writes a plan as two tables: the lines, then each demand's
 // coverage at 4 h, 6 h and 24 h.
+//
+// Its text is bilingual, as all the CLI's: each label in Chinese, then
+// in English.
 func printPlan(w io.Writer, p dispatch.Plan) {
 	id := "(not stored 未保存)"
 	if p.ID != 0 {
 		id = fmt.Sprintf("#%d", p.ID)
 	}
-	fmt.Fprintf(w, "调度方案 plan %s — %s — incidents %s — travel times: %s — objective %d — %d ms\n\n",
-		id, p.Status, strings.Join(p.Incidents, ", "), p.Router, p.Objective, p.Stats.TotalMs)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "调度方案 plan %s — %s — 事件 incidents %s — 路程 travel times: %s — 目标值 objective %d — %d ms\n\n",
+		id, p.Status, strings.Join(p.Incidents, ", "), routerName(p.Router), p.Objective, p.Stats.TotalMs)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "需求点 site\t物资 item\t数量 qty\t来源 source\t层级 relation\t到达 arrival\t准时 on time\t批次 lots")
 	for _, l := range p.Lines {
 		var lots []string
@@ -189,7 +191,7 @@ func printPlan(w io.Writer, p dispatch.Plan) {
 		}
 		onTime := "✓"
 		if l.Late {
-			onTime = "✗ late"
+			onTime = "✗ 晚到 late"
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s %s\t%s\t%s\t%s\t%s\n", l.Site, l.Item, l.ItemNameZH, l.Quantity, l.UnitZH,
 			l.Source.Code, l.Source.NameZH, l.Source.Relation, fmt.Sprintf("%d:%02d", l.ArrivalMin/60, l.ArrivalMin%60), onTime,
@@ -197,11 +199,20 @@ func printPlan(w io.Writer, p dispatch.Plan) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw = newTable(w)
 	fmt.Fprintln(tw, "需求点 site\t物资 item\t需求 demand\t4 h\t6 h\t24 h\t缺口 short\t原因 reason")
 	for _, c := range p.Coverage {
 		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Site, c.Item, c.ItemNameZH, c.Demand,
 			c.Within4h, c.Within6h, c.Within24h, c.Short, c.ReasonZH)
 	}
 	tw.Flush()
+}
+
+// routerName names where travel times came from in both languages, as
+// the CLI writes labels: "直线距离估算 great-circle".
+func routerName(name string) string {
+	if base, ok := strings.CutPrefix(name, "great-circle"); ok {
+		return "直线距离估算 great-circle" + base
+	}
+	return name
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -118,7 +117,7 @@ func (a *app) tokenListCommand() *cobra.Command {
 }
 
 func printTokens(w io.Writer, tokens []account.Token, now time.Time) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "id\tname 名称\tfor 用户\tcreated by 签发人\tcreated 签发\texpires 到期\tlast used 最近使用\tstatus 状态")
 	for _, t := range tokens {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Username, t.CreatedBy,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -177,7 +176,7 @@ func (a *app) userListCommand() *cobra.Command {
 }
 
 func printUsers(w io.Writer, users []account.User) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "id\tusername 用户名\tname 姓名\troles 角色\tarea 区域\torg 单位\tdepots 储备库\tstatus 状态")
 	for _, u := range users {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Username, u.Name, joinRoles(u.Roles),

@@ -3,6 +3,7 @@ package demo
 import (
 	"embed"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/org"
 )
 
-//go:embed data/*.csv
+//go:embed data/*.csv data/*.geojson
 var dataFS embed.FS
 
 // dataSet is the parsed content of the embedded CSV files. Each record keeps
@@ -63,6 +64,10 @@ const (
 	orgsFile     = "orgs.csv"
 	depotsFile   = "depots.csv"
 	reservesFile = "reserves.csv"
+	// boundariesFile holds the district outlines in WGS-84: a copy of the web
+	// basemap (internal/web/static/map/beijing-districts.geojson, made by
+	// scripts/basemap), one feature per district with its code.
+	boundariesFile = "district-boundaries.geojson"
 )
 
 // readData parses the three embedded files.
@@ -87,7 +92,42 @@ func readData() (dataSet, error) {
 			return ds, err
 		}
 	}
-	return ds, nil
+	return ds, addBoundaries(ds.areas)
+}
+
+// addBoundaries gives the areas their outlines from boundariesFile. Every
+// feature must name an area of the list.
+func addBoundaries(areas []areaRow) error {
+	raw, err := dataFS.ReadFile("data/" + boundariesFile)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	var fc struct {
+		Features []struct {
+			Geometry   json.RawMessage `json:"geometry"`
+			Properties struct {
+				Code string `json:"code"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		return fmt.Errorf("demo data: %s: %w", boundariesFile, err)
+	}
+	index := make(map[string]int, len(areas))
+	for i, a := range areas {
+		index[a.Code] = i
+	}
+	for k, f := range fc.Features {
+		i, ok := index[f.Properties.Code]
+		if !ok {
+			return fmt.Errorf("demo data: %s feature %d: no area with code %q", boundariesFile, k, f.Properties.Code)
+		}
+		if areas[i].Boundary != nil {
+			return fmt.Errorf("demo data: %s feature %d: area %s has two outlines", boundariesFile, k, f.Properties.Code)
+		}
+		areas[i].Boundary = f.Geometry
+	}
+	return nil
 }
 
 func parseAreas(r io.Reader) ([]areaRow, error) {

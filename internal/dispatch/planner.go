@@ -9,6 +9,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
 	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
@@ -76,6 +79,23 @@ type District struct {
 	Code   string
 	NameZH string
 	Point  geo.Point
+	// Boundary is the district's outline (orb.Polygon or orb.MultiPolygon,
+	// lon/lat), nil when the area data has none. Once any home district has
+	// one, a site in no outline lies outside the home city.
+	Boundary orb.Geometry
+}
+
+// Contains reports whether p lies inside the district's outline (false when
+// it has none).
+func (d District) Contains(p geo.Point) bool {
+	op := orb.Point{p.Lon, p.Lat}
+	switch g := d.Boundary.(type) {
+	case orb.Polygon:
+		return planar.PolygonContains(g, op)
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(g, op)
+	}
+	return false
 }
 
 // Planner computes dispatch plans.
@@ -291,15 +311,48 @@ func (r *run) inRegion(p geo.Point) bool {
 	return false
 }
 
-// districtOf is the site's district: its area if that is a district,
-// else the nearest district within 60 km (none beyond: a site in a
-// neighbouring province has no own district here).
-func (r *run) districtOf(s Site) string {
-	best, bestKm := "", 60.0
-	for _, d := range r.districts {
-		if d.Code == s.Area {
+// districtOf is the site's district, whose street and district stock is
+// then own-district stock: its area if that is a home district; else the
+// home district whose outline contains the site (or lies within
+// outlineToleranceDeg of it). When the area data has
+// outlines, a site in none of them lies outside the home city and has no
+// own district: district depots are other districts' stock to it, and city
+// stock comes first, as support to neighbouring provinces is city stock
+// (seed 001: 市级…24 小时内支援津冀). Only when no home district has an
+// outline is the nearest district seat within 60 km taken instead.
+func (r *run) districtOf(s Site) string { return SiteDistrict(r.districts, s) }
+
+// outlineToleranceDeg is how far outside a district's outline a site still
+// counts as in it: 0.01°, about 1.1 km north–south and 0.85 km east–west in
+// Beijing, ten times the quantisation of the demo's outlines (1/1024°).
+const outlineToleranceDeg = 0.01
+
+// SiteDistrict is the home district of site s among districts, or "" when
+// it has none (see run.districtOf).
+func SiteDistrict(districts []District, s Site) string {
+	outlined := false
+	for _, d := range districts {
+		if d.Code == s.Area && s.Area != "" {
 			return d.Code
 		}
+		outlined = outlined || d.Boundary != nil
+	}
+	if outlined {
+		best, bestDeg := "", outlineToleranceDeg
+		for _, d := range districts {
+			if d.Contains(s.Point) {
+				return d.Code
+			}
+			if d.Boundary != nil {
+				if deg := planar.DistanceFrom(d.Boundary, orb.Point{s.Point.Lon, s.Point.Lat}); deg < bestDeg {
+					best, bestDeg = d.Code, deg
+				}
+			}
+		}
+		return best
+	}
+	best, bestKm := "", 60.0
+	for _, d := range districts {
 		if km := geo.DistanceKm(s.Point, d.Point); km < bestKm {
 			best, bestKm = d.Code, km
 		}

@@ -64,6 +64,12 @@ func New(s *store.Store, opts Options) *Service {
 	if svc.router == nil {
 		svc.router = defaultRouter()
 	}
+	// The great-circle estimate slows down by terrain: the terrain of the
+	// areas in this database (each city loads its own), not a table built
+	// into the program.
+	if g, ok := svc.router.(*routing.GreatCircle); ok {
+		svc.router = g.WithTerrainSource(s)
+	}
 	if svc.params == (account.Params{}) {
 		svc.params = account.DefaultParams
 	}

@@ -94,7 +94,7 @@ func (s *Service) SaveReadinessConfig(ctx context.Context, who access.Actor, cfg
 		}
 		cfg.City = city.Code
 	}
-	saved, err := s.saveConfig(ctx, who, "readiness.configure", cfg)
+	saved, err := s.saveConfig(ctx, who, "readiness.configure", cfg.WithDefaults())
 	return saved, apperr.Within("config.", err)
 }
 
@@ -135,6 +135,33 @@ func (s *Service) ImportNorms(ctx context.Context, who access.Actor, csv string)
 	}
 	cfg.Norms = norms
 	return s.saveConfig(ctx, who, "readiness.norms_import", cfg)
+}
+
+// ImportPrices replaces the home city's unit prices with those of a CSV
+// file, whole or not at all, as who: a file with bad rows is refused with
+// a report of every one of them (prices.import). The other settings are
+// kept.
+func (s *Service) ImportPrices(ctx context.Context, who access.Actor, csv string) (readiness.Config, error) {
+	if err := s.allowCity(ctx, who, access.ReadinessConfigure); err != nil {
+		return readiness.Config{}, err
+	}
+	known, err := s.store.Known(ctx)
+	if err != nil {
+		return readiness.Config{}, err
+	}
+	prices, err := readiness.ImportPrices(csv, known)
+	if err != nil {
+		return readiness.Config{}, err
+	}
+	cfg, err := s.store.HomeReadinessConfig(ctx)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Prices = prices
+	if cfg.Prices == nil {
+		cfg.Prices = []readiness.Price{} // a file of no prices clears them
+	}
+	return s.saveConfig(ctx, who, "readiness.prices_import", cfg)
 }
 
 // Recommend reads a hazard warning (JSON, or a CAP 1.2 alert) and stores a

@@ -12,6 +12,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -30,20 +31,25 @@ type Assessor struct {
 
 // Assessment is a scenario set against the city's holdings (够不够).
 type Assessment struct {
-	Scenario      Scenario      `json:"scenario"`
-	Events        []Resolved    `json:"events"`
-	At            int64         `json:"at"` // unix seconds
-	PlanningDays  int           `json:"planning_days"`
-	WindowHours   float64       `json:"window_hours"`
-	DeadlineHours float64       `json:"deadline_hours"`
-	Summary       Summary       `json:"summary"`
-	Items         []ItemView    `json:"items"`
-	Tiers         []TierView    `json:"tiers"`
-	Areas         []AreaView    `json:"areas"`
-	Purchases     []Purchase    `json:"purchases"`
-	Rotation      []RotationLot `json:"rotation"`
-	Notes         []Note        `json:"notes"`
-	Stats         Stats         `json:"stats"`
+	Scenario      Scenario   `json:"scenario"`
+	Events        []Resolved `json:"events"`
+	At            int64      `json:"at"` // unix seconds
+	PlanningDays  int        `json:"planning_days"`
+	WindowHours   float64    `json:"window_hours"`
+	DeadlineHours float64    `json:"deadline_hours"`
+	Summary       Summary    `json:"summary"`
+	Items         []ItemView `json:"items"`
+	Tiers         []TierView `json:"tiers"`
+	Areas         []AreaView `json:"areas"`
+	Purchases     []Purchase `json:"purchases"`
+	// Budgets are the purchase list's cost per budget holder: the city,
+	// then each district (列入本级财政预算); PurchaseCost is their sum, in
+	// yuan.
+	Budgets      []Budget      `json:"budgets"`
+	PurchaseCost float64       `json:"purchase_cost"`
+	Rotation     []RotationLot `json:"rotation"`
+	Notes        []Note        `json:"notes"`
+	Stats        Stats         `json:"stats"`
 }
 
 // Summary condenses an assessment into three shares, each the mean over the
@@ -63,36 +69,44 @@ type Summary struct {
 
 // ItemView is one item: required against held, by reserve mode and in time.
 type ItemView struct {
-	Item       string            `json:"item"`
-	NameZH     string            `json:"name_zh"`
-	NameEN     string            `json:"name_en"`
-	UnitZH     string            `json:"unit_zh"`
-	UnitEN     string            `json:"unit_en"`
-	Purpose    catalog.Purpose   `json:"purpose"`
-	Required   stock.Quantity    `json:"required"`
-	Physical   stock.Quantity    `json:"physical"`  // free depot stock not expiring within the planning period
-	Agreement  stock.Quantity    `json:"agreement"` // deliverable within the window
-	Capacity   stock.Quantity    `json:"capacity"`  // daily batches ready within the window
-	Held       stock.Quantity    `json:"held"`
-	Coverage   float64           `json:"coverage"` // held ÷ required
-	OnTime     stock.Quantity    `json:"on_time"`  // by the deadline, as planned
-	Within4h   stock.Quantity    `json:"within_4h"`
-	Within6h   stock.Quantity    `json:"within_6h"`
-	Within24h  stock.Quantity    `json:"within_24h"`
-	InTime     float64           `json:"in_time"` // on time ÷ required
-	Gap        stock.Quantity    `json:"gap"`     // required − held, when positive
-	Expiring   stock.Quantity    `json:"expiring"`
-	Sources    []string          `json:"sources"`
-	Assumption bool              `json:"assumption"` // some norm behind it is an assumption
-	tiers      [4]stock.Quantity // held per tier, by Level.Rank()
+	Item      string          `json:"item"`
+	NameZH    string          `json:"name_zh"`
+	NameEN    string          `json:"name_en"`
+	UnitZH    string          `json:"unit_zh"`
+	UnitEN    string          `json:"unit_en"`
+	Purpose   catalog.Purpose `json:"purpose"`
+	Required  stock.Quantity  `json:"required"`
+	Physical  stock.Quantity  `json:"physical"`  // free good depot stock, not expired
+	Agreement stock.Quantity  `json:"agreement"` // deliverable within the window
+	Capacity  stock.Quantity  `json:"capacity"`  // daily batches ready within the window
+	Held      stock.Quantity  `json:"held"`
+	Coverage  float64         `json:"coverage"` // held ÷ required
+	OnTime    stock.Quantity  `json:"on_time"`  // by the deadline, as planned
+	Within4h  stock.Quantity  `json:"within_4h"`
+	Within6h  stock.Quantity  `json:"within_6h"`
+	Within24h stock.Quantity  `json:"within_24h"`
+	InTime    float64         `json:"in_time"` // on time ÷ required
+	// Gap is what the tiers must buy: the sum of the item's purchase
+	// lines. A tier's surplus does not close another's gap, so an item
+	// held above its requirement overall can still have one.
+	Gap  stock.Quantity `json:"gap"`
+	Cost float64        `json:"cost"` // of the gap, in yuan
+	// Expiring is the part of Physical due for rotation (still held).
+	Expiring   stock.Quantity `json:"expiring"`
+	Sources    []string       `json:"sources"`
+	Assumption bool           `json:"assumption"` // some norm behind it is an assumption
 	counted    bool
+	shelfLife  int
 }
 
-// TierView is one item at one reserve tier (分级储备).
+// TierView is one item at one reserve tier (分级储备): the city's, or one
+// district's (with its streets and communities).
 type TierView struct {
 	Item     string         `json:"item"`
 	NameZH   string         `json:"name_zh"`
 	Tier     area.Level     `json:"tier"`
+	Area     string         `json:"area,omitempty"` // the district of a district row
+	AreaZH   string         `json:"area_name_zh,omitempty"`
 	Required stock.Quantity `json:"required"`
 	Held     stock.Quantity `json:"held"`
 	Coverage float64        `json:"coverage"`
@@ -115,8 +129,10 @@ type AreaView struct {
 	InTime    float64        `json:"in_time"`
 }
 
-// Purchase is a line of the purchase list: what a tier must buy to close
-// its gap. A tier's surplus does not close another tier's gap (分级负责).
+// Purchase is a line of the purchase list: what the city, or one
+// district, must buy to close its gap, and what that costs at the unit
+// price of the settings. A tier's surplus does not close another tier's
+// gap, nor one district's another's (分级负责, 列入本级财政预算).
 type Purchase struct {
 	Item     string         `json:"item"`
 	NameZH   string         `json:"name_zh"`
@@ -124,21 +140,43 @@ type Purchase struct {
 	UnitZH   string         `json:"unit_zh"`
 	UnitEN   string         `json:"unit_en"`
 	Tier     area.Level     `json:"tier"`
+	Area     string         `json:"area,omitempty"` // the district of a district line
+	AreaZH   string         `json:"area_name_zh,omitempty"`
 	Quantity stock.Quantity `json:"quantity"`
+	UnitYuan float64        `json:"unit_yuan"`
+	Cost     float64        `json:"cost"`   // yuan; 0 when unpriced
+	Priced   bool           `json:"priced"` // the item has a unit price
+	// PriceAssumption marks a price that is an assumption.
+	PriceAssumption bool `json:"price_assumption"`
 }
 
-// RotationLot is a lot that expires within the planning period: counted
-// out of what is held and to be rotated (轮换).
+// Budget is what one budget holder must buy: the city, or one district.
+type Budget struct {
+	Tier     area.Level `json:"tier"`
+	Area     string     `json:"area,omitempty"`
+	AreaZH   string     `json:"area_name_zh,omitempty"`
+	Lines    int        `json:"lines"`
+	Cost     float64    `json:"cost"`     // yuan
+	Unpriced int        `json:"unpriced"` // lines without a unit price, not in Cost
+}
+
+// RotationLot is a held lot due for rotation (轮换): within its item's
+// rotation horizon of its expiry (see [Rotation]). It is still counted as
+// held.
 type RotationLot struct {
-	Depot     string         `json:"depot"`
-	DepotZH   string         `json:"depot_name_zh"`
-	Tier      area.Level     `json:"tier"`
-	Item      string         `json:"item"`
-	NameZH    string         `json:"name_zh"`
-	NameEN    string         `json:"name_en"`
-	Lot       string         `json:"lot"`
-	ExpiresOn string         `json:"expires_on"`
-	Quantity  stock.Quantity `json:"quantity"`
+	Depot     string     `json:"depot"`
+	DepotZH   string     `json:"depot_name_zh"`
+	Tier      area.Level `json:"tier"`
+	Item      string     `json:"item"`
+	NameZH    string     `json:"name_zh"`
+	NameEN    string     `json:"name_en"`
+	Lot       string     `json:"lot"`
+	ExpiresOn string     `json:"expires_on"`
+	// DueOn is the date the lot entered its rotation horizon of
+	// HorizonDays before expiry.
+	DueOn       string         `json:"due_on"`
+	HorizonDays int            `json:"horizon_days"`
+	Quantity    stock.Quantity `json:"quantity"`
 }
 
 // Stats is the work an assessment took.
@@ -165,7 +203,7 @@ type base struct {
 	city      area.Area
 	districts []area.Area
 	snap      *snapshot // the items of every norm
-	orgTiers  map[string]area.Level
+	holders   map[string]Holder
 	loadMs    int64
 }
 
@@ -179,7 +217,7 @@ func (a *Assessor) load(ctx context.Context) (*base, error) {
 	if b.snap, err = loadSnapshot(ctx, a.Data, newNormIndex(a.Config).items); err != nil {
 		return nil, err
 	}
-	if b.orgTiers, err = a.Data.OrgTiers(ctx); err != nil {
+	if b.holders, err = a.Data.Holders(ctx); err != nil {
 		return nil, fmt.Errorf("readiness: organisations: %w", err)
 	}
 	b.loadMs = time.Since(start).Milliseconds()
@@ -200,7 +238,7 @@ func (a *Assessor) assessFull(ctx context.Context, b *base, sc Scenario) (Assess
 		return Assessment{}, dispatch.Plan{}, err
 	}
 	w.out.Stats.LoadMs = b.loadMs
-	w.hold(b.snap, b.orgTiers)
+	w.hold(b.snap, b.holders)
 	plan, err := w.inTime(ctx, b.snap)
 	if err != nil {
 		return Assessment{}, plan, err
@@ -219,9 +257,18 @@ type work struct {
 	districts []area.Area
 	needs     []need
 	items     map[string]*ItemView
-	order     []string                      // item codes in norm order
-	needs4    map[string]*[4]stock.Quantity // item → required per tier, by Level.Rank()
+	order     []string                   // item codes in norm order
+	required  map[tierKey]stock.Quantity // per item and budget holder
+	held      map[tierKey]stock.Quantity // per item and budget holder
 	out       Assessment
+}
+
+// tierKey is an item at one budget holder: the city (area empty) or a
+// district.
+type tierKey struct {
+	item string
+	tier area.Level
+	area string
 }
 
 func (a *Assessor) clock() time.Time {
@@ -234,7 +281,7 @@ func (a *Assessor) clock() time.Time {
 // prepare resolves the scenario's events and computes what they need.
 func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
 	w := &work{a: a, cfg: a.Config, now: a.clock(), city: b.city, districts: b.districts,
-		items: map[string]*ItemView{}, needs4: map[string]*[4]stock.Quantity{}}
+		items: map[string]*ItemView{}, required: map[tierKey]stock.Quantity{}, held: map[tierKey]stock.Quantity{}}
 	w.out = Assessment{Scenario: sc, At: w.now.Unix(), PlanningDays: w.cfg.PlanningDays,
 		WindowHours: w.cfg.WindowHours, DeadlineHours: w.cfg.DeadlineHours}
 	for i, e := range sc.Events {
@@ -266,32 +313,27 @@ func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
 	return w, nil
 }
 
-// hold counts what is held of each item: free depot stock not expiring
-// within the planning period (the rest listed for rotation), agreement
-// reserves deliverable within the window and capacity producible in it.
-func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
-	horizon := w.now.AddDate(0, 0, w.cfg.PlanningDays).Format(stock.DateLayout)
-	for _, d := range s.stock {
-		iv := w.items[d.Item]
-		if iv == nil {
-			continue
+// hold counts what is held of each item: free, good, unexpired depot
+// stock (lots due for rotation included, and listed as well), agreement
+// reserves deliverable within the window and capacity producible in it —
+// the basis the in-time figures are planned on ([snapshot.basis]).
+func (w *work) hold(s *snapshot, holders map[string]Holder) {
+	for code, it := range s.items {
+		if iv := w.items[code]; iv != nil {
+			iv.NameZH, iv.NameEN, iv.UnitZH, iv.UnitEN, iv.Purpose = it.NameZH, it.NameEN, it.UnitZH, it.UnitEN, it.Purpose
+			iv.counted, iv.shelfLife = it.Counted, it.ShelfLifeDays
 		}
-		for _, lot := range d.Lots {
-			if lot.ExpiresOn != "" && lot.ExpiresOn <= horizon {
-				add(&iv.Expiring, lot.Available)
-				w.out.Rotation = append(w.out.Rotation, RotationLot{Depot: d.Depot.Code, DepotZH: d.Depot.NameZH,
-					Tier: d.Depot.Tier, Item: d.Item, Lot: lot.LotCode, ExpiresOn: lot.ExpiresOn, Quantity: lot.Available})
-				continue
-			}
-			add(&iv.Physical, lot.Available)
-			add(&iv.tiers[tierRank(d.Depot.Tier)], lot.Available)
+	}
+	for _, d := range s.stock {
+		if iv := w.items[d.Item]; iv != nil {
+			w.holdLots(iv, d)
 		}
 	}
 	for _, ag := range s.agreements {
 		iv := w.items[ag.Item]
 		if iv != nil && ag.DeliveryHours <= w.cfg.WindowHours && ag.Free() > 0 {
 			add(&iv.Agreement, ag.Free())
-			add(&iv.tiers[tierRank(orgTiers[ag.OrgCode])], ag.Free())
+			w.addHeld(ag.Item, holders[ag.OrgCode], ag.Free())
 		}
 	}
 	window := time.Duration(w.cfg.WindowHours * float64(time.Hour))
@@ -307,26 +349,44 @@ func (w *work) hold(s *snapshot, orgTiers map[string]area.Level) {
 		add(&q, -c.Reserved)
 		if iv := w.items[c.Item]; iv != nil && q > 0 {
 			add(&iv.Capacity, q)
-			add(&iv.tiers[tierRank(orgTiers[c.OrgCode])], q)
+			w.addHeld(c.Item, holders[c.OrgCode], q)
 		}
-	}
-	for code, it := range s.items {
-		iv := w.items[code]
-		if iv == nil {
-			continue
-		}
-		iv.NameZH, iv.NameEN, iv.UnitZH, iv.UnitEN, iv.Purpose, iv.counted = it.NameZH, it.NameEN, it.UnitZH, it.UnitEN, it.Purpose, it.Counted
-	}
-	for i, r := range w.out.Rotation {
-		w.out.Rotation[i].NameZH, w.out.Rotation[i].NameEN = s.items[r.Item].NameZH, s.items[r.Item].NameEN
 	}
 	slices.SortFunc(w.out.Rotation, func(a, b RotationLot) int {
 		return cmp.Or(cmp.Compare(a.ExpiresOn, b.ExpiresOn), cmp.Compare(a.Depot, b.Depot), cmp.Compare(a.Lot, b.Lot))
 	})
 }
 
-// tierRank maps an unknown tier (a holder without an area) to the city's.
-func tierRank(l area.Level) int { return max(l.Rank(), 0) }
+// holdLots counts a depot's lots of an item as held, and lists those due
+// for rotation: expiring within the item's rotation horizon of today, by
+// China's calendar.
+func (w *work) holdLots(iv *ItemView, d dispatch.DepotStock) {
+	days := w.cfg.Rotation.horizon(iv.Item, iv.shelfLife)
+	today := w.now.In(cst.Zone)
+	horizon := today.AddDate(0, 0, days).Format(stock.DateLayout)
+	for _, lot := range d.Lots {
+		add(&iv.Physical, lot.Available)
+		w.addHeld(iv.Item, Holder{Tier: d.Depot.Tier, District: d.Depot.District}, lot.Available)
+		if lot.ExpiresOn == "" || lot.ExpiresOn > horizon {
+			continue
+		}
+		add(&iv.Expiring, lot.Available)
+		due := lot.ExpiresOn
+		if t, err := time.ParseInLocation(stock.DateLayout, lot.ExpiresOn, cst.Zone); err == nil {
+			due = t.AddDate(0, 0, -days).Format(stock.DateLayout)
+		}
+		w.out.Rotation = append(w.out.Rotation, RotationLot{Depot: d.Depot.Code, DepotZH: d.Depot.NameZH,
+			Tier: d.Depot.Tier, Item: d.Item, NameZH: iv.NameZH, NameEN: iv.NameEN, Lot: lot.LotCode,
+			ExpiresOn: lot.ExpiresOn, DueOn: due, HorizonDays: days, Quantity: lot.Available})
+	}
+}
+
+// addHeld counts q of an item towards the budget holder h belongs to.
+func (w *work) addHeld(item string, h Holder, q stock.Quantity) {
+	tier, code := h.budgetTier()
+	k := tierKey{item, tier, code}
+	w.held[k] = w.held[k].SaturatingAdd(q)
+}
 
 // units turns a required amount into a quantity: whole units, rounded up,
 // for counted items. An amount beyond int64 (norms × people × days of an
@@ -374,7 +434,8 @@ func ratio(x, of stock.Quantity) float64 {
 func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error) {
 	incidents := w.incidents(snap)
 	start := time.Now()
-	plan, ok, err := planBounded(ctx, w.a.Planner(snap), snap, incidents)
+	basis := snap.basis(w.cfg.WindowHours)
+	plan, ok, err := planBounded(ctx, w.a.Planner(basis), basis, incidents)
 	if err != nil {
 		return plan, fmt.Errorf("readiness: plan %s: %w", w.out.Scenario.Code, err)
 	}
@@ -404,16 +465,22 @@ func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error
 		w.out.Areas = append(w.out.Areas, AreaView{Event: n.event, Area: h.Area, AreaZH: h.NameZH, Item: n.item,
 			NameZH: iv.NameZH, Required: req, Local: snap.local(h.Area, n.item), OnTime: c.OnTime,
 			Within4h: c.Within4h, Within6h: c.Within6h, Within24h: c.Within24h, InTime: ratio(c.OnTime, req)})
-		t := w.needs4[n.item]
-		if t == nil {
-			t = new([4]stock.Quantity)
-			w.needs4[n.item] = t
-		}
-		for r, q := range n.perTier {
-			add(&t[r], thousandths(q*stock.Scale))
-		}
+		w.split(n, h.Area, req, iv.counted)
 	}
 	return plan, nil
+}
+
+// split divides a hit's requirement req of an item between its district
+// and the city: the district's part is its own tier's with its streets'
+// and communities', rounded up like req; the city's is the rest. So the
+// tier requirements of an item add up to its requirement exactly.
+func (w *work) split(n need, district string, req stock.Quantity, counted bool) {
+	local := n.perTier[area.LevelDistrict.Rank()] + n.perTier[area.LevelStreet.Rank()] + n.perTier[area.LevelCommunity.Rank()]
+	d := min(units(local, counted), req)
+	dk := tierKey{n.item, area.LevelDistrict, district}
+	ck := tierKey{n.item, area.LevelCity, ""}
+	w.required[dk] = w.required[dk].SaturatingAdd(d)
+	w.required[ck] = w.required[ck].SaturatingAdd(req - d)
 }
 
 // planBounded plans incidents with pl for an assessment, which must not
@@ -493,7 +560,9 @@ func (w *work) incidents(snap *snapshot) []dispatch.Incident {
 						Quantity: units(n.total(), w.counted(snap, n.item)), WithinHours: w.cfg.DeadlineHours})
 				}
 			}
-			in.Sites = append(in.Sites, site)
+			if len(site.Demands) > 0 { // a district that needs nothing gets no site
+				in.Sites = append(in.Sites, site)
+			}
 		}
 		out[i] = in
 	}
@@ -509,8 +578,8 @@ func (w *work) pointOf(code string) geo.Point {
 	return w.city.Point
 }
 
-// finish derives coverage, gaps, the tier view, the purchase list and the
-// summary.
+// finish derives coverage, the tier view, the purchase list with its
+// costs, the gaps and the summary.
 func (w *work) finish() {
 	var sum Summary
 	for _, code := range w.order {
@@ -518,7 +587,7 @@ func (w *work) finish() {
 		iv.Held = iv.Physical.SaturatingAdd(iv.Agreement).SaturatingAdd(iv.Capacity)
 		iv.Coverage = ratio(iv.Held, iv.Required)
 		iv.InTime = ratio(iv.OnTime, iv.Required)
-		iv.Gap = max(0, iv.Required-iv.Held)
+		w.tierViews(iv)
 		w.out.Items = append(w.out.Items, *iv)
 		sum.Items++
 		sum.Coverage += min(1, iv.Coverage)
@@ -527,7 +596,6 @@ func (w *work) finish() {
 		if iv.Gap > 0 {
 			sum.Short++
 		}
-		w.tierViews(iv)
 	}
 	if sum.Items > 0 {
 		n := float64(sum.Items)
@@ -537,33 +605,93 @@ func (w *work) finish() {
 		sum.Local += min(1, ratio(av.Local, av.Required)) / float64(len(w.out.Areas))
 	}
 	w.out.Summary = sum
+	w.budgets()
 	nonNil(&w.out.Notes)
 	nonNil(&w.out.Items)
 	nonNil(&w.out.Tiers)
 	nonNil(&w.out.Areas)
 	nonNil(&w.out.Purchases)
+	nonNil(&w.out.Budgets)
 	nonNil(&w.out.Rotation)
 }
 
+// tierViews lists an item at the city tier and at each district that
+// needs it, each with its purchase line, and sets the item's gap and cost
+// to their sums.
 func (w *work) tierViews(iv *ItemView) {
-	req := w.needs4[iv.Item]
-	for _, t := range Tiers {
-		r := t.Rank()
-		need := stock.Quantity(0)
-		if req != nil {
-			need = units(req[r].Float(), iv.counted)
-		}
-		if need == 0 && iv.tiers[r] == 0 {
-			continue
-		}
-		gap := max(0, need-iv.tiers[r])
-		w.out.Tiers = append(w.out.Tiers, TierView{Item: iv.Item, NameZH: iv.NameZH, Tier: t, Required: need,
-			Held: iv.tiers[r], Coverage: ratio(iv.tiers[r], need), Gap: gap})
-		if gap > 0 {
-			w.out.Purchases = append(w.out.Purchases, Purchase{Item: iv.Item, NameZH: iv.NameZH, NameEN: iv.NameEN,
-				UnitZH: iv.UnitZH, UnitEN: iv.UnitEN, Tier: t, Quantity: gap})
+	keys := []tierKey{{iv.Item, area.LevelCity, ""}}
+	for _, d := range w.districts {
+		if w.required[tierKey{iv.Item, area.LevelDistrict, d.Code}] > 0 {
+			keys = append(keys, tierKey{iv.Item, area.LevelDistrict, d.Code})
 		}
 	}
+	for _, k := range keys {
+		need, held := w.required[k], w.held[k]
+		if need == 0 && held == 0 {
+			continue
+		}
+		gap := max(0, need-held)
+		name := w.areaName(k.area)
+		w.out.Tiers = append(w.out.Tiers, TierView{Item: iv.Item, NameZH: iv.NameZH, Tier: k.tier, Area: k.area,
+			AreaZH: name, Required: need, Held: held, Coverage: ratio(held, need), Gap: gap})
+		if gap > 0 {
+			p := w.purchase(iv, k, name, gap)
+			add(&iv.Gap, gap)
+			iv.Cost += p.Cost
+			w.out.Purchases = append(w.out.Purchases, p)
+		}
+	}
+}
+
+// purchase is the line that closes a gap, costed at the item's unit price.
+func (w *work) purchase(iv *ItemView, k tierKey, name string, gap stock.Quantity) Purchase {
+	p := Purchase{Item: iv.Item, NameZH: iv.NameZH, NameEN: iv.NameEN, UnitZH: iv.UnitZH, UnitEN: iv.UnitEN,
+		Tier: k.tier, Area: k.area, AreaZH: name, Quantity: gap}
+	if pr, ok := w.cfg.price(iv.Item); ok {
+		p.Priced, p.UnitYuan, p.PriceAssumption = true, pr.Yuan, pr.Assumption
+		p.Cost = math.Round(gap.Float()*pr.Yuan*100) / 100 // to the fen
+	}
+	return p
+}
+
+// budgets sums the purchase list per budget holder: the city first, then
+// the districts in the city's order.
+func (w *work) budgets() {
+	at := map[string]int{}
+	for _, p := range w.out.Purchases {
+		i, ok := at[p.Area]
+		if !ok {
+			i = len(w.out.Budgets)
+			at[p.Area] = i
+			w.out.Budgets = append(w.out.Budgets, Budget{Tier: p.Tier, Area: p.Area, AreaZH: p.AreaZH})
+		}
+		b := &w.out.Budgets[i]
+		b.Lines++
+		b.Cost += p.Cost
+		if !p.Priced {
+			b.Unpriced++
+		}
+	}
+	order := map[string]int{"": -1}
+	for i, d := range w.districts {
+		order[d.Code] = i
+	}
+	slices.SortStableFunc(w.out.Budgets, func(a, b Budget) int { return cmp.Compare(order[a.Area], order[b.Area]) })
+	for i := range w.out.Budgets {
+		w.out.Budgets[i].Cost = math.Round(w.out.Budgets[i].Cost*100) / 100
+		w.out.PurchaseCost += w.out.Budgets[i].Cost
+	}
+	w.out.PurchaseCost = math.Round(w.out.PurchaseCost*100) / 100
+}
+
+// areaName is the Chinese name of a district, "" for the city.
+func (w *work) areaName(code string) string {
+	for _, d := range w.districts {
+		if d.Code == code {
+			return d.NameZH
+		}
+	}
+	return ""
 }
 
 // nonNil makes an empty list encode as [] rather than null.

@@ -83,6 +83,81 @@ type LifeSupport struct {
 	Source string  `json:"source"`
 }
 
+// Rotation is the rule that says when a lot is due for rotation (定期轮换):
+// in the last Share of its item's shelf life, or within Days of expiry for
+// an item without a shelf life on record; Items give an item its own
+// number of days. A lot due for rotation is still held (it is good and
+// unexpired) and is listed for rotation as well.
+type Rotation struct {
+	Share float64        `json:"share"`
+	Days  int            `json:"days"`
+	Items []ItemRotation `json:"items,omitempty"`
+}
+
+// ItemRotation gives one item its own rotation horizon: a lot is due
+// within Days of its expiry.
+type ItemRotation struct {
+	Item string `json:"item"`
+	Days int    `json:"days"`
+}
+
+// DefaultRotation is the shipped rotation rule: the last third of the
+// shelf life (an assumption: instant noodles with 180 days are rotated in
+// their last 60, water with 730 in its last 244), 90 days for items
+// without a shelf life on record.
+var DefaultRotation = Rotation{Share: 1.0 / 3, Days: 90}
+
+// horizon is the rotation horizon of an item in days, given its shelf life.
+func (r Rotation) horizon(item string, shelfLifeDays int) int {
+	for _, it := range r.Items {
+		if it.Item == item {
+			return it.Days
+		}
+	}
+	if shelfLifeDays <= 0 {
+		return r.Days
+	}
+	return int(math.Ceil(r.Share*float64(shelfLifeDays) - 1e-9))
+}
+
+func (r Rotation) validate(k Known) error {
+	switch {
+	case !in(r.Share, 0, 1) || r.Share == 0:
+		return invalid("rotation.share", "轮换期占保质期的比例须大于 0 且不超过 1", "rotation.share must be above 0 and at most 1")
+	case r.Days < 0 || r.Days > MaxPlanningDays:
+		return invalid("rotation.days", "轮换天数须为 0 到 3650 天", "rotation.days must be 0 to 3650")
+	}
+	seen := map[string]bool{}
+	for i, it := range r.Items {
+		f := fmt.Sprintf("rotation.items[%d]", i)
+		switch {
+		case it.Item == "":
+			return apperr.Within(f+".", apperr.Required("item", "物资编码", "item"))
+		case k.Item != nil && !k.Item(it.Item):
+			return apperr.NotFoundf("item", "物资", it.Item).WithField(f + ".item")
+		case seen[it.Item]:
+			return invalid(f+".item", "物资重复", "item listed twice")
+		case it.Days < 0 || it.Days > MaxPlanningDays:
+			return invalid(f+".days", "轮换天数须为 0 到 3650 天", "days must be 0 to 3650")
+		}
+		seen[it.Item] = true
+	}
+	return nil
+}
+
+// WithDefaults fills the settings a stored configuration from before they
+// existed lacks: the rotation rule and the unit prices take the shipped
+// ones when absent (a zero share, no prices at all).
+func (c Config) WithDefaults() Config {
+	if c.Rotation.Share == 0 && c.Rotation.Days == 0 && len(c.Rotation.Items) == 0 {
+		c.Rotation = DefaultRotation
+	}
+	if c.Prices == nil {
+		c.Prices = defaultPrices()
+	}
+	return c
+}
+
 // Config is a city's readiness settings: norms, tier shares, response
 // levels and the horizons an assessment uses. A city without its own uses
 // [DefaultConfig].
@@ -92,9 +167,14 @@ type Config struct {
 	TierShares  []TierShare `json:"tier_shares"`
 	Levels      []Level     `json:"levels"`
 	LifeSupport LifeSupport `json:"life_support"`
-	// PlanningDays is the planning period: lots expiring within it are not
-	// counted as held but listed for rotation (轮换).
+	// PlanningDays is the planning period the settings are for (the
+	// budget year of the purchase list). Lots are no longer counted out of
+	// what is held for expiring within it: see Rotation.
 	PlanningDays int `json:"planning_days"`
+	// Rotation says when a held lot is due for rotation (轮换).
+	Rotation Rotation `json:"rotation"`
+	// Prices are the unit prices purchase lines are costed at.
+	Prices []Price `json:"prices"`
 	// WindowHours is how soon contract reserves must deliver to count as held.
 	WindowHours float64 `json:"window_hours"`
 	// DeadlineHours is the first-batch deadline demands are planned against.
@@ -136,6 +216,7 @@ func DefaultConfig() Config {
 		// three days of a response (an assumption: the phase before central
 		// and inter-provincial support takes over).
 		PlanningDays: 365, WindowHours: 72, DeadlineHours: 4, KeepShare: 0.5, Default: true,
+		Rotation: DefaultRotation, Prices: defaultPrices(),
 	}
 }
 
@@ -228,7 +309,10 @@ func (c Config) Validate(k Known) error {
 	case !in(c.KeepShare, 0, 1):
 		return invalid("keep_share", "保底比例须在 0 到 1 之间", "keep_share must be between 0 and 1")
 	}
-	return nil
+	if err := c.Rotation.validate(k); err != nil {
+		return err
+	}
+	return validatePrices(c.Prices, k)
 }
 
 func (n Norm) validate(k Known) error {

@@ -67,7 +67,7 @@ type fakeData struct {
 	stocks     []dispatch.DepotStock
 	agreements []reserve.Agreement
 	capacities []reserve.Capacity
-	orgTiers   map[string]area.Level
+	holders    map[string]readiness.Holder
 }
 
 var (
@@ -142,7 +142,9 @@ func (f *fakeData) City(context.Context) (area.Area, []area.Area, error) {
 	return f.city, slices.Clone(f.districts), nil
 }
 
-func (f *fakeData) OrgTiers(context.Context) (map[string]area.Level, error) { return f.orgTiers, nil }
+func (f *fakeData) Holders(context.Context) (map[string]readiness.Holder, error) {
+	return f.holders, nil
+}
 
 // newCity returns the test city with no holdings.
 func newCity() *fakeData {
@@ -154,7 +156,7 @@ func newCity() *fakeData {
 			{Code: distB, ParentCode: cityCode, Level: area.LevelDistrict, NameZH: "乙区", NameEN: "Yi", Population: 300_000, Point: pointB},
 			{Code: distC, ParentCode: cityCode, Level: area.LevelDistrict, NameZH: "丙区", NameEN: "Bing", Population: 100_000, Point: pointC},
 		},
-		orgTiers: map[string]area.Level{"ORG-C": area.LevelCity, "ORG-D": area.LevelDistrict},
+		holders: map[string]readiness.Holder{"ORG-C": {Tier: area.LevelCity}, "ORG-D": {Tier: area.LevelDistrict, District: distB}},
 	}
 }
 
@@ -224,7 +226,8 @@ func (crowRouter) Matrix(_ context.Context, from, to []geo.Point) (routing.Matri
 }
 
 // testConfig is a small configuration: shares 60/40 between the city and
-// district tiers, levels Ⅰ–Ⅳ starting at 2000, 1000, 400 and 100 people
+// district tiers, lots due for rotation in the last tenth of their shelf
+// life (30 days for items without one), no unit prices, levels Ⅰ–Ⅳ starting at 2000, 1000, 400 and 100 people
 // relocated with 8, 4, 2 and 1 teams for 3, 2, 1 and 1 days, a one-hour
 // first-batch deadline and the norms given.
 func testConfig(norms ...readiness.Norm) readiness.Config {
@@ -243,6 +246,7 @@ func testConfig(norms ...readiness.Norm) readiness.Config {
 		},
 		LifeSupport:  readiness.LifeSupport{Share: 0.012, Days: 7, Source: "test"},
 		PlanningDays: 365, WindowHours: 24, DeadlineHours: 1, KeepShare: 0.5,
+		Rotation: readiness.Rotation{Share: 0.1, Days: 30},
 	}
 }
 
@@ -329,6 +333,16 @@ func required(as readiness.Assessment) map[[2]string]float64 {
 func tierOf(as readiness.Assessment, item string, tier area.Level) (readiness.TierView, bool) {
 	for _, tv := range as.Tiers {
 		if tv.Item == item && tv.Tier == tier {
+			return tv, true
+		}
+	}
+	return readiness.TierView{}, false
+}
+
+// tierAt is an item's tier view at a tier and district ("" for the city).
+func tierAt(as readiness.Assessment, item string, tier area.Level, district string) (readiness.TierView, bool) {
+	for _, tv := range as.Tiers {
+		if tv.Item == item && tv.Tier == tier && tv.Area == district {
 			return tv, true
 		}
 	}

@@ -45,7 +45,7 @@ func ImportNorms(text string, k Known) ([]Norm, error) {
 	seen := map[Norm]int{}
 	for i, rec := range recs[1:] {
 		line := i + 2
-		err := readCells(rec)
+		err := readCells(rec, NormColumns)
 		var n Norm
 		if err == nil {
 			n, err = normFromRecord(rec)
@@ -75,13 +75,14 @@ func ImportNorms(text string, k Known) ([]Norm, error) {
 }
 
 // readCells checks that each cell of a record is text Stockpile can keep,
-// and takes away the apostrophe ExportNorms put in front of a cell that
-// would otherwise be taken for a formula. The error names the column.
-func readCells(rec []string) error {
+// and takes away the apostrophe an export put in front of a cell that
+// would otherwise be taken for a formula. The error names the column, one
+// of cols.
+func readCells(rec, cols []string) error {
 	for j, cell := range rec {
 		col := fmt.Sprintf("column %d", j+1)
-		if j < len(NormColumns) {
-			col = NormColumns[j]
+		if j < len(cols) {
+			col = cols[j]
 		}
 		if err := input.Text(col, cell); err != nil {
 			return err

@@ -25,7 +25,7 @@ func TestStanding(t *testing.T) {
 	life := sc[0]
 	want := readiness.Event{Hazard: "general", Areas: []string{"110000"}, Relocated: 262_296, Days: 7}
 	if !life.Standing || len(life.Events) != 1 || !eventsEqual(life.Events[0], want) ||
-		!strings.Contains(life.NameZH, "1.2%") || !strings.Contains(life.NameZH, "262296") {
+		!strings.Contains(life.NameZH, "1.2%") || !strings.Contains(life.NameZH, "262,296") {
 		t.Errorf("life-support scenario %+v", life)
 	}
 	two := sc[1]
@@ -83,24 +83,26 @@ func TestOverview(t *testing.T) {
 	if iv := itemOf(t, life, tent); iv.Required != stock.Units(3000) || iv.OnTime != stock.Units(235) {
 		t.Errorf("life-support tents %+v", iv)
 	}
-	// Standing scenario 2: level Ⅱ in A and in C at once, each planned at
-	// Ⅰ's threshold (2000 people, 500 tents), Ⅱ's 4 teams and 2 days.
+	// Standing scenario 2: level Ⅱ in A and in C at once, each planned one
+	// below Ⅰ's threshold (1,999 people, 499.75 tents rounded up to 500),
+	// Ⅱ's 4 teams and 2 days.
 	two := ov.Scenarios[1]
 	if len(two.Events) != 2 {
 		t.Fatalf("two-level-Ⅱ events %+v", two.Events)
 	}
 	for i, d := range []string{distA, distC} {
 		ev := two.Events[i]
-		if ev.Level != 2 || ev.Relocated != 2000 || ev.Teams != 4 || ev.Days != 2 || len(ev.Hits) != 1 || ev.Hits[0].Area != d {
+		if ev.Level != 2 || ev.Relocated != 1999 || ev.Teams != 4 || ev.Days != 2 || len(ev.Hits) != 1 || ev.Hits[0].Area != d {
 			t.Errorf("event %d: %+v", i, ev)
 		}
 	}
 	if iv := itemOf(t, two, tent); iv.Required != stock.Units(1000) || iv.OnTime != stock.Units(235) ||
-		!near(two.Summary.Coverage, 0.205) || !near(two.Summary.InTime, 0.235) {
+		!near(two.Summary.Coverage, 0.235) || !near(two.Summary.InTime, 0.235) {
 		t.Errorf("two-level-Ⅱ tents %+v, summary %+v", iv, two.Summary)
 	}
 
-	// Level Ⅱ alone in each district: 500 tents. Held is city-wide (205);
+	// Level Ⅱ alone in each district: 500 tents. Held is city-wide (235,
+	// D-A's lot due for rotation included);
 	// on time within the hour: A all 235; B all but C's 15 (81 and 86
 	// min away); C all but B's 40 (81 min). Local: D-A 80, D-B 40, D-C
 	// and S-C 15.
@@ -121,16 +123,16 @@ func TestOverview(t *testing.T) {
 			dr.Point != a.Data.(*fakeData).districts[i].Point {
 			t.Errorf("district %d: %+v", i, dr)
 		}
-		if s.Items != 1 || s.Short != 1 || !near(s.Coverage, 205.0/500) || !near(s.InTime, w.inTime) ||
+		if s.Items != 1 || s.Short != 1 || !near(s.Coverage, 235.0/500) || !near(s.InTime, w.inTime) ||
 			!near(s.Within24, 235.0/500) || !near(s.Local, w.local) {
-			t.Errorf("district %s summary %+v; want coverage 0.41, in time %v, within 24 h 0.47, local %v",
+			t.Errorf("district %s summary %+v; want coverage 0.47, in time %v, within 24 h 0.47, local %v",
 				w.code, s, w.inTime, w.local)
 		}
 		// Item by item (one item here): the same shares.
 		if len(dr.Items) != 1 {
 			t.Fatalf("district %s items %+v; want tents only", w.code, dr.Items)
 		}
-		if di := dr.Items[0]; di.Item != tent || di.Required != stock.Units(500) || !near(di.Coverage, 205.0/500) ||
+		if di := dr.Items[0]; di.Item != tent || di.Required != stock.Units(500) || !near(di.Coverage, 235.0/500) ||
 			!near(di.InTime, w.inTime) || !near(di.Within24, 235.0/500) || !near(di.Local, w.local) {
 			t.Errorf("district %s tents %+v", w.code, di)
 		}
@@ -139,7 +141,7 @@ func TestOverview(t *testing.T) {
 
 // TestOverviewDefaults runs the shipped configuration with the
 // great-circle router over the stocked city: every scenario plans, and
-// level Ⅱ is planned at Beijing's level-Ⅰ threshold of 50,000 people.
+// level Ⅱ is planned one below Beijing's level-Ⅰ threshold of 50,000.
 func TestOverviewDefaults(t *testing.T) {
 	gc, err := routing.NewGreatCircle(routing.DefaultProfile(), func(geo.Point) routing.Terrain { return routing.Plain })
 	if err != nil {
@@ -168,11 +170,11 @@ func TestOverviewDefaults(t *testing.T) {
 	}
 	two := ov.Scenarios[1]
 	for _, ev := range two.Events {
-		if ev.Level != 2 || ev.Relocated != 50000 || ev.Affected != 50000 || ev.Teams != 20 || ev.Days != 5 {
-			t.Errorf("level Ⅱ event %+v; want 50000 people, 20 teams, 5 days", ev)
+		if ev.Level != 2 || ev.Relocated != 49999 || ev.Affected != 49999 || ev.Teams != 20 || ev.Days != 5 {
+			t.Errorf("level Ⅱ event %+v; want 49999 people, 20 teams, 5 days", ev)
 		}
 	}
-	if len(two.Notes) != 1 || !strings.Contains(two.Notes[0].EN, "upper bound, 50000 people") {
+	if len(two.Notes) != 1 || !strings.Contains(two.Notes[0].EN, "upper bound, 49,999 people") {
 		t.Errorf("notes %+v: want the level Ⅱ planning size once", two.Notes)
 	}
 	// Flood: 20 teams × 30 life jackets per district, 10 assault boats per

@@ -141,7 +141,7 @@ func TestRecommend(t *testing.T) {
 				}
 			}
 			wantItems := []readiness.MoveCoverage{
-				{Area: distC, Item: tent, Required: u(1000), Before: u(220), After: u(tc.afterTents), Moved: u(tc.tents)},
+				{Area: distC, Item: tent, Required: u(999), Before: u(220), After: u(tc.afterTents), Moved: u(tc.tents)},
 				{Area: distC, Item: quilt, Required: u(500), Before: u(100), After: u(tc.afterQuilts), Moved: u(tc.quilts)},
 			}
 			for i := range rec.Items {
@@ -150,14 +150,19 @@ func TestRecommend(t *testing.T) {
 			if !reflect.DeepEqual(rec.Items, wantItems) {
 				t.Errorf("items %+v\nwant  %+v", rec.Items, wantItems)
 			}
-			before := (220.0/1000 + 100.0/500) / 2
-			after := (float64(tc.afterTents)/1000 + float64(tc.afterQuilts)/500) / 2
+			before := (220.0/999 + 100.0/500) / 2
+			after := (float64(tc.afterTents)/999 + float64(tc.afterQuilts)/500) / 2
 			if !near(rec.Before.InTime, before) || !near(rec.After.InTime, after) {
 				t.Errorf("in time %v → %v, want %v → %v", rec.Before.InTime, rec.After.InTime, before, after)
 			}
 		})
 	}
 }
+
+// inTimeC is C's in-time share before any move: 220 of 999 tents (a level
+// Ⅲ event is planned one person below Ⅱ's threshold of 1,000) and 100 of
+// 500 quilts.
+const inTimeC = (220.0/999 + 100.0/500) / 2
 
 // TestRecommendNoMoves: nothing moves when every depot keeps all, when the
 // time before the onset is shorter than the 81 minutes from D-B, or when
@@ -169,12 +174,12 @@ func TestRecommendNoMoves(t *testing.T) {
 		opt    readiness.PrepositionOptions
 		inTime float64
 	}{
-		{"keep share 1", warnC, readiness.PrepositionOptions{KeepShare: keep(1), LeadHours: 6}, 0.21},
-		{"one hour lead", warnC, readiness.PrepositionOptions{LeadHours: 1}, 0.21},
+		{"keep share 1", warnC, readiness.PrepositionOptions{KeepShare: keep(1), LeadHours: 6}, inTimeC},
+		{"one hour lead", warnC, readiness.PrepositionOptions{LeadHours: 1}, inTimeC},
 		// No lead given and no onset: only the one-hour deadline.
-		{"warning in force", warnC, readiness.PrepositionOptions{}, 0.21},
+		{"warning in force", warnC, readiness.PrepositionOptions{}, inTimeC},
 		// A two-hour deadline brings D-B's 300 tents and 400 quilts in time.
-		{"two-hour deadline", warnC, readiness.PrepositionOptions{DeadlineHours: 2, LeadHours: 6}, (520.0/1000 + 1) / 2},
+		{"two-hour deadline", warnC, readiness.PrepositionOptions{DeadlineHours: 2, LeadHours: 6}, (520.0/999 + 1) / 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := forwardCity()

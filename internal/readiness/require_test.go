@@ -124,21 +124,23 @@ func TestTierSplit(t *testing.T) {
 	)
 	as := assess(t, newAssessor(t, newCity(), cfg),
 		readiness.Event{Hazard: "flood", Relocated: 900, Areas: []string{distA, distB}})
-	// Tents: 600 + 300 relocated × 0.25 = 225: 60% city, 40% district.
-	// Boats per flooded district: city 10 × 0.6 = 6, district its own 4,
-	// street its own 1 = 11; two districts.
+	// Tents: 600 + 300 relocated × 0.25 = 150 + 75: 40% to each district
+	// (60, 30), the city the rest (90 + 45). Boats per flooded district:
+	// city 10 × 0.6 = 6; the district its own 4 and its street's own 1
+	// (a street's stock and needs count towards its district).
 	want := []struct {
 		item     string
 		tier     area.Level
+		district string
 		required float64
 	}{
-		{tent, area.LevelCity, 135}, {tent, area.LevelDistrict, 90},
-		{boat, area.LevelCity, 12}, {boat, area.LevelDistrict, 8}, {boat, area.LevelStreet, 2},
+		{tent, area.LevelCity, "", 135}, {tent, area.LevelDistrict, distA, 60}, {tent, area.LevelDistrict, distB, 30},
+		{boat, area.LevelCity, "", 12}, {boat, area.LevelDistrict, distA, 5}, {boat, area.LevelDistrict, distB, 5},
 	}
 	for _, w := range want {
-		tv, ok := tierOf(as, w.item, w.tier)
+		tv, ok := tierAt(as, w.item, w.tier, w.district)
 		if !ok || tv.Required.Float() != w.required {
-			t.Errorf("%s at %s: %+v, want required %v", w.item, w.tier, tv, w.required)
+			t.Errorf("%s at %s %s: %+v, want required %v", w.item, w.tier, w.district, tv, w.required)
 		}
 	}
 	if tv, ok := tierOf(as, tent, area.LevelStreet); ok {
@@ -225,12 +227,13 @@ func TestLevelDefaults(t *testing.T) {
 		tents, water, jackets float64
 		note                  string
 	}{
-		// Level Ⅱ: Ⅰ's threshold 2000 people, Ⅱ's 4 teams and 2 days.
-		{"level 2", readiness.Event{Hazard: "flood", Level: 2, Areas: []string{distB}}, 2, 2000, 4, 2, 500, 2000, 120, "upper bound, 2000 people"},
+		// Level Ⅱ: one below Ⅰ's threshold, 1,999 people (rule 8), Ⅱ's 4
+		// teams and 2 days: 499.75 tents, rounded up.
+		{"level 2", readiness.Event{Hazard: "flood", Level: 2, Areas: []string{distB}}, 2, 1999, 4, 2, 500, 1999, 120, "upper bound, 1,999 people, just below the level Ⅰ threshold of 2,000"},
 		// Level Ⅰ: its own threshold, 8 teams, 3 days.
-		{"level 1", readiness.Event{Hazard: "flood", Level: 1, Areas: []string{distB}}, 1, 2000, 8, 3, 500, 3000, 240, "threshold, 2000 people"},
-		// Level Ⅳ: Ⅲ's threshold 400, one team, one day.
-		{"level 4", readiness.Event{Hazard: "flood", Level: 4, Areas: []string{distB}}, 4, 400, 1, 1, 100, 200, 30, "upper bound, 400 people"},
+		{"level 1", readiness.Event{Hazard: "flood", Level: 1, Areas: []string{distB}}, 1, 2000, 8, 3, 500, 3000, 240, "threshold, 2,000 people"},
+		// Level Ⅳ: one below Ⅲ's threshold, 399, one team, one day.
+		{"level 4", readiness.Event{Hazard: "flood", Level: 4, Areas: []string{distB}}, 4, 399, 1, 1, 100, 200, 30, "upper bound, 399 people"},
 		// 500 people start level Ⅲ (400 ≤ 500 < 1000): 2 teams, 1 day.
 		{"500 people", readiness.Event{Hazard: "flood", Relocated: 500, Areas: []string{distB}}, 3, 500, 2, 1, 125, 250, 60, ""},
 		// 50 people are below Ⅳ: planned with Ⅳ's team and day.

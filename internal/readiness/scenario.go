@@ -135,14 +135,7 @@ func (c Config) resolve(e Event, districts []area.Area, city string) (Resolved, 
 	lv := c.level(r.Level)
 	if e.Relocated == 0 {
 		r.Relocated = c.planningSize(r.Level)
-		bound, boundEN := "上限", "upper bound"
-		if r.Level == 1 {
-			bound, boundEN = "启动标准", "threshold"
-		}
-		r.Notes = append(r.Notes, Note{
-			ZH: fmt.Sprintf("%s级响应按其%s %d 人计算(%s)", roman(r.Level), bound, r.Relocated, lv.Source),
-			EN: fmt.Sprintf("a level %s response is planned at its %s, %d people (%s)", roman(r.Level), boundEN, r.Relocated, lv.Source),
-		})
+		r.Notes = append(r.Notes, c.sizeNote(r.Level, r.Relocated, lv.Source))
 	}
 	if e.Affected == 0 {
 		r.Affected = r.Relocated
@@ -158,13 +151,49 @@ func (c Config) resolve(e Event, districts []area.Area, city string) (Resolved, 
 	return r, err
 }
 
-// planningSize is the largest event of a level: just under the next
-// graver level's threshold; for Ⅰ, its own threshold.
+// planningSize is the largest event of a level: one person below the next
+// graver level's threshold, since an event at the threshold is already of
+// the graver level; for Ⅰ, its own threshold.
 func (c Config) planningSize(level int) int64 {
 	if level <= 1 {
 		return c.level(1).Relocated
 	}
-	return c.level(level - 1).Relocated
+	return c.level(level-1).Relocated - 1
+}
+
+// sizeNote says how an event given only its level was sized.
+func (c Config) sizeNote(level int, people int64, source string) Note {
+	if level <= 1 {
+		return Note{
+			ZH: fmt.Sprintf("Ⅰ级响应按其启动标准 %s 人计算(%s)", grouped(people), source),
+			EN: fmt.Sprintf("a level Ⅰ response is planned at its threshold, %s people (%s)", grouped(people), source),
+		}
+	}
+	next := c.level(level - 1).Relocated
+	return Note{
+		ZH: fmt.Sprintf("%s级响应按其上限 %s 人计算,即低于%s级启动标准 %s 人(%s)", roman(level), grouped(people),
+			roman(level-1), grouped(next), source),
+		EN: fmt.Sprintf("a level %s response is planned at its upper bound, %s people, just below the level %s threshold of %s (%s)",
+			roman(level), grouped(people), roman(level-1), grouped(next), source),
+	}
+}
+
+// grouped writes n with thousands separators: 280,000.
+func grouped(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // spread shares an event's people and teams over its districts by
@@ -186,18 +215,33 @@ func spread(e Event, districts []area.Area, city string) ([]Hit, error) {
 		}
 		hit = append(hit, districts[i])
 	}
-	var pop float64
-	for _, d := range hit {
-		pop += float64(max(d.Population, 1))
-	}
 	out := make([]Hit, len(hit))
 	for i, d := range hit {
-		w := float64(max(d.Population, 1)) / pop
+		w := weight(hit, d)
 		out[i] = Hit{Area: d.Code, NameZH: d.NameZH, Relocated: w * float64(e.Relocated),
 			Affected: w * float64(e.Affected), Teams: w * float64(e.Teams)}
 	}
 	return out, nil
 }
+
+// weight is the share of an event's people a district of hit takes: its
+// share of their resident population, so a district without residents
+// (population 0, such as a development zone counted in its neighbours)
+// takes none. When none of the districts hit has residents on record,
+// they share the people evenly.
+func weight(hit []area.Area, d area.Area) float64 {
+	var pop float64
+	for _, h := range hit {
+		pop += float64(max(h.Population, 0))
+	}
+	if pop == 0 {
+		return 1 / float64(len(hit))
+	}
+	return float64(max(d.Population, 0)) / pop
+}
+
+// empty reports whether a hit has no one in it: no people, no teams.
+func (h Hit) empty() bool { return h.Relocated == 0 && h.Affected == 0 && h.Teams == 0 }
 
 // count is how many units of a basis a hit makes.
 func (h Hit) count(b Basis, days float64) float64 {
@@ -209,6 +253,9 @@ func (h Hit) count(b Basis, days float64) float64 {
 	case PerAffectedDay:
 		return h.Affected * days
 	case PerIncident:
+		if h.empty() {
+			return 0 // a district the event leaves without people needs nothing
+		}
 		return 1
 	case PerTeam:
 		return math.Ceil(h.Teams - 1e-9)
@@ -223,11 +270,10 @@ func (h Hit) count(b Basis, days float64) float64 {
 func (c Config) Standing(city area.Area, pair [2]string, hazard string) []Scenario {
 	people := c.LifeSupport.People
 	if people == 0 {
-		people = int64(math.Round(c.LifeSupport.Share * float64(city.Population)))
+		people = c.LifeSupport.ofResidents(city.Population)
 	}
-	life := Scenario{Code: "standing-life-support", Standing: true,
-		NameZH: fmt.Sprintf("常备情景一:%g%% 常住人口生活保障(%d 人)", c.LifeSupport.Share*100, people),
-		NameEN: fmt.Sprintf("Standing scenario 1: life support for %g%% of residents (%d people)", c.LifeSupport.Share*100, people),
+	zh, en := c.LifeSupport.label(people, city.Population)
+	life := Scenario{Code: "standing-life-support", Standing: true, NameZH: zh, NameEN: en,
 		Events: []Event{{Hazard: "general", Areas: []string{city.Code}, Relocated: people, Days: c.LifeSupport.Days}},
 	}
 	two := Scenario{Code: "standing-two-level-2", Standing: true,
@@ -241,6 +287,32 @@ func (c Config) Standing(city area.Area, pair [2]string, hazard string) []Scenar
 		return []Scenario{two} // no residents on record: nothing to plan life support for
 	}
 	return []Scenario{life, two}
+}
+
+// ofResidents is the share of the residents on record, rounded.
+func (l LifeSupport) ofResidents(population int64) int64 {
+	return int64(math.Round(l.Share * float64(population)))
+}
+
+// label names the standing life-support scenario, saying where its number
+// of people comes from: the share of the residents on record, or the
+// plan's own figure, with the share of the residents on record beside it
+// when the two differ (Beijing: 280,000 in the plan, 262,717 by the 2020
+// census loaded).
+func (l LifeSupport) label(people, population int64) (zh, en string) {
+	pct := fmt.Sprintf("%g%%", l.Share*100)
+	if l.People == 0 {
+		return fmt.Sprintf("常备情景一:%s 常住人口生活保障(按已载入常住人口 %s 人计,共 %s 人)", pct, grouped(population), grouped(people)),
+			fmt.Sprintf("Standing scenario 1: life support for %s of residents (%s of the %s on record)", pct, grouped(people), grouped(population))
+	}
+	own := l.ofResidents(population)
+	if own == people {
+		return fmt.Sprintf("常备情景一:%s 常住人口生活保障(规划数 %s 人)", pct, grouped(people)),
+			fmt.Sprintf("Standing scenario 1: life support for %s of residents (%s people, the plan's figure)", pct, grouped(people))
+	}
+	return fmt.Sprintf("常备情景一:%s 常住人口生活保障(规划数 %s 人;按已载入常住人口计为 %s 人)", pct, grouped(people), grouped(own)),
+		fmt.Sprintf("Standing scenario 1: life support for %s of residents (%s people, the plan's figure; %s of the residents on record is %s)",
+			pct, grouped(people), pct, grouped(own))
 }
 
 // DefaultPair is the default pair of districts of the second standing

@@ -22,9 +22,55 @@ type Data interface {
 	dispatch.Inventory
 	// City returns the home city and its districts, with populations.
 	City(ctx context.Context) (area.Area, []area.Area, error)
-	// OrgTiers returns, per organisation code, the level of its area: the
-	// tier whose reserve its contract reserves count towards.
-	OrgTiers(ctx context.Context) (map[string]area.Level, error)
+	// Holders returns, per organisation code, the tier and district its
+	// contract reserves count towards.
+	Holders(ctx context.Context) (map[string]Holder, error)
+}
+
+// Holder is the reserve tier a holder of stock belongs to: the level of
+// its area, and the district that area lies in (empty for the city and
+// for areas outside the city's districts). Street and community holders
+// count towards their district's tier (分级负责: each district budgets for
+// its own).
+type Holder struct {
+	Tier     area.Level `json:"tier"`
+	District string     `json:"district,omitempty"`
+}
+
+// budgetTier is the tier and area a holder's stock counts towards: a
+// district, street or community in a district counts for that district;
+// anything else (the city, an unknown holder, a depot outside the city's
+// districts) for the city.
+func (h Holder) budgetTier() (area.Level, string) {
+	switch h.Tier {
+	case area.LevelDistrict, area.LevelStreet, area.LevelCommunity:
+		if h.District != "" {
+			return area.LevelDistrict, h.District
+		}
+	}
+	return area.LevelCity, ""
+}
+
+// basis is the snapshot cut to what counts as held (see [work.hold]):
+// agreements that deliver within window hours, and capacities whose first
+// batch is ready within it. The in-time figures are planned on it, so
+// what arrives in time can never exceed what is held.
+func (s *snapshot) basis(windowHours float64) *snapshot {
+	c := *s
+	c.byDistrict = nil
+	c.agreements = nil
+	for _, a := range s.agreements {
+		if a.DeliveryHours <= windowHours {
+			c.agreements = append(c.agreements, a)
+		}
+	}
+	c.capacities = nil
+	for _, cp := range s.capacities {
+		if cp.LeadHours+24 <= windowHours {
+			c.capacities = append(c.capacities, cp)
+		}
+	}
+	return &c
 }
 
 // snapshot is the inventory read once and shared by the several plans of

@@ -24,7 +24,8 @@ var (
 	areaHeads = []string{"事件 Event", "区划代码 District", "区名 District name", "物资编码 Item", "物资名称 Name",
 		"需求 Required", "本区库存 Local", "按时到达 On time", "4小时内 Within 4 h", "6小时内 Within 6 h",
 		"24小时内 Within 24 h", "按时到达率 In time"}
-	purchaseHeads = []string{"物资编码 Item", "物资名称 Name", "单位 Unit", "储备层级 Tier", "采购数量 Quantity"}
+	purchaseHeads = []string{"物资编码 Item", "物资名称 Name", "单位 Unit", "储备层级 Tier", "采购数量 Quantity",
+		"区划代码 District", "区名 District name", "单价(元) Unit price (yuan)", "金额(元) Cost (yuan)"}
 	rotationHeads = []string{"储备库编码 Depot", "储备库 Depot name", "储备层级 Tier", "物资编码 Item", "物资名称 Name",
 		"批次 Lot", "到期日 Expires", "数量 Quantity"}
 	eventHeads = []string{"事件 Event", "灾种 Hazard", "响应级别 Level", "天数 Days", "区划代码 District",
@@ -71,7 +72,8 @@ func (b *book) assessment(prefix string, as readiness.Assessment) {
 
 	rows = make([][]any, 0, len(as.Purchases))
 	for _, p := range as.Purchases {
-		rows = append(rows, []any{p.Item, p.NameZH, p.UnitZH, tierLabel(p.Tier), p.Quantity})
+		rows = append(rows, []any{p.Item, p.NameZH, p.UnitZH, tierLabel(p.Tier), p.Quantity, p.Area, p.AreaZH,
+			p.UnitYuan, p.Cost})
 	}
 	b.list(prefix, viewPurchases, purchaseHeads, rows)
 

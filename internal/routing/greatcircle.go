@@ -134,10 +134,12 @@ func (p Profile) estimate(a, b geo.Point, ta, tb Terrain) Estimate {
 type GreatCircle struct {
 	profile  Profile
 	classify Classifier
+	source   TerrainSource // when set, Matrix classifies with its current data
 }
 
 // NewGreatCircle returns a GreatCircle router with profile p, classifying
-// points with classify ([BeijingTerrain] when nil). It fails if p is
+// points with classify ([BeijingTerrain] when nil, until every caller passes
+// the area data through [GreatCircle.WithTerrainSource]). It fails if p is
 // invalid.
 func NewGreatCircle(p Profile, classify Classifier) (*GreatCircle, error) {
 	if err := p.Validate(); err != nil {
@@ -149,12 +151,43 @@ func NewGreatCircle(p Profile, classify Classifier) (*GreatCircle, error) {
 	return &GreatCircle{profile: p, classify: classify}, nil
 }
 
+// WithTerrainSource returns a copy of g whose Matrix classifies points with
+// the classifier src gives at the time of each call (the area data in the
+// database, see [AreaTerrain]), rather than the fixed classifier.
+func (g *GreatCircle) WithTerrainSource(src TerrainSource) *GreatCircle {
+	c := *g
+	c.source = src
+	return &c
+}
+
 // Name returns "great-circle".
 func (g *GreatCircle) Name() string { return "great-circle" }
 
-// Estimate explains the trip from a to b.
+// Estimate explains the trip from a to b with the fixed classifier.
 func (g *GreatCircle) Estimate(a, b geo.Point) Estimate {
 	return g.profile.estimate(a, b, g.classify(a), g.classify(b))
+}
+
+// EstimateContext explains the trip from a to b as Matrix computes it: with
+// the terrain source's current classifier when g has one.
+func (g *GreatCircle) EstimateContext(ctx context.Context, a, b geo.Point) (Estimate, error) {
+	classify, err := g.classifier(ctx)
+	if err != nil {
+		return Estimate{}, err
+	}
+	return g.profile.estimate(a, b, classify(a), classify(b)), nil
+}
+
+// classifier returns the terrain source's classifier, or the fixed one.
+func (g *GreatCircle) classifier(ctx context.Context) (Classifier, error) {
+	if g.source == nil {
+		return g.classify, nil
+	}
+	c, err := g.source.TerrainClassifier(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("routing: terrain: %w", err)
+	}
+	return c, nil
 }
 
 // Matrix implements [Router]. Meters holds the estimated road distance.
@@ -162,7 +195,11 @@ func (g *GreatCircle) Matrix(ctx context.Context, from, to []geo.Point) (Matrix,
 	if err := CheckPoints(from, to); err != nil {
 		return Matrix{}, err
 	}
-	tFrom, tTo := g.terrains(from), g.terrains(to)
+	classify, err := g.classifier(ctx)
+	if err != nil {
+		return Matrix{}, err
+	}
+	tFrom, tTo := terrains(classify, from), terrains(classify, to)
 	m := NewMatrix(len(from), len(to), true)
 	for i, a := range from {
 		if err := ctx.Err(); err != nil {
@@ -177,10 +214,10 @@ func (g *GreatCircle) Matrix(ctx context.Context, from, to []geo.Point) (Matrix,
 	return m, nil
 }
 
-func (g *GreatCircle) terrains(pts []geo.Point) []Terrain {
+func terrains(classify Classifier, pts []geo.Point) []Terrain {
 	ts := make([]Terrain, len(pts))
 	for i, p := range pts {
-		ts[i] = g.classify(p)
+		ts[i] = classify(p)
 	}
 	return ts
 }

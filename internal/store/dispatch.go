@@ -67,7 +67,7 @@ func (inv *inventory) districts(ctx context.Context) (*districtIndex, error) {
 	if inv.idx != nil {
 		return inv.idx, nil
 	}
-	rows, err := inv.s.query(ctx, `SELECT code, name_zh, lat, lon, path FROM areas WHERE level = 'district' ORDER BY path`)
+	rows, err := inv.s.query(ctx, `SELECT code, name_zh, lat, lon, path, boundary FROM areas WHERE level = 'district' ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("store: districts: %w", err)
 	}
@@ -76,7 +76,16 @@ func (inv *inventory) districts(ctx context.Context) (*districtIndex, error) {
 		path string
 	}
 	all, err := collect(rows, func(r *sql.Rows) (x row, err error) {
-		return x, r.Scan(&x.d.Code, &x.d.NameZH, &x.d.Point.Lat, &x.d.Point.Lon, &x.path)
+		var boundary sql.NullString
+		if err := r.Scan(&x.d.Code, &x.d.NameZH, &x.d.Point.Lat, &x.d.Point.Lon, &x.path, &boundary); err != nil {
+			return x, err
+		}
+		if boundary.Valid && boundary.String != "" { // the district's outline decides which sites are its own
+			if x.d.Boundary, err = area.ParseBoundary([]byte(boundary.String)); err != nil {
+				return x, fmt.Errorf("district %s: %w", x.d.Code, err)
+			}
+		}
+		return x, nil
 	})
 	if err != nil {
 		return nil, err

@@ -366,6 +366,12 @@ var migrations = []migration{
 			FOR EACH ROW EXECUTE FUNCTION audit_append_only()`,
 		},
 	},
+	{name: "area outlines", stmts: []string{
+		// A GeoJSON Polygon or MultiPolygon in WGS-84; NULL when the area has
+		// none. Routing classifies points by the area whose outline contains
+		// them (routing.AreaTerrain).
+		`ALTER TABLE areas ADD COLUMN boundary TEXT`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.

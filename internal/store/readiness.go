@@ -42,20 +42,25 @@ func (inv *inventory) City(ctx context.Context) (area.Area, []area.Area, error) 
 	return city, districts, nil
 }
 
-// OrgTiers returns the level of each organisation's area.
-func (inv *inventory) OrgTiers(ctx context.Context) (map[string]area.Level, error) {
-	rows, err := inv.s.query(ctx, `SELECT o.code, a.level FROM orgs o JOIN areas a ON a.id = o.area_id`)
+// Holders returns the tier of each organisation: the level of its area
+// and the district that area lies in.
+func (inv *inventory) Holders(ctx context.Context) (map[string]readiness.Holder, error) {
+	idx, err := inv.districts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := inv.s.query(ctx, `SELECT o.code, a.level, a.path FROM orgs o JOIN areas a ON a.id = o.area_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: organisation tiers: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]area.Level{}
+	out := map[string]readiness.Holder{}
 	for rows.Next() {
-		var code, level string
-		if err := rows.Scan(&code, &level); err != nil {
+		var code, level, path string
+		if err := rows.Scan(&code, &level, &path); err != nil {
 			return nil, fmt.Errorf("store: organisation tiers: %w", err)
 		}
-		out[code] = area.Level(level)
+		out[code] = readiness.Holder{Tier: area.Level(level), District: idx.district(path)}
 	}
 	return out, rows.Err()
 }
@@ -101,7 +106,10 @@ func (s *Store) ReadinessConfig(ctx context.Context, city string) (readiness.Con
 		return readiness.Config{}, fmt.Errorf("store: readiness settings: %w", err)
 	}
 	var c readiness.Config
-	return c, json.Unmarshal([]byte(body), &c)
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return c, fmt.Errorf("store: readiness settings: %w", err)
+	}
+	return c.WithDefaults(), nil
 }
 
 // SaveReadinessConfig validates and stores a city's readiness settings,

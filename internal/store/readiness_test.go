@@ -25,8 +25,8 @@ func TestReadinessDataAndSettings(t *testing.T) {
 		if err != nil || city.Code != w.City || len(districts) != 1 || districts[0].Population != 1312778 {
 			t.Fatalf("city %+v, districts %+v, %v", city, districts, err)
 		}
-		tiers, err := data.OrgTiers(ctx)
-		if err != nil || tiers[w.Bureau] != area.LevelCity {
+		tiers, err := data.Holders(ctx)
+		if err != nil || tiers[w.Bureau].Tier != area.LevelCity || tiers[w.Bureau].District != "" {
 			t.Fatalf("org tiers %v, %v", tiers, err)
 		}
 

@@ -38,14 +38,58 @@ type dashboardView struct {
 // ExpiringDays is how far ahead the expiring alert looks, for its link.
 func (dashboardView) ExpiringDays() int { return expiringDays }
 
-// Totals sums stock: lots, distinct items and depots, units (件, as the
-// reserve plan counts them), usable and reserved units, and volume.
+// Totals sums stock: lots (all, usable, reserved), distinct items and
+// depots, and volume. Quantities of different items are never added up
+// (a tent and a metre of pipe are not two of anything): Quantity, Usable
+// and Reserved are kept for the tests and the per-unit figures, and the
+// screens show ByUnit, counts and volume instead.
 type Totals struct {
-	Lots                       int
-	Quantity, Usable, Reserved stock.Quantity
-	VolumeM3, CapacityM3       float64
-	items, depots              map[string]bool
+	Lots                         int
+	UsableLots, ReservedLots     int
+	Quantity, Usable, Reserved   stock.Quantity
+	VolumeM3, CapacityM3         float64
+	items, depots, reservedItems map[string]bool
+	units                        map[unitKey]*UnitTotal
 }
+
+// unitKey names a unit by its Chinese name, which the catalogue uses as
+// the unit's identity (its English names are looser: 件, 条 and 张 are all
+// "piece").
+type unitKey string
+
+// UnitTotal is the stock held in one unit of measure (顶, 吨, 米…): the
+// only sums of quantity a screen shows.
+type UnitTotal struct {
+	UnitZH, UnitEN   string
+	Quantity, Usable stock.Quantity
+	Items            int
+	items            map[string]bool
+}
+
+// Label names the unit in lang: the Chinese name, and in English the
+// English name with the Chinese one after it to tell "piece"s apart.
+func (u UnitTotal) Label(lang string) string {
+	if lang == langEN && u.UnitEN != "" {
+		return u.UnitEN + " (" + u.UnitZH + ")"
+	}
+	return u.UnitZH
+}
+
+// ByUnit lists the stock by unit of measure, the units that count the
+// most items first.
+func (t Totals) ByUnit() []UnitTotal {
+	out := make([]UnitTotal, 0, len(t.units))
+	for _, u := range t.units {
+		out = append(out, *u)
+	}
+	slices.SortFunc(out, func(a, b UnitTotal) int {
+		return cmp.Or(cmp.Compare(b.Items, a.Items), cmp.Compare(a.UnitZH, b.UnitZH))
+	})
+	return out
+}
+
+// ReservedItems counts the distinct items of which some is reserved.
+func (t Totals) ReservedItems() int { return len(t.reservedItems) }
 
 // Items and Depots count the distinct items and depots summed.
 func (t Totals) Items() int  { return len(t.items) }
@@ -53,10 +97,30 @@ func (t Totals) Depots() int { return len(t.depots) }
 
 func (t *Totals) add(r store.BalanceRow) {
 	if t.items == nil {
-		t.items, t.depots = map[string]bool{}, map[string]bool{}
+		t.items, t.depots, t.reservedItems = map[string]bool{}, map[string]bool{}, map[string]bool{}
+		t.units = map[unitKey]*UnitTotal{}
 	}
 	t.Lots++
 	t.items[r.Item], t.depots[r.Depot] = true, true
+	if r.Usable > 0 {
+		t.UsableLots++
+	}
+	if r.Reserved > 0 {
+		t.ReservedLots++
+		t.reservedItems[r.Item] = true
+	}
+	k := unitKey(r.UnitZH)
+	u, ok := t.units[k]
+	if !ok {
+		u = &UnitTotal{UnitZH: r.UnitZH, UnitEN: r.UnitEN, items: map[string]bool{}}
+		t.units[k] = u
+	}
+	u.Quantity += r.Quantity
+	u.Usable += r.Usable
+	if !u.items[r.Item] {
+		u.items[r.Item] = true
+		u.Items++
+	}
 	t.Quantity += r.Quantity
 	t.Usable += r.Usable
 	t.Reserved += r.Reserved

@@ -25,9 +25,13 @@ func TestDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		var expired, expiring int
-		var quantity stock.Quantity
+		var usable int
+		units := map[string]stock.Quantity{}
 		for _, r := range rep.Rows {
-			quantity += r.Quantity
+			if r.Usable > 0 {
+				usable++
+			}
+			units[r.UnitZH] += r.Quantity
 			switch {
 			case r.ExpiresOn == "":
 			case r.ExpiresOn < "2026-06-01":
@@ -42,12 +46,24 @@ func TestDashboard(t *testing.T) {
 		body := site.page(t, "/")
 		contains(t, "dashboard", body,
 			`data-kpi="depots">43<`,
-			fmt.Sprintf(`data-kpi="quantity">%s<`, web.FormatNumber(quantity)),
+			fmt.Sprintf(`data-kpi="usable-lots">%s<`, web.FormatNumber(usable)),
 			fmt.Sprintf("%s 个批次已过期", web.FormatNumber(stock.Units(int64(expired)))),
 			fmt.Sprintf("%s 个批次将在 90 天内到期", web.FormatNumber(stock.Units(int64(expiring)))),
 			`<tr data-key="city">`, `<tr data-key="district">`, "市级", "区级",
 			`<tr data-key="110111">`, "房山区", "基本生活保障物资",
 			`data-kpi="incidents">0<`, `id="district-chart"`, "js/dashboard.js")
+
+		// No sum of unlike units: quantities are added per unit only.
+		if strings.Contains(body, `data-kpi="quantity"`) {
+			t.Error("the dashboard still adds up quantities of different units")
+		}
+		for unit, q := range units {
+			contains(t, "by unit", body, fmt.Sprintf(`<tr data-unit="%s">`, unit),
+				fmt.Sprintf(`<td>%s</td><td class="num">`, unit), fmt.Sprintf(`<td class="num">%s</td>`, web.FormatNumber(q)))
+		}
+		if len(units) < 2 {
+			t.Errorf("the demo holds stock in %d units; the test needs several", len(units))
+		}
 
 		// Each alert's link opens the lots it counts (the lots tab's 90 days
 		// include the expired).
@@ -70,7 +86,7 @@ func TestDashboard(t *testing.T) {
 			"demands": [{"item": "1010101", "quantity": 100, "within_hours": 4}]}]}}`, &plan)
 		site.post(t, fmt.Sprintf("/api/plans/%d/approve", plan.ID), `{}`, &plan)
 		body = site.page(t, "/")
-		contains(t, "after approval", body, `data-kpi="reserved">100<`, `data-kpi="incidents">1<`)
+		contains(t, "after approval", body, `data-kpi="reserved">1<`, "涉及 1 种物资", `data-kpi="incidents">1<`)
 	})
 }
 

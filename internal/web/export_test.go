@@ -25,3 +25,10 @@ func Routes() []Route {
 	}
 	return out
 }
+
+// DurationText and RouterText let the tests check the one format of
+// durations and router names.
+var (
+	DurationText = durationText
+	RouterText   = routerText
+)

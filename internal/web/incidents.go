@@ -473,22 +473,6 @@ func newPlanMap(lang string, lines []lineRow, incidents []dispatch.Incident) pla
 	return m
 }
 
-// durationText says how long minutes are in the page's language.
-func durationText(lang string, minutes int) string {
-	h, m := minutes/60, minutes%60
-	switch {
-	case lang == langEN && h == 0:
-		return fmt.Sprintf("%d min", m)
-	case lang == langEN:
-		return fmt.Sprintf("%d h %02d min", h, m)
-	case h == 0:
-		return fmt.Sprintf("%d 分钟", m)
-	case m == 0:
-		return fmt.Sprintf("%d 小时", h)
-	}
-	return fmt.Sprintf("%d 小时 %d 分", h, m)
-}
-
 // reservedStock reads, for each depot of an approved plan, the items it
 // holds reserved now (by this and any other approved plan) beside what
 // this plan reserved there.

@@ -156,6 +156,12 @@ func (p *page) Asset(name string) (string, error) { return p.h.assets.url(name) 
 // Num formats a number with thousands separators and at most one decimal.
 func (p *page) Num(v any) string { return formatNumber(v) }
 
+// Dur says how long a number of minutes is ("2 小时 5 分", "2 h 5 min").
+func (p *page) Dur(minutes int) string { return durationText(p.Lang, minutes) }
+
+// Router names where travel times came from, in the page's language.
+func (p *page) Router(name string) string { return routerText(p.Lang, name) }
+
 // Pct formats a share (0.853) as a percentage ("85.3%").
 func (p *page) Pct(share float64) string {
 	if math.IsNaN(share) || math.IsInf(share, 0) {

@@ -80,8 +80,11 @@ func TestStockTabs(t *testing.T) {
 		}
 		body = site.page(t, "/stock/items")
 		contains(t, "items", body, `data-tab="items" hx-get="/stock/items" hx-target="#stock-body" hx-push-url="true" class="active"`,
-			fmt.Sprintf("共 %d 种物资", len(items)), "1010101", tent.NameZH, tent.NameEN, "101 · 临时住宿", "10 年",
+			fmt.Sprintf("共 %d 种物资", len(items)), "1010101", tent.NameZH, "101 · 临时住宿", "10 年",
 			stockNum(int64(tent.Quantity.Float())), `hx-trigger="keyup changed delay:300ms, search"`)
+		if strings.Contains(body, tent.NameEN) {
+			t.Errorf("the Chinese catalogue shows the English name %q", tent.NameEN)
+		}
 
 		// Depots: names, holder, district, utilisation, links to lots and the map.
 		depots, err := site.s.StockDepots(ctx, store.DepotFilter{}, "")

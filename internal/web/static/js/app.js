@@ -25,6 +25,37 @@
   }
   function pct(share) { return Number.isFinite(share) ? num(share * 100, 1) + '%' : '–'; }
 
+  // duration says how long a number of minutes is, as every screen says
+  // it: "2 小时 5 分", "45 分", "3 小时" (English "2 h 5 min"). The server's
+  // durationText (format.go) writes the same.
+  function duration(minutes) {
+    if (!Number.isFinite(minutes)) return '–';
+    const sign = minutes < 0 ? '-' : '';
+    const m = Math.round(Math.abs(minutes));
+    const h = Math.floor(m / 60), r = m % 60;
+    if (h === 0) return sign + t('fmt.min', r);
+    if (r === 0) return sign + t('fmt.h', num(h, 0));
+    return sign + t('fmt.hm', num(h, 0), r);
+  }
+
+  // router names where travel times came from (a plan's or a search's
+  // router, e.g. "great-circle") in the page's language; the server's
+  // routerText (format.go) does the same.
+  function router(name) {
+    let suffix = '';
+    const m = /^(.*) \(\+([0-9.]+)% contingency, \+(?:(\d+)h)?(?:(\d+)m)?(?:[0-9.]+s)? handling\)$/.exec(name || '');
+    if (m) {
+      name = m[1];
+      suffix = t('router.allowance', m[2], duration((Number(m[3]) || 0) * 60 + (Number(m[4]) || 0)));
+    }
+    if (name === 'great-circle') name = t('router.great_circle');
+    else if (/^osrm:/.test(name)) name = t('router.osrm', name.slice(5));
+    else if (/^osm:/.test(name)) name = t('router.osm', name.slice(4));
+    else if (name === 'road') name = t('router.road');
+    else if (!name) name = '–';
+    return name + suffix;
+  }
+
   // The progress bar runs while any request is out.
   const bar = document.getElementById('progress');
   let pending = 0;
@@ -134,5 +165,5 @@
     b.addEventListener('click', () => history.back());
   }
 
-  window.Stockpile = { client, lang, t, pick, num, pct, api, ApiError, errorText, toast, el, ready, busy, tier };
+  window.Stockpile = { client, lang, t, pick, num, pct, duration, router, api, ApiError, errorText, toast, el, ready, busy, tier };
 })();

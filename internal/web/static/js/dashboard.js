@@ -54,7 +54,7 @@
       box.append(S.el('div', { class: 'alert ok', 'data-alert': 'shortages-none' }, S.t('dash.shortages_none')));
       return;
     }
-    const list = S.el('ul', { class: 'shortage-list' }, items.slice(0, 8).map((it) =>
+    const list = S.el('ul', { class: 'shortage-list' }, items.map((it) =>
       S.el('li', { 'data-item': it.item }, S.t('dash.shortage_item', S.pick(it.name_zh, it.name_en), S.num(it.gap, 0), S.pick(it.unit_zh, it.unit_en), S.pct(it.coverage)))));
     box.append(S.el('div', { class: 'alert bad', 'data-alert': 'shortages' }, S.t('dash.shortages', items.length), list,
       S.el('a', { href: '/readiness' }, S.t('dash.shortages_more'))));

@@ -28,8 +28,7 @@
   const itemName = (code) => names(data.items, code);
   const itemUnit = (code) => { const it = data.items[code]; return it ? pick(it.unit_zh, it.unit_en) : ''; };
   function duration(min) {
-    if (min < 60) return t('map.min', min);
-    return t('map.hm', Math.floor(min / 60), min % 60);
+    return S.duration(min);
   }
   function typeName(type) {
     const key = 'map.type.' + type;
@@ -390,7 +389,7 @@
     }
     summary.replaceChildren(el('div', { class: 'alert ok', 'data-total': res.total },
       el('strong', {}, t('map.nearby_total', hours, num(res.total), unit, res.sources.length)),
-      el('div', { class: 'muted small' }, pick(res.item.name_zh, res.item.name_en) + ' · ' + t('map.nearby_router', res.router))));
+      el('div', { class: 'muted small' }, pick(res.item.name_zh, res.item.name_en) + ' · ' + t('map.nearby_router', S.router(res.router)))));
     const bounds = L.latLngBounds([base.toMap(res.point)]);
     res.sources.forEach((s, i) => {
       const ll = base.toMap(s.point);
