@@ -32,6 +32,7 @@ import (
 func main() {
 	dsn := flag.String("db", "", "database to load the demo into (default: a temporary SQLite file)")
 	runs := flag.Int("runs", 10, "timed runs of each")
+	chain = flag.Bool("chain", false, "print each district's delivery chain")
 	alert := flag.String("alert", filepath.Join("internal", "warning", "testdata", "beijing-rainstorm-red.xml"),
 		"CAP alert to recommend moves for")
 	flag.Parse()
@@ -39,6 +40,8 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+var chain *bool
 
 func run(ctx context.Context, dsn string, runs int, alertPath string) error {
 	if dsn == "" {
@@ -82,6 +85,16 @@ func run(ctx context.Context, dsn string, runs int, alertPath string) error {
 	}
 	fmt.Printf("full assessment (2 standing scenarios + %d districts, %d plans): %s   target ≤ 2 s\n",
 		len(ov.Districts), ov.Stats.Plans, overview)
+	if *chain {
+		fmt.Println("district chain (own 4 h / + city 6 h / + other districts 24 h; in time; 24 h):")
+		for _, d := range ov.Districts {
+			fmt.Printf("  %s %-8s %5.1f%% %5.1f%% %5.1f%%   %5.1f%% %5.1f%%\n", d.Area, d.NameZH, d.Chain.Own4h*100,
+				d.Chain.City6h*100, d.Chain.Others24h*100, d.Summary.InTime*100, d.Summary.Within24*100)
+		}
+		for _, n := range ov.Neighbours {
+			fmt.Printf("  support to %s (%d people): %.1f%% within 24 h\n", n.NameZH, n.Relocated, n.Within24*100)
+		}
+	}
 
 	w, err := readiness.ReadWarning(ctx, s.Readiness(), alert)
 	if err != nil {

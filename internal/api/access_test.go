@@ -286,6 +286,18 @@ func TestScopeOfStockAndReserves(t *testing.T) {
 			{name: "partner adds an agreement reserve of its own", as: "partner", method: "POST", path: "/api/agreements",
 				body: agreementWith("XY-GRAIN", "org_code", `"BJ-GRAIN"`), status: 201,
 				want: []string{`"org_code":"BJ-GRAIN"`}},
+			// The contracting party (签约主体) decides the tier a reserve counts
+			// for, so it must be in scope too when named.
+			{name: "partner's own reserve, signed by itself", as: "partner", method: "POST", path: "/api/agreements",
+				body: agreementWith("XY-GRAIN2", "org_code", `"BJ-GRAIN","party":"BJ-GRAIN"`), status: 201,
+				want: []string{`"party":"BJ-GRAIN"`}},
+			{name: "partner's reserve signed as the city's bureau", as: "partner", method: "POST", path: "/api/agreements",
+				body: agreementWith("XY-GRAIN3", "org_code", `"BJ-GRAIN","party":"BJ-EMB"`), status: 403,
+				code: "auth.out_of_scope", check: outOfScope("BJ-EMB")},
+			{name: "a tent maker", as: "manager", method: "POST", path: "/api/orgs", body: tentMaker, status: 201},
+			{name: "an enterprise cannot sign for the city", as: "manager", method: "POST", path: "/api/agreements",
+				body: agreementWith("XY-ENT", "org_code", `"FS-TENT-CO","party":"FS-TENT-CO"`), status: 400,
+				code: "reserve.party_invalid", field: "party"},
 			{name: "partner adds one for another organisation", as: "partner", method: "POST", path: "/api/agreements",
 				body: agreementWith("XY-EMB", "org_code", `"BJ-EMB"`), status: 403, code: "auth.out_of_scope",
 				check: outOfScope("BJ-EMB")},

@@ -17,6 +17,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/input"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
+	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -109,14 +110,23 @@ func printOverview(w io.Writer, ov readiness.Overview) {
 		printAssessment(w, as)
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "各区Ⅱ级响应 Level Ⅱ event in each district")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "district\t\tcovered 储备\tin time 按时\twithin 24 h\tlocal 区内\tshort items 缺口品种\t")
+	fmt.Fprintln(w, "各区Ⅱ级响应:本区库存 4 小时、加市级 6 小时、加其他区 24 小时 Level Ⅱ event in each district: own stock in 4 h, plus the city's in 6 h, plus other districts' in 24 h")
+	tw := &table{w: w, padding: 2, alignRight: true}
+	fmt.Fprintln(tw, "district 区\t\town 4 h 本区\t+city 6 h 市级\t+others 24 h 其他区\tcovered 储备\tshort items 缺口品种\t")
 	for _, d := range ov.Districts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", d.Area, d.NameZH, pct(d.Summary.Coverage), pct(d.Summary.InTime),
-			pct(d.Summary.Within24), pct(d.Summary.Local), d.Summary.Short)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", d.Area, d.NameZH, pct(d.Chain.Own4h), pct(d.Chain.City6h),
+			pct(d.Chain.Others24h), pct(d.Summary.Coverage), d.Summary.Short)
 	}
 	tw.Flush()
+	if len(ov.Neighbours) > 0 {
+		fmt.Fprintln(w, "支援津冀:市级库存 24 小时内送达 Support to Tianjin and Hebei: city stock within 24 h")
+		tw := &table{w: w, padding: 2, alignRight: true}
+		for _, n := range ov.Neighbours {
+			fmt.Fprintf(tw, "%s\t%s\t%s 人 people\t%s\t\n", n.Code, n.NameZH, group(strconv.FormatInt(n.Relocated, 10)),
+				pct(n.Within24))
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(w, "%d plans in %d ms (dispatch %d ms)\n", ov.Stats.Plans, ov.Stats.TotalMs, ov.Stats.DispatchMs)
 }
 
@@ -125,11 +135,12 @@ func printAssessment(w io.Writer, as readiness.Assessment) {
 	fmt.Fprintf(w, "held 储备 %s · in time (%g h) 按时送达 %s · within 24 h %s · %d of %d items short 缺口\n",
 		pct(as.Summary.Coverage), as.DeadlineHours, pct(as.Summary.InTime), pct(as.Summary.Within24),
 		as.Summary.Short, as.Summary.Items)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "item\t\tunit\trequired\theld\tcover\t≤4 h\t≤6 h\t≤24 h\tgap\texpiring\t")
+	tw := &table{w: w, padding: 2, alignRight: true}
+	fmt.Fprintln(tw, "item 物资\t\tunit 单位\trequired 需求\theld 储备\tcover\t≤4 h\t≤6 h\t≤24 h\tgap 缺口\texpiring 临期\t")
 	for _, it := range as.Items {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", it.Item, it.NameZH, it.UnitZH,
-			it.Required, it.Held, pct(it.Coverage), it.Within4h, it.Within6h, it.Within24h, it.Gap, it.Expiring)
+			qty(it.Required), qty(it.Held), pct(it.Coverage), qty(it.Within4h), qty(it.Within6h), qty(it.Within24h),
+			qty(it.Gap), qty(it.Expiring))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "purchase list 采购清单: %d lines · rotation 轮换: %d lots\n", len(as.Purchases), len(as.Rotation))
@@ -146,7 +157,7 @@ func printBudgets(w io.Writer, as readiness.Assessment) {
 		return
 	}
 	fmt.Fprintf(w, "purchase budget 采购预算: %s yuan 元 (unit prices of the settings 按设置中的单价估算)\n", yuan(as.PurchaseCost))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := &table{w: w, padding: 2, alignRight: true}
 	fmt.Fprintln(tw, "budget 预算主体\t\tlines 条目\tcost 元\tunpriced 无单价\t")
 	for _, b := range as.Budgets {
 		code, name := b.Area, b.AreaZH
@@ -159,8 +170,19 @@ func printBudgets(w io.Writer, as readiness.Assessment) {
 }
 
 // yuan writes an amount in whole yuan with thousands separators.
-func yuan(x float64) string {
-	s := strconv.FormatInt(int64(math.Round(x)), 10)
+func yuan(x float64) string { return group(strconv.FormatInt(int64(math.Round(x)), 10)) }
+
+// qty writes a quantity with its whole part in groups of three digits.
+func qty(q stock.Quantity) string {
+	whole, frac, ok := strings.Cut(q.String(), ".")
+	if ok {
+		return group(whole) + "." + frac
+	}
+	return group(whole)
+}
+
+// group puts a comma between groups of three digits of an integer.
+func group(s string) string {
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && r != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {

@@ -35,6 +35,7 @@ type dataSet struct {
 type reserveRow struct {
 	kind       string // agreement or capacity
 	code, org  string
+	party      string // the contracting party (签约主体), a bureau's code
 	item       string
 	quantity   float64 // agreement: units held; capacity: units per day
 	hours      float64 // agreement: hours to get ready; capacity: lead time
@@ -165,9 +166,9 @@ func parseDepots(r io.Reader) ([]depotRow, error) {
 
 func parseReserves(r io.Reader) ([]reserveRow, error) {
 	var out []reserveRow
-	err := readTable(reservesFile, r, []string{"kind", "code", "org_code", "item", "quantity", "hours", "valid_years",
+	err := readTable(reservesFile, r, []string{"kind", "code", "org_code", "party", "item", "quantity", "hours", "valid_years",
 		"lat", "lon", "note"}, func(rw *row) {
-		x := reserveRow{line: rw.line, kind: rw.str("kind"), code: rw.str("code"), org: rw.str("org_code"),
+		x := reserveRow{line: rw.line, kind: rw.str("kind"), code: rw.str("code"), org: rw.str("org_code"), party: rw.str("party"),
 			item: rw.str("item"), quantity: rw.float("quantity"), hours: rw.float("hours"),
 			validYears: int(rw.float("valid_years")), point: rw.point(), note: rw.str("note")}
 		if x.kind != "agreement" && x.kind != "capacity" {

@@ -19,12 +19,12 @@ func createReserves(ctx context.Context, s *store.Store, rows []reserveRow, toda
 		q := stock.Quantity(r.quantity * 1000)
 		var err error
 		if r.kind == "agreement" {
-			_, err = s.CreateAgreement(ctx, reserve.Agreement{Code: r.code, OrgCode: r.org, Item: r.item, Quantity: q,
+			_, err = s.CreateAgreement(ctx, reserve.Agreement{Code: r.code, OrgCode: r.org, Party: r.party, Item: r.item, Quantity: q,
 				DeliveryHours: r.hours, ValidFrom: from.Format(stock.DateLayout), ValidUntil: until.Format(stock.DateLayout),
 				Point: r.point, Note: r.note})
 			sum.Agreements++
 		} else {
-			_, err = s.CreateCapacity(ctx, reserve.Capacity{Code: r.code, OrgCode: r.org, Item: r.item, PerDay: q,
+			_, err = s.CreateCapacity(ctx, reserve.Capacity{Code: r.code, OrgCode: r.org, Party: r.party, Item: r.item, PerDay: q,
 				LeadHours: r.hours, ValidFrom: from.Format(stock.DateLayout), ValidUntil: until.Format(stock.DateLayout),
 				Point: r.point, Note: r.note})
 			sum.Capacities++

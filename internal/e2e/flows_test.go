@@ -182,10 +182,48 @@ func TestReadinessScreen(t *testing.T) {
 	}
 	contains(t, "purchase list", s.text("#purchase-list"), "单帐篷")
 
+	// The screen is ES modules, and every module it imports is fetched
+	// with its content hash (assets.go), so none is revalidated or stale.
+	modules := eval[[]string](s, `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/static/js/readiness'))`)
+	if len(modules) < 5 {
+		t.Errorf("the readiness screen loaded %d modules: %v", len(modules), modules)
+	}
+	for _, m := range modules {
+		if !strings.Contains(m, "?v=") {
+			t.Errorf("module fetched without its hash: %s", m)
+		}
+	}
+
+	// Where the overview carries each district's delivery chain (own stock
+	// within 4 h, city stock within 6 h, other districts within 24 h), the
+	// map opens on the first link, and a district's popup shows all three.
+	chain, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](`fetch('/api/readiness').then((r) => r.json()).then((ov) => ov.districts.some((d) => d.chain))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chain {
+		if m := eval[string](s, `document.querySelector('#map-measure').value`); m != "own_4h" {
+			t.Errorf("with the chain, the map opens on %q, want own_4h", m)
+		}
+		contains(t, "legend", s.text("#readiness-map .rd-legend-title"), "本区4小时")
+	}
+	s.do("click 房山", chromedp.Evaluate[chromedp.Void](`(() => { const m = Stockpile.maps[0]; const l = Object.values(m._layers)
+		.find((x) => x.feature && x.feature.properties.code === '110111'); l.fire('click', { latlng: l.getBounds().getCenter() }); })()`),
+		chromedp.WaitVisible(chromedp.CSS(`#readiness-map .rd-popup[data-district="110111"]`)))
+	popup := s.text("#readiness-map .rd-popup")
+	if chain {
+		contains(t, "district popup", popup, "房山区", "本区4小时", "市级6小时", "其他区24小时", "%")
+	} else {
+		contains(t, "district popup", popup, "房山区", "%")
+	}
+	s.shot("readiness-popup")
+
 	// One item's coverage by district, on the map and in the chart: the
 	// chart's bars are the API's figures for tents, district by district.
-	s.do("show tents by district", chromedp.SetValue(chromedp.CSS("#map-item"), "1010101"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('#map-item').dispatchEvent(new Event('change'))`))
+	s.do("show tents' coverage by district", chromedp.SetValue(chromedp.CSS("#map-item"), "1010101"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#map-item').dispatchEvent(new Event('change'))`),
+		chromedp.SetValue(chromedp.CSS("#map-measure"), "coverage"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#map-measure').dispatchEvent(new Event('change'))`))
 	contains(t, "legend", s.text("#readiness-map .rd-legend-title"), "单帐篷")
 	chart := eval[[]float64](s, `echarts.getInstanceByDom(document.querySelector('#district-chart')).getOption().series[0].data.slice().sort()`)
 	api, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]float64](`fetch('/api/readiness').then((r) => r.json()).then((ov) =>

@@ -54,9 +54,10 @@ func (s *Service) CreateDepot(ctx context.Context, who access.Actor, d depot.Dep
 }
 
 // CreateAgreement adds an agreement reserve (协议储备) of an organisation
-// in who's scope (a partner department: its own).
+// in who's scope (a partner department: its own), signed by a party in
+// who's scope too when one is named (the city's bureau signs otherwise).
 func (s *Service) CreateAgreement(ctx context.Context, who access.Actor, a reserve.Agreement) (reserve.Agreement, error) {
-	if err := s.allow(ctx, who, access.ReserveWrite, "org", a.OrgCode); err != nil {
+	if err := s.allow(ctx, who, access.ReserveWrite, "org", a.OrgCode, a.Party); err != nil {
 		return a, err
 	}
 	return create(ctx, s, who, "agreement", a, (*store.Store).CreateAgreement,
@@ -64,9 +65,9 @@ func (s *Service) CreateAgreement(ctx context.Context, who access.Actor, a reser
 }
 
 // CreateCapacity adds a production-capacity reserve (生产能力储备) of an
-// organisation in who's scope.
+// organisation in who's scope, signed by a party in it when one is named.
 func (s *Service) CreateCapacity(ctx context.Context, who access.Actor, c reserve.Capacity) (reserve.Capacity, error) {
-	if err := s.allow(ctx, who, access.ReserveWrite, "org", c.OrgCode); err != nil {
+	if err := s.allow(ctx, who, access.ReserveWrite, "org", c.OrgCode, c.Party); err != nil {
 		return c, err
 	}
 	return create(ctx, s, who, "capacity", c, (*store.Store).CreateCapacity,

@@ -91,6 +91,12 @@ type ItemView struct {
 	// held above its requirement overall can still have one.
 	Gap  stock.Quantity `json:"gap"`
 	Cost float64        `json:"cost"` // of the gap, in yuan
+	// Reserve is the part of Required the city holds beyond the
+	// scenario's own needs, in a scenario that sizes the reserve
+	// ([Scenario.ReserveTarget]) under the tier rule: what the city's
+	// concurrent Ⅱ responses need above its share, and the redundancy
+	// margin. It is in the city's tier row, in no district's.
+	Reserve stock.Quantity `json:"reserve"`
 	// Expiring is the part of Physical due for rotation (still held).
 	Expiring   stock.Quantity `json:"expiring"`
 	Sources    []string       `json:"sources"`
@@ -255,7 +261,9 @@ type work struct {
 	now       time.Time
 	city      area.Area
 	districts []area.Area
+	ix        *normIndex
 	needs     []need
+	capLeft   map[[2]string]float64 // item, district → district tier's cap left (tier rule)
 	items     map[string]*ItemView
 	order     []string                   // item codes in norm order
 	required  map[tierKey]stock.Quantity // per item and budget holder
@@ -296,7 +304,12 @@ func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
 			}
 		}
 	}
-	w.needs = newNormIndex(w.cfg).needs(w.out.Events)
+	w.ix = newNormIndex(w.cfg)
+	w.capLeft = map[[2]string]float64{}
+	w.needs = w.ix.needs(w.out.Events)
+	if r := w.cfg.TierRule; r != nil {
+		w.out.Notes = append(w.out.Notes, r.notes(w.cfg, sc.ReserveTarget)...)
+	}
 	for _, n := range w.needs {
 		if _, ok := w.items[n.item]; !ok {
 			w.items[n.item] = &ItemView{Item: n.item}
@@ -316,6 +329,8 @@ func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
 // hold counts what is held of each item: free, good, unexpired depot
 // stock (lots due for rotation included, and listed as well), agreement
 // reserves deliverable within the window and capacity producible in it —
+// each contract reserve for the tier of its contracting party, not of the
+// enterprise holding it (a reserve without a party for the city) —
 // the basis the in-time figures are planned on ([snapshot.basis]).
 func (w *work) hold(s *snapshot, holders map[string]Holder) {
 	for code, it := range s.items {
@@ -333,7 +348,7 @@ func (w *work) hold(s *snapshot, holders map[string]Holder) {
 		iv := w.items[ag.Item]
 		if iv != nil && ag.DeliveryHours <= w.cfg.WindowHours && ag.Free() > 0 {
 			add(&iv.Agreement, ag.Free())
-			w.addHeld(ag.Item, holders[ag.OrgCode], ag.Free())
+			w.addHeld(ag.Item, holders[ag.Party], ag.Free())
 		}
 	}
 	window := time.Duration(w.cfg.WindowHours * float64(time.Hour))
@@ -349,7 +364,7 @@ func (w *work) hold(s *snapshot, holders map[string]Holder) {
 		add(&q, -c.Reserved)
 		if iv := w.items[c.Item]; iv != nil && q > 0 {
 			add(&iv.Capacity, q)
-			w.addHeld(c.Item, holders[c.OrgCode], q)
+			w.addHeld(c.Item, holders[c.Party], q)
 		}
 	}
 	slices.SortFunc(w.out.Rotation, func(a, b RotationLot) int {
@@ -465,22 +480,99 @@ func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error
 		w.out.Areas = append(w.out.Areas, AreaView{Event: n.event, Area: h.Area, AreaZH: h.NameZH, Item: n.item,
 			NameZH: iv.NameZH, Required: req, Local: snap.local(h.Area, n.item), OnTime: c.OnTime,
 			Within4h: c.Within4h, Within6h: c.Within6h, Within24h: c.Within24h, InTime: ratio(c.OnTime, req)})
-		w.split(n, h.Area, req, iv.counted)
+		w.split(n, e, h.Area, req, iv)
+	}
+	if w.out.Scenario.ReserveTarget {
+		w.reserve(snap)
 	}
 	return plan, nil
 }
 
 // split divides a hit's requirement req of an item between its district
 // and the city: the district's part is its own tier's with its streets'
-// and communities', rounded up like req; the city's is the rest. So the
-// tier requirements of an item add up to its requirement exactly.
-func (w *work) split(n need, district string, req stock.Quantity, counted bool) {
+// and communities', plus its part of the untiered need, rounded up like
+// req; the city's is the rest. So the tier requirements of an item add up
+// to its requirement exactly.
+//
+// The untiered need of a life-support or rescue item is divided by the
+// tier rule: the district takes it up to its cap ([work.districtCap]),
+// which every hit of the scenario in the district draws on, and the city
+// the rest. Other items, and every item without a tier rule, are divided
+// by the tier shares.
+func (w *work) split(n need, e Resolved, district string, req stock.Quantity, iv *ItemView) {
 	local := n.perTier[area.LevelDistrict.Rank()] + n.perTier[area.LevelStreet.Rank()] + n.perTier[area.LevelCommunity.Rank()]
-	d := min(units(local, counted), req)
+	if w.ruled(iv) {
+		k := [2]string{n.item, district}
+		left, ok := w.capLeft[k]
+		if !ok {
+			left = w.districtCap(iv.Purpose, e.Hazard, district, n.item)
+		}
+		take := min(left, n.untiered)
+		w.capLeft[k] = left - take
+		local += take
+	} else {
+		local += n.shared[area.LevelDistrict.Rank()] + n.shared[area.LevelStreet.Rank()] + n.shared[area.LevelCommunity.Rank()]
+	}
+	d := min(units(local, iv.counted), req)
 	dk := tierKey{n.item, area.LevelDistrict, district}
 	ck := tierKey{n.item, area.LevelCity, ""}
 	w.required[dk] = w.required[dk].SaturatingAdd(d)
 	w.required[ck] = w.required[ck].SaturatingAdd(req - d)
+}
+
+// ruled reports whether the tier rule divides an item's requirement: it
+// is set and the item is of one of its classes.
+func (w *work) ruled(iv *ItemView) bool {
+	return w.cfg.TierRule != nil && (iv.Purpose == catalog.PurposeLife || iv.Purpose == catalog.PurposeRescue)
+}
+
+// districtCap is what a district's tier holds of an item's untiered need
+// under the tier rule: for life support, one district-level Ⅱ relief
+// response of its own; for rescue, a response of the rule's district
+// level (Ⅲ, 较大) in it; both for the hazard at hand.
+func (w *work) districtCap(p catalog.Purpose, hazard, district, item string) float64 {
+	r := w.cfg.TierRule
+	e := Resolved{Event: Event{Hazard: hazard}}
+	h := Hit{Area: district}
+	if p == catalog.PurposeLife {
+		e.Days = r.DistrictLevel2.Days
+		h.Relocated, h.Affected = float64(r.DistrictLevel2.Relocated), float64(r.DistrictLevel2.Relocated)
+	} else {
+		lv := w.cfg.level(r.RescueDistrictLevel)
+		e.Days = lv.Days
+		n := float64(w.cfg.planningSize(r.RescueDistrictLevel))
+		h.Relocated, h.Affected, h.Teams = n, n, float64(lv.Teams)
+	}
+	return w.ix.need(e, h, item).untiered
+}
+
+// reserve sizes the city's tier of a scenario that sizes the reserve
+// under the tier rule: for each life-support item, the city holds at
+// least what its concurrent city-level Ⅱ responses need (for the
+// scenario's hazard, city-wide norms), whatever the districts leave of the
+// scenario's total, and the redundancy margin of the whole. What it holds
+// beyond the scenario's own needs is the item's Reserve.
+func (w *work) reserve(snap *snapshot) {
+	r := w.cfg.TierRule
+	if r == nil || len(w.out.Events) == 0 {
+		return
+	}
+	hazard := w.out.Events[0].Hazard
+	for _, code := range w.order {
+		iv := w.items[code]
+		if iv.Purpose != catalog.PurposeLife {
+			continue
+		}
+		ck := tierKey{code, area.LevelCity, ""}
+		n := float64(r.CityResponses) * float64(r.CityLevel2.Relocated)
+		floor := units(w.ix.need(Resolved{Event: Event{Hazard: hazard, Days: r.CityLevel2.Days}},
+			Hit{Area: w.city.Code, Relocated: n, Affected: n}, code).untiered, iv.counted)
+		extra := max(0, floor-w.required[ck])
+		margin := units(r.Margin*iv.Required.SaturatingAdd(extra).Float(), iv.counted)
+		iv.Reserve = extra.SaturatingAdd(margin)
+		add(&iv.Required, iv.Reserve)
+		w.required[ck] = w.required[ck].SaturatingAdd(iv.Reserve)
+	}
 }
 
 // planBounded plans incidents with pl for an assessment, which must not

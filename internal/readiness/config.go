@@ -44,14 +44,17 @@ var Bases = []Basis{PerRelocated, PerRelocatedDay, PerAffectedDay, PerIncident, 
 // tier is the whole requirement, split over the tiers by [TierShare]; norms
 // with a tier give that tier's own requirement instead (分级储备).
 type Norm struct {
-	Hazard     string     `json:"hazard"`
-	Item       string     `json:"item"`
-	Basis      Basis      `json:"basis"`
-	Quantity   float64    `json:"quantity"`
-	Area       string     `json:"area,omitempty"`
-	Tier       area.Level `json:"tier,omitempty"`
-	Source     string     `json:"source"`
-	Assumption bool       `json:"assumption"` // the figure is ours, not a published standard
+	Hazard   string     `json:"hazard"`
+	Item     string     `json:"item"`
+	Basis    Basis      `json:"basis"`
+	Quantity float64    `json:"quantity"`
+	Area     string     `json:"area,omitempty"`
+	Tier     area.Level `json:"tier,omitempty"`
+	// Group, when set, makes the norm count only the people of a special
+	// group (特殊群体, [Group]): its quantity is per member of the group.
+	Group      string `json:"group,omitempty"`
+	Source     string `json:"source"`
+	Assumption bool   `json:"assumption"` // the figure is ours, not a published standard
 }
 
 // TierShare is the part of an untiered requirement one reserve tier holds.
@@ -60,6 +63,93 @@ type TierShare struct {
 	Share      float64    `json:"share"`
 	Source     string     `json:"source"`
 	Assumption bool       `json:"assumption"`
+}
+
+// TierRule is the reserve plan's tier rule (分级储备, seed 001 储备规划
+// §四(五)), per class of item. It replaces the tier shares for every item
+// of a known class (catalog purpose "life" or "rescue").
+//
+// Life support (受灾人员生活保障物资): each district holds what one
+// district-level Ⅱ relief response of its own needs (DistrictLevel2); the
+// city holds what CityResponses concurrent city-level Ⅱ responses need
+// (CityLevel2) and, in a scenario that sizes the reserve (the standing
+// 1.2 % scenario, [Scenario.ReserveTarget]), whatever the districts leave
+// of the scenario's total, plus the redundancy Margin (预留安全冗余).
+//
+// Rescue (应急救援保障物资): each district holds what a response of
+// RescueDistrictLevel (Ⅲ, 较大) in the district needs — its risks for
+// general and larger events, since the norms are per hazard — and the city
+// the rest: major events (重大, Ⅱ and above).
+type TierRule struct {
+	CityResponses int            `json:"city_responses"`
+	CityLevel2    ReliefResponse `json:"city_level2"`
+	// CityResponsesSource says where CityResponses comes from.
+	CityResponsesSource string         `json:"city_responses_source"`
+	DistrictLevel2      ReliefResponse `json:"district_level2"`
+	Margin              float64        `json:"margin"`
+	MarginSource        string         `json:"margin_source"`
+	MarginAssumption    bool           `json:"margin_assumption"`
+	RescueDistrictLevel int            `json:"rescue_district_level"`
+	RescueSource        string         `json:"rescue_source"`
+}
+
+// ReliefResponse is the planning size of one relief response (应急救助响应):
+// people relocated or needing life assistance, for how many days.
+type ReliefResponse struct {
+	Relocated  int64   `json:"relocated"`
+	Days       float64 `json:"days"`
+	Source     string  `json:"source"`
+	Assumption bool    `json:"assumption"`
+}
+
+// DefaultTierRule is the shipped tier rule; see docs/readiness.md#norms
+// and docs/data-sources.md#tier-rule for the figures.
+func DefaultTierRule() *TierRule {
+	return &TierRule{
+		CityResponses:       2,
+		CityResponsesSource: "reserve plan 2021–2025 §四(五): 市级…满足同时开展两场北京市Ⅱ级突发事件应急救助响应",
+		CityLevel2: ReliefResponse{Relocated: 49_999, Days: 5, Assumption: true,
+			Source: "assumption: the planning size of a city level Ⅱ response (below Level Ⅰ's 50,000 of Beijing's relief plan, 2023); 5 days as the level's"},
+		DistrictLevel2: ReliefResponse{Relocated: 5_000, Days: 3, Assumption: true,
+			Source: "assumption: district relief plans' Ⅱ thresholds are not in the reference data; 5,000 people (a tenth of the city's Level Ⅰ), 3 days"},
+		Margin: 0.1, MarginAssumption: true,
+		MarginSource:        "assumption: 10 % of the total, held by the city (预留一定的安全冗余, reserve plan 2021–2025 §二)",
+		RescueDistrictLevel: 3,
+		RescueSource:        "reserve plan 2021–2025 §四(五): 各区…满足应对本辖区一般性和较大…突发事件; 市级…两场Ⅱ级 (major); a district's share is a level Ⅲ (较大) response in it",
+	}
+}
+
+func (r *TierRule) validate() error {
+	if r == nil {
+		return nil
+	}
+	resp := func(f string, x ReliefResponse) error {
+		switch {
+		case x.Relocated <= 0 || x.Relocated > MaxPeople:
+			return invalid(f+".relocated", fmt.Sprintf("响应规模须大于 0 且不超过 %d 人", int64(MaxPeople)),
+				fmt.Sprintf("%s.relocated must be above 0 and at most %d", f, int64(MaxPeople)))
+		case !in(x.Days, 0, MaxDays) || x.Days == 0:
+			return invalid(f+".days", fmt.Sprintf("保障天数须大于 0 且不超过 %d", MaxDays),
+				fmt.Sprintf("%s.days must be above 0 and at most %d", f, MaxDays))
+		case strings.TrimSpace(x.Source) == "":
+			return apperr.Required(f+".source", "数据来源(或注明为假设)", "source (or say it is an assumption)")
+		}
+		return nil
+	}
+	switch {
+	case r.CityResponses < 0 || r.CityResponses > MaxEvents:
+		return invalid("tier_rule.city_responses", fmt.Sprintf("市级同时应对的响应数须在 0 到 %d 之间", MaxEvents),
+			fmt.Sprintf("tier_rule.city_responses must be 0 to %d", MaxEvents))
+	case !in(r.Margin, 0, 1):
+		return invalid("tier_rule.margin", "安全冗余比例须在 0 到 1 之间", "tier_rule.margin must be between 0 and 1")
+	case r.RescueDistrictLevel < 1 || r.RescueDistrictLevel > 4:
+		return invalid("tier_rule.rescue_district_level", "区级救援物资对应的响应级别须为 1 到 4",
+			"tier_rule.rescue_district_level must be 1 to 4")
+	}
+	if err := resp("tier_rule.city_level2", r.CityLevel2); err != nil {
+		return err
+	}
+	return resp("tier_rule.district_level2", r.DistrictLevel2)
 }
 
 // Level describes a response level (响应级别) for planning: the people
@@ -146,14 +236,21 @@ func (r Rotation) validate(k Known) error {
 }
 
 // WithDefaults fills the settings a stored configuration from before they
-// existed lacks: the rotation rule and the unit prices take the shipped
-// ones when absent (a zero share, no prices at all).
+// existed lacks: the rotation rule, the unit prices, the tier rule and
+// the special groups take the shipped ones when absent (a zero share, no
+// prices at all, no tier rule, no groups).
 func (c Config) WithDefaults() Config {
 	if c.Rotation.Share == 0 && c.Rotation.Days == 0 && len(c.Rotation.Items) == 0 {
 		c.Rotation = DefaultRotation
 	}
 	if c.Prices == nil {
 		c.Prices = defaultPrices()
+	}
+	if c.TierRule == nil {
+		c.TierRule = DefaultTierRule()
+	}
+	if c.Groups == nil {
+		c.Groups = DefaultGroups()
 	}
 	return c
 }
@@ -162,9 +259,16 @@ func (c Config) WithDefaults() Config {
 // levels and the horizons an assessment uses. A city without its own uses
 // [DefaultConfig].
 type Config struct {
-	City        string      `json:"city,omitempty"` // area code of the city
-	Norms       []Norm      `json:"norms"`
-	TierShares  []TierShare `json:"tier_shares"`
+	City       string      `json:"city,omitempty"` // area code of the city
+	Norms      []Norm      `json:"norms"`
+	TierShares []TierShare `json:"tier_shares"`
+	// TierRule, when set, divides the requirement of life-support and
+	// rescue items over the tiers instead of TierShares; the shares then
+	// apply only to items of neither class.
+	TierRule *TierRule `json:"tier_rule,omitempty"`
+	// Groups are the special groups (特殊群体) norms can target, with
+	// their shares of each area's residents.
+	Groups      []Group     `json:"groups,omitempty"`
 	Levels      []Level     `json:"levels"`
 	LifeSupport LifeSupport `json:"life_support"`
 	// PlanningDays is the planning period the settings are for (the
@@ -190,7 +294,8 @@ type Config struct {
 var normsCSV string
 
 // DefaultConfig returns the shipped settings: the norms of data/norms.csv,
-// a city/district split of 50/50, and Beijing's response levels.
+// the reserve plan's tier rule (a city/district split of 50/50 for items
+// of neither class), the special groups and Beijing's response levels.
 func DefaultConfig() Config {
 	norms, err := ImportNorms(normsCSV, Known{})
 	if err != nil {
@@ -217,12 +322,13 @@ func DefaultConfig() Config {
 		// and inter-provincial support takes over).
 		PlanningDays: 365, WindowHours: 72, DeadlineHours: 4, KeepShare: 0.5, Default: true,
 		Rotation: DefaultRotation, Prices: defaultPrices(),
+		TierRule: DefaultTierRule(), Groups: DefaultGroups(),
 	}
 }
 
 func normFromRecord(rec []string) (Norm, error) {
 	if len(rec) < 7 {
-		return Norm{}, invalid("", fmt.Sprintf("应有 7 或 8 列,实际 %d 列", len(rec)), fmt.Sprintf("want 7 or 8 columns, got %d", len(rec)))
+		return Norm{}, invalid("", fmt.Sprintf("应有 7 到 9 列,实际 %d 列", len(rec)), fmt.Sprintf("want 7 to 9 columns, got %d", len(rec)))
 	}
 	q, err := strconv.ParseFloat(strings.TrimSpace(rec[3]), 64)
 	if err != nil {
@@ -233,6 +339,9 @@ func normFromRecord(rec []string) (Norm, error) {
 		Source: strings.TrimSpace(rec[6])}
 	if len(rec) > 7 {
 		n.Area = strings.TrimSpace(rec[7])
+	}
+	if len(rec) > 8 {
+		n.Group = strings.TrimSpace(rec[8])
 	}
 	return n, nil
 }
@@ -277,7 +386,7 @@ func (c Config) Validate(k Known) error {
 		if err := n.validate(k); err != nil {
 			return apperr.Within(fmt.Sprintf("norms[%d]", i), err)
 		}
-		key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier}
+		key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier, Group: n.Group}
 		if j, dup := seen[key]; dup {
 			return invalid(fmt.Sprintf("norms[%d]", i), fmt.Sprintf("与第 %d 条定额重复(灾种、物资、基数、区域、层级均相同)", j+1),
 				fmt.Sprintf("repeats norms[%d]: same hazard, item, basis, area and tier", j))
@@ -311,6 +420,17 @@ func (c Config) Validate(k Known) error {
 	}
 	if err := c.Rotation.validate(k); err != nil {
 		return err
+	}
+	if err := c.TierRule.validate(); err != nil {
+		return err
+	}
+	if err := validateGroups(c.Groups, k); err != nil {
+		return err
+	}
+	for i, n := range c.Norms {
+		if n.Group != "" && !slices.ContainsFunc(c.Groups, func(g Group) bool { return g.Code == n.Group }) {
+			return invalid(fmt.Sprintf("norms[%d].group", i), "未知特殊群体「"+n.Group+"」", "unknown special group "+strconv.Quote(n.Group))
+		}
 	}
 	return validatePrices(c.Prices, k)
 }

@@ -48,14 +48,14 @@ func writeNorms(t *testing.T, norms []readiness.Norm) string {
 	t.Helper()
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"hazard", "item", "basis", "quantity", "tier", "assumption", "source", "area"})
+	w.Write([]string{"hazard", "item", "basis", "quantity", "tier", "assumption", "source", "area", "group"})
 	for _, n := range norms {
 		yes := "no"
 		if n.Assumption {
 			yes = "yes"
 		}
 		w.Write([]string{n.Hazard, n.Item, string(n.Basis), strconv.FormatFloat(n.Quantity, 'g', -1, 64),
-			string(n.Tier), yes, n.Source, n.Area})
+			string(n.Tier), yes, n.Source, n.Area, n.Group})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -9,7 +9,8 @@ import (
 
 // Inconsistencies lists where an assessment's figures do not add up; an
 // assessment made by [Assessor] has none. Per item: the requirement is
-// the sum of its tier requirements and of its district requirements; the
+// the sum of its tier requirements, and of its district requirements with
+// the city's reserve (ItemView.Reserve); the
 // gap is the sum of its purchase lines and the cost the sum of their
 // costs; held is physical + agreement + capacity; what arrives by the
 // deadline, 4 h, 6 h or 24 h never exceeds what is held (one stock basis).
@@ -39,8 +40,8 @@ func (as Assessment) Inconsistencies() []string {
 		if iv.Required != tiers[iv.Item] {
 			bad("%s: required %s, its tiers %s", iv.Item, iv.Required, tiers[iv.Item])
 		}
-		if iv.Required != areas[iv.Item] {
-			bad("%s: required %s, its districts %s", iv.Item, iv.Required, areas[iv.Item])
+		if iv.Required != areas[iv.Item].SaturatingAdd(iv.Reserve) {
+			bad("%s: required %s, its districts %s + the city's reserve %s", iv.Item, iv.Required, areas[iv.Item], iv.Reserve)
 		}
 		if iv.Gap != buy[iv.Item] {
 			bad("%s: gap %s, its purchase lines %s", iv.Item, iv.Gap, buy[iv.Item])

@@ -182,6 +182,7 @@ func lot(code, expires string, n int64) stock.Candidate {
 //	tents   C-CITY 100; D-A 30 (expires 2026-12-31) + 50; D-B 40; D-C 5; S-C 10
 //	quilts  C-CITY 20 (expires 2027-07-20, the horizon) + 300 (2027-07-21); D-A 200
 //	water   D-B 30; D-C 500
+//	(each contract reserve signed by its own organisation: Party = OrgCode)
 //	quilt agreements  XY-1 ORG-D 500 − 100 reserved, 12 h; XY-2 ORG-C 300, 48 h;
 //	                  XY-9 unknown org 10, 2 h
 //	quilt capacities  CN-1 ORG-C 240/day, 12 h lead, 20 reserved; CN-2 ORG-D 1000/day, 30 h lead
@@ -199,13 +200,13 @@ func stockedCity() *fakeData {
 		held(depotC, water, lot("W-D1", "", 500)),
 	}
 	f.agreements = []reserve.Agreement{
-		{Code: "XY-1", OrgCode: "ORG-D", Item: quilt, Quantity: stock.Units(500), Reserved: stock.Units(100), DeliveryHours: 12, Point: pointB},
-		{Code: "XY-2", OrgCode: "ORG-C", Item: quilt, Quantity: stock.Units(300), DeliveryHours: 48, Point: pointA},
-		{Code: "XY-9", OrgCode: "ORG-X", Item: quilt, Quantity: stock.Units(10), DeliveryHours: 2, Point: pointA},
+		{Code: "XY-1", OrgCode: "ORG-D", Party: "ORG-D", Item: quilt, Quantity: stock.Units(500), Reserved: stock.Units(100), DeliveryHours: 12, Point: pointB},
+		{Code: "XY-2", OrgCode: "ORG-C", Party: "ORG-C", Item: quilt, Quantity: stock.Units(300), DeliveryHours: 48, Point: pointA},
+		{Code: "XY-9", OrgCode: "ORG-X", Party: "ORG-X", Item: quilt, Quantity: stock.Units(10), DeliveryHours: 2, Point: pointA},
 	}
 	f.capacities = []reserve.Capacity{
-		{Code: "CN-1", OrgCode: "ORG-C", Item: quilt, PerDay: stock.Units(240), LeadHours: 12, Reserved: stock.Units(20), Point: pointA},
-		{Code: "CN-2", OrgCode: "ORG-D", Item: quilt, PerDay: stock.Units(1000), LeadHours: 30, Point: pointA},
+		{Code: "CN-1", OrgCode: "ORG-C", Party: "ORG-C", Item: quilt, PerDay: stock.Units(240), LeadHours: 12, Reserved: stock.Units(20), Point: pointA},
+		{Code: "CN-2", OrgCode: "ORG-D", Party: "ORG-D", Item: quilt, PerDay: stock.Units(1000), LeadHours: 30, Point: pointA},
 	}
 	return f
 }

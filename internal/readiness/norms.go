@@ -12,8 +12,9 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/input"
 )
 
-// NormColumns are the columns of a norms file, in order; area is optional.
-var NormColumns = []string{"hazard", "item", "basis", "quantity", "tier", "assumption", "source", "area"}
+// NormColumns are the columns of a norms file, in order; area and group
+// (a special group's code, [Group]) are optional.
+var NormColumns = []string{"hazard", "item", "basis", "quantity", "tier", "assumption", "source", "area", "group"}
 
 // MaxNormRows bounds the rows of an imported norms file.
 const MaxNormRows = 5000
@@ -54,7 +55,7 @@ func ImportNorms(text string, k Known) ([]Norm, error) {
 			err = n.validate(k)
 		}
 		if err == nil {
-			key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier}
+			key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier, Group: n.Group}
 			if first, dup := seen[key]; dup {
 				err = invalid("item", fmt.Sprintf("与第 %d 行重复", first), fmt.Sprintf("repeats line %d", first))
 			}
@@ -131,7 +132,7 @@ func ExportNorms(norms []Norm) []byte {
 			assumption = "yes"
 		}
 		row := []string{n.Hazard, n.Item, string(n.Basis), strconv.FormatFloat(n.Quantity, 'f', -1, 64), string(n.Tier),
-			assumption, n.Source, n.Area}
+			assumption, n.Source, n.Area, n.Group}
 		for i, cell := range row {
 			row[i] = csvcell.Neutralise(cell)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
@@ -17,21 +18,27 @@ type Overview struct {
 	At        int64               `json:"at"`
 	Scenarios []Assessment        `json:"scenarios"`
 	Districts []DistrictReadiness `json:"districts"`
-	Stats     Stats               `json:"stats"`
+	// Neighbours is what city stock gets to relief sites in Tianjin and
+	// Hebei within 24 h (see [NeighbourSupport]).
+	Neighbours []NeighbourSupport `json:"neighbours"`
+	Stats      Stats              `json:"stats"`
 }
 
 // DistrictReadiness is the summary of a level Ⅱ event in one district,
 // and its figures item by item.
 type DistrictReadiness struct {
-	Area       string         `json:"area"`
-	NameZH     string         `json:"name_zh"`
-	NameEN     string         `json:"name_en"`
-	Population int64          `json:"population"`
-	Point      geo.Point      `json:"point"`
-	Hazard     string         `json:"hazard"`
-	Level      int            `json:"level"`
-	Summary    Summary        `json:"summary"`
-	Items      []DistrictItem `json:"items"`
+	Area       string    `json:"area"`
+	NameZH     string    `json:"name_zh"`
+	NameEN     string    `json:"name_en"`
+	Population int64     `json:"population"`
+	Point      geo.Point `json:"point"`
+	Hazard     string    `json:"hazard"`
+	Level      int       `json:"level"`
+	Summary    Summary   `json:"summary"`
+	// Chain is the seed's delivery chain for the event: own stock within
+	// 4 h, with city stock within 6 h, with other districts' within 24 h.
+	Chain Chain          `json:"chain"`
+	Items []DistrictItem `json:"items"`
 }
 
 // DistrictItem is one item needed by a district's level Ⅱ event, as shares
@@ -46,6 +53,10 @@ type DistrictItem struct {
 	InTime   float64        `json:"in_time"`
 	Within24 float64        `json:"within_24"`
 	Local    float64        `json:"local"`
+	// The item's [Chain]: cumulative shares of what it requires.
+	Own4h     float64 `json:"own_4h"`
+	City6h    float64 `json:"city_6h"`
+	Others24h float64 `json:"others_24h"`
 }
 
 // districtItems lists the items of as, an assessment of one event in the
@@ -71,9 +82,13 @@ func districtItems(as Assessment, code string) []DistrictItem {
 
 // Overview assesses the standing scenarios, the second in the pair of
 // districts given with the hazard given, and a level Ⅱ event of that hazard
-// in each district in turn. Progress, if not nil, is told after each plan.
+// in each district in turn, with each district's delivery chain ([Chain])
+// and the support city stock gives Tianjin and Hebei ([NeighbourSupport]).
+// Progress, if not nil, is told after each scenario and district. The plans of one
+// overview share their travel times.
 func (a *Assessor) Overview(ctx context.Context, pair [2]string, hazard string, progress func(done, total int)) (Overview, error) {
 	start := time.Now()
+	a = a.memoized()
 	b, err := a.load(ctx)
 	if err != nil {
 		return Overview{}, err
@@ -84,6 +99,11 @@ func (a *Assessor) Overview(ctx context.Context, pair [2]string, hazard string, 
 	ov := Overview{City: b.city.Code, At: a.clock().Unix()}
 	standing := a.Config.Standing(b.city, pair, hazard)
 	total := len(standing) + len(b.districts)
+	basis := b.snap.basis(a.Config.WindowHours)
+	points := map[string]geo.Point{}
+	for _, d := range b.districts {
+		points[d.Code] = d.Point
+	}
 	for i, sc := range standing {
 		as, err := a.assess(ctx, b, sc)
 		if err != nil {
@@ -100,15 +120,70 @@ func (a *Assessor) Overview(ctx context.Context, pair [2]string, hazard string, 
 		if err != nil {
 			return ov, fmt.Errorf("readiness: district %s: %w", d.Code, err)
 		}
+		items := districtItems(as, d.Code)
+		ch, st, err := a.chain(ctx, b, basis, as, d.Code, points, items)
+		if err != nil {
+			return ov, err
+		}
+		nonNil(&items)
 		ov.Districts = append(ov.Districts, DistrictReadiness{Area: d.Code, NameZH: d.NameZH, NameEN: d.NameEN,
 			Population: d.Population, Point: d.Point, Hazard: hazard, Level: 2, Summary: as.Summary,
-			Items: districtItems(as, d.Code)})
+			Chain: ch, Items: items})
 		ov.Stats.add(as.Stats)
+		ov.Stats.add(st)
 		report(progress, len(standing)+i+1, total)
+	}
+	if err := a.overviewNeighbours(ctx, b, basis, hazard, &ov); err != nil {
+		return ov, err
 	}
 	ov.Stats.LoadMs = b.loadMs
 	ov.Stats.TotalMs = time.Since(start).Milliseconds()
 	return ov, nil
+}
+
+// overviewNeighbours adds the support to Tianjin and Hebei: the
+// requirement of a level Ⅱ event at the level's threshold, resolved in the
+// most populous district (its norms; its plan is not used), planned from
+// city stock to each neighbour site.
+func (a *Assessor) overviewNeighbours(ctx context.Context, b *base, basis *snapshot, hazard string, ov *Overview) error {
+	ov.Neighbours = []NeighbourSupport{}
+	var ref *area.Area
+	for i, d := range b.districts {
+		if ref == nil || d.Population > ref.Population {
+			ref = &b.districts[i]
+		}
+	}
+	if ref == nil {
+		return nil
+	}
+	relocated := a.Config.level(2).Relocated
+	sc := Scenario{Code: "neighbour-support", NameZH: "津冀支援 Ⅱ级响应",
+		Events: []Event{{Hazard: hazard, Level: 2, Areas: []string{ref.Code}, Relocated: relocated}}}
+	w, err := a.prepare(b, sc)
+	if err != nil {
+		return fmt.Errorf("readiness: neighbour support: %w", err)
+	}
+	req := Assessment{Scenario: sc, At: w.now.Unix(), Events: w.out.Events}
+	for _, code := range w.order {
+		req.Items = append(req.Items, ItemView{Item: code})
+	}
+	for _, n := range w.needs {
+		for i := range req.Items {
+			if req.Items[i].Item == n.item {
+				add(&req.Items[i].Required, units(n.total(), w.counted(b.snap, n.item)))
+			}
+		}
+	}
+	if len(w.out.Events) > 0 {
+		relocated = int64(w.out.Events[0].Relocated)
+	}
+	ns, st, err := a.neighbours(ctx, b, basis, req, relocated)
+	if err != nil {
+		return err
+	}
+	ov.Neighbours = ns
+	ov.Stats.add(st)
+	return nil
 }
 
 func (s *Stats) add(o Stats) {

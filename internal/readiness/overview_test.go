@@ -64,7 +64,7 @@ func TestOverview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ov.City != cityCode || ov.At != now.Unix() || ov.Stats.Plans != 5 {
+	if ov.City != cityCode || ov.At != now.Unix() || ov.Stats.Plans != 16 {
 		t.Errorf("overview city %s, at %d, %d plans", ov.City, ov.At, ov.Stats.Plans)
 	}
 	if !slices.Equal(calls, [][2]int{{1, 5}, {2, 5}, {3, 5}, {4, 5}, {5, 5}}) {
@@ -111,10 +111,14 @@ func TestOverview(t *testing.T) {
 		name          string
 		pop           int64
 		inTime, local float64
+		chain         readiness.Chain
 	}{
-		{distA, "甲区", 600_000, 235.0 / 500, 80.0 / 500},
-		{distB, "乙区", 300_000, 220.0 / 500, 40.0 / 500},
-		{distC, "丙区", 100_000, 195.0 / 500, 15.0 / 500},
+		// The chain: each district's own tents within 4 h (everything
+		// here is within 85 min), then with C-CITY's 100 within 6 h, then
+		// with the other districts' within 24 h: all 235.
+		{distA, "甲区", 600_000, 235.0 / 500, 80.0 / 500, readiness.Chain{Own4h: 80.0 / 500, City6h: 180.0 / 500, Others24h: 235.0 / 500}},
+		{distB, "乙区", 300_000, 220.0 / 500, 40.0 / 500, readiness.Chain{Own4h: 40.0 / 500, City6h: 140.0 / 500, Others24h: 235.0 / 500}},
+		{distC, "丙区", 100_000, 195.0 / 500, 15.0 / 500, readiness.Chain{Own4h: 15.0 / 500, City6h: 115.0 / 500, Others24h: 235.0 / 500}},
 	} {
 		dr := ov.Districts[i]
 		checkSummary(t, dr.Summary)
@@ -128,12 +132,17 @@ func TestOverview(t *testing.T) {
 			t.Errorf("district %s summary %+v; want coverage 0.47, in time %v, within 24 h 0.47, local %v",
 				w.code, s, w.inTime, w.local)
 		}
+		if !near(dr.Chain.Own4h, w.chain.Own4h) || !near(dr.Chain.City6h, w.chain.City6h) ||
+			!near(dr.Chain.Others24h, w.chain.Others24h) {
+			t.Errorf("district %s chain %+v; want %+v", w.code, dr.Chain, w.chain)
+		}
 		// Item by item (one item here): the same shares.
 		if len(dr.Items) != 1 {
 			t.Fatalf("district %s items %+v; want tents only", w.code, dr.Items)
 		}
 		if di := dr.Items[0]; di.Item != tent || di.Required != stock.Units(500) || !near(di.Coverage, 235.0/500) ||
-			!near(di.InTime, w.inTime) || !near(di.Within24, 235.0/500) || !near(di.Local, w.local) {
+			!near(di.InTime, w.inTime) || !near(di.Within24, 235.0/500) || !near(di.Local, w.local) ||
+			!near(di.Own4h, w.chain.Own4h) || !near(di.City6h, w.chain.City6h) || !near(di.Others24h, w.chain.Others24h) {
 			t.Errorf("district %s tents %+v", w.code, di)
 		}
 	}
@@ -161,12 +170,16 @@ func TestOverviewDefaults(t *testing.T) {
 	// 12,000 people start level Ⅳ (from 2,500; Ⅲ starts at 12,500), for
 	// the 7 days given. Tents at 0.294 per person: 2116.8, 1058.4 and 352.8
 	// by district, each rounded up: 3529, one more than 0.294 × 12,000.
+	// The shipped tier rule then makes the city hold two city-level Ⅱ
+	// responses, 2 × 49,999 × 0.294 = 29,399.4 → 29,400, of which its share
+	// (甲区 2,117 − its cap 5,000 × 0.294 = 1,470: 647) is 28,753 short;
+	// and 10 % of 3,529 + 28,753 = 32,282 as margin, 3,229: 35,511.
 	life := ov.Scenarios[0]
 	if ev := life.Events[0]; ev.Level != 4 || ev.Relocated != 12000 || ev.Days != 7 || ev.Teams != 4 {
 		t.Errorf("life-support event %+v", ev)
 	}
-	if iv := itemOf(t, life, tent); iv.Required != stock.Units(3529) {
-		t.Errorf("life-support tents required %s, want 3529", iv.Required)
+	if iv := itemOf(t, life, tent); iv.Required != stock.Units(35511) || iv.Reserve != stock.Units(31982) {
+		t.Errorf("life-support tents required %s, reserve %s; want 35511, 31982", iv.Required, iv.Reserve)
 	}
 	two := ov.Scenarios[1]
 	for _, ev := range two.Events {
@@ -174,7 +187,7 @@ func TestOverviewDefaults(t *testing.T) {
 			t.Errorf("level Ⅱ event %+v; want 49999 people, 20 teams, 5 days", ev)
 		}
 	}
-	if len(two.Notes) != 1 || !strings.Contains(two.Notes[0].EN, "upper bound, 49,999 people") {
+	if n := countNotes(two.Notes, "upper bound, 49,999 people"); n != 1 {
 		t.Errorf("notes %+v: want the level Ⅱ planning size once", two.Notes)
 	}
 	// Flood: 20 teams × 30 life jackets per district, 10 assault boats per
@@ -239,4 +252,15 @@ func TestStandingWithoutPeople(t *testing.T) {
 	if err != nil || len(ov.Scenarios) != 1 {
 		t.Fatalf("overview: %d scenarios, %v", len(ov.Scenarios), err)
 	}
+}
+
+// countNotes counts the notes whose English text contains s.
+func countNotes(notes []readiness.Note, s string) int {
+	n := 0
+	for _, x := range notes {
+		if strings.Contains(x.EN, s) {
+			n++
+		}
+	}
+	return n
 }

@@ -13,12 +13,16 @@ var Tiers = []area.Level{area.LevelCity, area.LevelDistrict, area.LevelStreet, a
 type need struct {
 	event, hit int
 	item       string
-	perTier    [4]float64 // indexed by Level.Rank()
-	sources    []*Norm
+	perTier    [4]float64 // of norms with a tier, indexed by Level.Rank()
+	// untiered is what norms without a tier ask for: divided over the
+	// tiers by the tier rule or the tier shares (see [work.split]).
+	untiered float64
+	shared   [4]float64 // untiered split by the tier shares
+	sources  []*Norm
 }
 
 func (n need) total() float64 {
-	var t float64
+	t := n.untiered
 	for _, q := range n.perTier {
 		t += q
 	}
@@ -83,15 +87,41 @@ func (ix *normIndex) needs(events []Resolved) []need {
 	return out
 }
 
-// need applies, for each basis, the best-fitting norms of an item: norms
-// with a tier give that tier's quantity; the untiered norm is split by the
-// tier shares over the tiers without a norm of their own.
+// need applies, for each basis and special group (none, or one of the
+// configuration's), the best-fitting norms of an item: norms with a tier
+// give that tier's quantity; the untiered norm gives the untiered need,
+// less what tiers with a norm of their own hold under the tier shares
+// (the split of [work.split]). A group's norm counts the group's share of
+// the district's people.
 func (ix *normIndex) need(e Resolved, h Hit, item string) need {
 	out := need{item: item}
+	groups := []string{""}
+	for _, n := range ix.byItem[item] {
+		if n.Group != "" && !slices.Contains(groups, n.Group) {
+			groups = append(groups, n.Group)
+		}
+	}
+	for _, g := range groups {
+		share := 1.0
+		if g != "" {
+			gr, ok := ix.cfg.group(g)
+			if !ok {
+				continue
+			}
+			share = gr.share(h.Area)
+		}
+		ix.needOf(&out, e, h, item, g, share)
+	}
+	return out
+}
+
+// needOf adds to out what the norms of one group ("" for everyone)
+// ask for, per basis, with count scaled by the group's share.
+func (ix *normIndex) needOf(out *need, e Resolved, h Hit, item, group string, share float64) {
 	for _, b := range Bases {
 		best, rows := -1, []*Norm(nil)
 		for _, n := range ix.byItem[item] {
-			if n.Basis != b {
+			if n.Basis != b || n.Group != group {
 				continue
 			}
 			switch s := specificity(n, e.Hazard, h.Area); {
@@ -104,7 +134,7 @@ func (ix *normIndex) need(e Resolved, h Hit, item string) need {
 		if best < 0 {
 			continue
 		}
-		count := h.count(b, e.Days)
+		count := h.count(b, e.Days) * share
 		var untiered *Norm
 		var own [4]bool
 		for _, n := range rows {
@@ -116,9 +146,14 @@ func (ix *normIndex) need(e Resolved, h Hit, item string) need {
 			own[n.Tier.Rank()] = true
 		}
 		if untiered != nil {
+			// Tiers with a norm of their own give up their share of the
+			// untiered norm; the rest is the untiered need, with its split
+			// by the tier shares kept for items the tier rule leaves alone.
 			for _, t := range Tiers {
 				if !own[t.Rank()] {
-					out.perTier[t.Rank()] += untiered.Quantity * count * ix.cfg.share(t)
+					q := untiered.Quantity * count * ix.cfg.share(t)
+					out.shared[t.Rank()] += q
+					out.untiered += q
 				}
 			}
 		}
@@ -128,5 +163,4 @@ func (ix *normIndex) need(e Resolved, h Hit, item string) need {
 			}
 		}
 	}
-	return out
 }

@@ -20,6 +20,10 @@ type Scenario struct {
 	// Standing marks the scenarios of the reserve plan the city must
 	// always be ready for.
 	Standing bool `json:"standing,omitempty"`
+	// ReserveTarget marks a scenario that sizes the reserve (the standing
+	// 1.2 % scenario): under the tier rule the city then also holds its
+	// concurrent Ⅱ responses and the redundancy margin ([TierRule]).
+	ReserveTarget bool `json:"reserve_target,omitempty"`
 }
 
 // Event is one disaster of a scenario, hitting one or more areas.
@@ -273,7 +277,7 @@ func (c Config) Standing(city area.Area, pair [2]string, hazard string) []Scenar
 		people = c.LifeSupport.ofResidents(city.Population)
 	}
 	zh, en := c.LifeSupport.label(people, city.Population)
-	life := Scenario{Code: "standing-life-support", Standing: true, NameZH: zh, NameEN: en,
+	life := Scenario{Code: "standing-life-support", Standing: true, ReserveTarget: true, NameZH: zh, NameEN: en,
 		Events: []Event{{Hazard: "general", Areas: []string{city.Code}, Relocated: people, Days: c.LifeSupport.Days}},
 	}
 	two := Scenario{Code: "standing-two-level-2", Standing: true,

@@ -22,8 +22,10 @@ type Data interface {
 	dispatch.Inventory
 	// City returns the home city and its districts, with populations.
 	City(ctx context.Context) (area.Area, []area.Area, error)
-	// Holders returns, per organisation code, the tier and district its
-	// contract reserves count towards.
+	// Holders returns, per organisation code, the tier and district of
+	// the organisation's area: a contract reserve counts towards its
+	// contracting party's (reserve.Agreement.Party), a reserve without
+	// one towards the city.
 	Holders(ctx context.Context) (map[string]Holder, error)
 }
 

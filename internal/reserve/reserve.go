@@ -11,6 +11,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/org"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -19,10 +20,16 @@ import (
 // (调用指令), while the agreement is valid. Reserved is the part promised to
 // approved plans.
 type Agreement struct {
-	ID            int64          `json:"-"`
-	Code          string         `json:"code"`
-	OrgCode       string         `json:"org_code"`
-	OrgNameZH     string         `json:"org_name_zh,omitempty"`
+	ID        int64  `json:"-"`
+	Code      string `json:"code"`
+	OrgCode   string `json:"org_code"`
+	OrgNameZH string `json:"org_name_zh,omitempty"`
+	// Party is the contracting party (签约主体): the bureau that signed the
+	// agreement, the city's or a district's. Its area gives the reserve's
+	// tier and district ([Party]); empty means the city's emergency
+	// management bureau.
+	Party         string         `json:"party,omitempty"`
+	PartyNameZH   string         `json:"party_name_zh,omitempty"`
 	Item          string         `json:"item"`
 	ItemNameZH    string         `json:"item_name_zh,omitempty"`
 	Quantity      stock.Quantity `json:"quantity"`
@@ -32,6 +39,18 @@ type Agreement struct {
 	ValidUntil    string         `json:"valid_until"` // YYYY-MM-DD, inclusive
 	Point         geo.Point      `json:"point"`       // where deliveries start
 	Note          string         `json:"note,omitempty"`
+}
+
+// CheckParty checks the organisation named as a contract reserve's
+// contracting party (签约主体): a bureau or a government department may
+// sign, never an enterprise, which is the other side of the contract.
+func CheckParty(o org.Org) error {
+	if o.Kind != org.KindBureau && o.Kind != org.KindDepartment {
+		return apperr.New(apperr.Invalid, "reserve.party_invalid",
+			"签约主体「%s」须为应急管理部门或政府部门,不能是企业", "the contracting party %q must be a bureau or a government department, not an enterprise",
+			o.Code).WithField("party")
+	}
+	return nil
 }
 
 // Free is what the agreement can still promise.
@@ -50,19 +69,22 @@ func (a Agreement) Validate() error {
 // after a call-off. Reserved is the output already promised to approved
 // plans; planning takes it from the earliest days' output.
 type Capacity struct {
-	ID         int64          `json:"-"`
-	Code       string         `json:"code"`
-	OrgCode    string         `json:"org_code"`
-	OrgNameZH  string         `json:"org_name_zh,omitempty"`
-	Item       string         `json:"item"`
-	ItemNameZH string         `json:"item_name_zh,omitempty"`
-	PerDay     stock.Quantity `json:"per_day"`
-	LeadHours  float64        `json:"lead_hours"`
-	Reserved   stock.Quantity `json:"reserved"`
-	ValidFrom  string         `json:"valid_from"`
-	ValidUntil string         `json:"valid_until"`
-	Point      geo.Point      `json:"point"`
-	Note       string         `json:"note,omitempty"`
+	ID        int64  `json:"-"`
+	Code      string `json:"code"`
+	OrgCode   string `json:"org_code"`
+	OrgNameZH string `json:"org_name_zh,omitempty"`
+	// Party is the contracting party, as for [Agreement.Party].
+	Party       string         `json:"party,omitempty"`
+	PartyNameZH string         `json:"party_name_zh,omitempty"`
+	Item        string         `json:"item"`
+	ItemNameZH  string         `json:"item_name_zh,omitempty"`
+	PerDay      stock.Quantity `json:"per_day"`
+	LeadHours   float64        `json:"lead_hours"`
+	Reserved    stock.Quantity `json:"reserved"`
+	ValidFrom   string         `json:"valid_from"`
+	ValidUntil  string         `json:"valid_until"`
+	Point       geo.Point      `json:"point"`
+	Note        string         `json:"note,omitempty"`
 }
 
 // Validate checks a capacity reserve before it is stored.

@@ -372,6 +372,21 @@ var migrations = []migration{
 		// them (routing.AreaTerrain).
 		`ALTER TABLE areas ADD COLUMN boundary TEXT`,
 	}},
+	{name: "contracting party of contract reserves", stmts: []string{
+		// The organisation that signed a contract reserve (签约主体): the
+		// city's bureau or a district's. Its area, not the enterprise's,
+		// gives the reserve's tier and district in readiness. Reserves
+		// stored before this step were signed by the city: they take the
+		// bureau of the city-level area (the first, if several), or none
+		// when there is no such bureau yet, which readiness also counts for
+		// the city.
+		`ALTER TABLE agreement_reserves ADD COLUMN party_id BIGINT REFERENCES orgs (id)`,
+		`ALTER TABLE capacity_reserves ADD COLUMN party_id BIGINT REFERENCES orgs (id)`,
+		`UPDATE agreement_reserves SET party_id = (SELECT MIN(o.id) FROM orgs o JOIN areas a ON a.id = o.area_id
+			WHERE a.level = 'city' AND o.kind = 'bureau') WHERE party_id IS NULL`,
+		`UPDATE capacity_reserves SET party_id = (SELECT MIN(o.id) FROM orgs o JOIN areas a ON a.id = o.area_id
+			WHERE a.level = 'city' AND o.kind = 'bureau') WHERE party_id IS NULL`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.

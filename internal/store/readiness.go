@@ -43,7 +43,9 @@ func (inv *inventory) City(ctx context.Context) (area.Area, []area.Area, error) 
 }
 
 // Holders returns the tier of each organisation: the level of its area
-// and the district that area lies in.
+// and the district that area lies in. Readiness counts a contract reserve
+// for its contracting party's tier and district (the bureau that signed
+// it), not the enterprise's.
 func (inv *inventory) Holders(ctx context.Context) (map[string]readiness.Holder, error) {
 	idx, err := inv.districts(ctx)
 	if err != nil {

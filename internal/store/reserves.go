@@ -32,12 +32,13 @@ func (f ReserveFilter) where() where {
 	return w
 }
 
-const agreementSelect = `SELECT r.id, r.code, o.code, o.name_zh, i.code, i.name_zh, r.quantity, r.reserved,
-	r.delivery_hours, r.valid_from, r.valid_until, r.lat, r.lon, r.note
-	FROM agreement_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id`
+const agreementSelect = `SELECT r.id, r.code, o.code, o.name_zh, COALESCE(p.code, ''), COALESCE(p.name_zh, ''),
+	i.code, i.name_zh, r.quantity, r.reserved, r.delivery_hours, r.valid_from, r.valid_until, r.lat, r.lon, r.note
+	FROM agreement_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id
+	LEFT JOIN orgs p ON p.id = r.party_id`
 
 func scanAgreement(r interface{ Scan(...any) error }) (a reserve.Agreement, err error) {
-	return a, r.Scan(&a.ID, &a.Code, &a.OrgCode, &a.OrgNameZH, &a.Item, &a.ItemNameZH, &a.Quantity, &a.Reserved,
+	return a, r.Scan(&a.ID, &a.Code, &a.OrgCode, &a.OrgNameZH, &a.Party, &a.PartyNameZH, &a.Item, &a.ItemNameZH, &a.Quantity, &a.Reserved,
 		&a.DeliveryHours, &a.ValidFrom, &a.ValidUntil, &a.Point.Lat, &a.Point.Lon, &a.Note)
 }
 
@@ -51,10 +52,14 @@ func (s *Store) CreateAgreement(ctx context.Context, a reserve.Agreement) (reser
 	if err != nil {
 		return a, err
 	}
+	partyID, err := s.reserveParty(ctx, a.Party)
+	if err != nil {
+		return a, err
+	}
 	err = s.queryRow(ctx, `INSERT INTO agreement_reserves (code, org_id, item_id, quantity, delivery_hours,
-		valid_from, valid_until, lat, lon, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		valid_from, valid_until, lat, lon, note, party_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Code, orgID, itemID, int64(a.Quantity), a.DeliveryHours, a.ValidFrom, a.ValidUntil,
-		a.Point.Lat, a.Point.Lon, a.Note).Scan(&a.ID)
+		a.Point.Lat, a.Point.Lon, a.Note, partyID).Scan(&a.ID)
 	if err != nil {
 		return a, s.alreadyExists(err, "agreement", "协议储备", a.Code)
 	}
@@ -80,12 +85,13 @@ func (s *Store) Agreements(ctx context.Context, f ReserveFilter) ([]reserve.Agre
 	return collect(rows, func(r *sql.Rows) (reserve.Agreement, error) { return scanAgreement(r) })
 }
 
-const capacitySelect = `SELECT r.id, r.code, o.code, o.name_zh, i.code, i.name_zh, r.per_day, r.lead_hours,
-	r.reserved, r.valid_from, r.valid_until, r.lat, r.lon, r.note
-	FROM capacity_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id`
+const capacitySelect = `SELECT r.id, r.code, o.code, o.name_zh, COALESCE(p.code, ''), COALESCE(p.name_zh, ''),
+	i.code, i.name_zh, r.per_day, r.lead_hours, r.reserved, r.valid_from, r.valid_until, r.lat, r.lon, r.note
+	FROM capacity_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id
+	LEFT JOIN orgs p ON p.id = r.party_id`
 
 func scanCapacity(r interface{ Scan(...any) error }) (c reserve.Capacity, err error) {
-	return c, r.Scan(&c.ID, &c.Code, &c.OrgCode, &c.OrgNameZH, &c.Item, &c.ItemNameZH, &c.PerDay, &c.LeadHours,
+	return c, r.Scan(&c.ID, &c.Code, &c.OrgCode, &c.OrgNameZH, &c.Party, &c.PartyNameZH, &c.Item, &c.ItemNameZH, &c.PerDay, &c.LeadHours,
 		&c.Reserved, &c.ValidFrom, &c.ValidUntil, &c.Point.Lat, &c.Point.Lon, &c.Note)
 }
 
@@ -98,10 +104,14 @@ func (s *Store) CreateCapacity(ctx context.Context, c reserve.Capacity) (reserve
 	if err != nil {
 		return c, err
 	}
+	partyID, err := s.reserveParty(ctx, c.Party)
+	if err != nil {
+		return c, err
+	}
 	err = s.queryRow(ctx, `INSERT INTO capacity_reserves (code, org_id, item_id, per_day, lead_hours,
-		valid_from, valid_until, lat, lon, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		valid_from, valid_until, lat, lon, note, party_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.Code, orgID, itemID, int64(c.PerDay), c.LeadHours, c.ValidFrom, c.ValidUntil,
-		c.Point.Lat, c.Point.Lon, c.Note).Scan(&c.ID)
+		c.Point.Lat, c.Point.Lon, c.Note, partyID).Scan(&c.ID)
 	if err != nil {
 		return c, s.alreadyExists(err, "capacity", "产能储备", c.Code)
 	}
@@ -142,6 +152,31 @@ func (s *Store) reserveRefs(ctx context.Context, orgCode, itemCode string, q sto
 		return 0, 0, withField(err, field)
 	}
 	return o.ID, it.ID, nil
+}
+
+// reserveParty resolves a contract reserve's contracting party: the
+// organisation named, which must be a bureau or a department
+// ([reserve.CheckParty]); none named is the city's bureau (the bureau of
+// the city-level area), or no party at all while there is none, which
+// readiness counts for the city as well.
+func (s *Store) reserveParty(ctx context.Context, code string) (sql.NullInt64, error) {
+	if code == "" {
+		var id sql.NullInt64
+		err := s.queryRow(ctx, `SELECT MIN(o.id) FROM orgs o JOIN areas a ON a.id = o.area_id
+			WHERE a.level = 'city' AND o.kind = 'bureau'`).Scan(&id)
+		if err != nil {
+			return id, fmt.Errorf("store: city bureau: %w", err)
+		}
+		return id, nil
+	}
+	o, err := s.Org(ctx, code)
+	if err != nil {
+		return sql.NullInt64{}, withField(err, "party")
+	}
+	if err := reserve.CheckParty(o); err != nil {
+		return sql.NullInt64{}, err
+	}
+	return sql.NullInt64{Int64: o.ID, Valid: true}, nil
 }
 
 // PromiseReserve changes by delta the part of a contract reserve (kind

@@ -35,6 +35,7 @@ func TestLocaleKeysExist(t *testing.T) {
 	}
 	collect(templateFS, "templates/*.html", regexp.MustCompile(`\.T "([a-z0-9_.-]+)"`))
 	collect(staticFS, "static/js/*.js", regexp.MustCompile(`\bt\('([a-z0-9_.-]+)'`))
+	collect(staticFS, "static/js/*/*.js", regexp.MustCompile(`\bt\('([a-z0-9_.-]+)'`)) // a screen's ES modules
 	if len(uses) < 100 {
 		t.Fatalf("found only %d keys in use; is the pattern right?", len(uses))
 	}

@@ -35,26 +35,40 @@ type readinessView struct {
 	Client    readinessClient
 }
 
-// readinessClient is the JSON the page's script starts from.
+// readinessClient is the JSON the page's script starts from. The API's
+// assessments name items, districts and depots in Chinese only (they are
+// the engine's rows, also exported as workbooks); the page carries every
+// name the screen shows in both languages, so the script looks a code up
+// here and never translates.
 type readinessClient struct {
-	City          string               `json:"city"`
-	Pair          [2]string            `json:"pair"`
-	Hazard        string               `json:"hazard"`
-	Districts     []readinessDistrict  `json:"districts"`
-	Items         map[string][4]string `json:"items"` // code → zh, en, unit zh, unit en
-	DeadlineHours float64              `json:"deadline_hours"`
-	KeepShare     float64              `json:"keep_share"`
-	PlanningDays  int                  `json:"planning_days"`
+	City          readinessName            `json:"city"`
+	Pair          [2]string                `json:"pair"`
+	Hazard        string                   `json:"hazard"`
+	Districts     []readinessName          `json:"districts"`
+	Items         map[string]readinessItem `json:"items"`  // by code
+	Depots        map[string]readinessName `json:"depots"` // by code, those the user may see
+	DeadlineHours float64                  `json:"deadline_hours"`
+	KeepShare     float64                  `json:"keep_share"`
+	PlanningDays  int                      `json:"planning_days"`
 	// CanCreate and CanApprove: the user's roles may recommend
 	// pre-positioning, and approve or cancel it, so the script offers it.
 	CanCreate  bool `json:"can_create"`
 	CanApprove bool `json:"can_approve"`
 }
 
-type readinessDistrict struct {
+// readinessName is something named in both languages: an area, a depot.
+type readinessName struct {
 	Code   string `json:"code"`
 	NameZH string `json:"name_zh"`
 	NameEN string `json:"name_en"`
+}
+
+// readinessItem is an item of the catalogue with its unit, in both languages.
+type readinessItem struct {
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+	UnitZH string `json:"unit_zh"`
+	UnitEN string `json:"unit_en"`
 }
 
 // readinessPage is the 储备评估 screen. ?pair= (two district codes) and
@@ -109,15 +123,24 @@ func (h *handler) readinessView(ctx context.Context, q url.Values) (readinessVie
 	if err != nil {
 		return v, fmt.Errorf("web: readiness: items: %w", err)
 	}
-	v.Client = readinessClient{City: city.Code, Pair: v.Pair, Hazard: v.Hazard, Items: map[string][4]string{},
+	view := who.View(access.StockRead)
+	depots, err := h.store.Depots(ctx, store.DepotFilter{View: &view})
+	if err != nil {
+		return v, fmt.Errorf("web: readiness: depots: %w", err)
+	}
+	v.Client = readinessClient{City: readinessName{city.Code, city.NameZH, city.NameEN}, Pair: v.Pair, Hazard: v.Hazard,
+		Items: map[string]readinessItem{}, Depots: map[string]readinessName{},
 		DeadlineHours: v.Config.DeadlineHours, KeepShare: v.Config.KeepShare,
 		PlanningDays: v.Config.PlanningDays, CanCreate: who.Can(access.PrepositionCreate),
 		CanApprove: who.Can(access.PrepositionApprove)}
 	for _, it := range items {
-		v.Client.Items[it.Code] = [4]string{it.NameZH, it.NameEN, it.UnitZH, it.UnitEN}
+		v.Client.Items[it.Code] = readinessItem{it.NameZH, it.NameEN, it.UnitZH, it.UnitEN}
 	}
 	for _, d := range districts {
-		v.Client.Districts = append(v.Client.Districts, readinessDistrict{d.Code, d.NameZH, d.NameEN})
+		v.Client.Districts = append(v.Client.Districts, readinessName{d.Code, d.NameZH, d.NameEN})
+	}
+	for _, d := range depots {
+		v.Client.Depots[d.Code] = readinessName{d.Code, d.NameZH, d.NameEN}
 	}
 	return v, nil
 }

@@ -49,16 +49,25 @@ func TestReadinessPage(t *testing.T) {
 		}
 		contains(t, "default pair", body, `<option value="110111" selected>房山区</option>`, `<option value="110109" selected>门头沟区</option>`)
 
-		// The script gets the catalogue in both languages, since the API
-		// names items in Chinese only.
+		// The script gets the catalogue, the districts and the depots in
+		// both languages, since the API names them in Chinese only.
 		items, err := site.s.Items(ctx, store.ItemFilter{})
 		if err != nil || len(items) == 0 {
 			t.Fatalf("items: %d, %v", len(items), err)
 		}
 		it := items[len(items)/2]
-		names, _ := json.Marshal([]string{it.NameZH, it.NameEN, it.UnitZH, it.UnitEN})
+		type named struct {
+			Code   string `json:"code,omitempty"`
+			NameZH string `json:"name_zh"`
+			NameEN string `json:"name_en"`
+			UnitZH string `json:"unit_zh,omitempty"`
+			UnitEN string `json:"unit_en,omitempty"`
+		}
+		names, _ := json.Marshal(named{NameZH: it.NameZH, NameEN: it.NameEN, UnitZH: it.UnitZH, UnitEN: it.UnitEN})
 		contains(t, "item names for the script", body, `"`+it.Code+`":`+string(names))
-		contains(t, "settings for the script", body, `"city":"`+city.Code+`"`, `"pair":["110111","110109"]`, `"deadline_hours":`)
+		cityJSON, _ := json.Marshal(named{Code: city.Code, NameZH: city.NameZH, NameEN: city.NameEN})
+		contains(t, "settings for the script", body, `"city":`+string(cityJSON), `"pair":["110111","110109"]`, `"deadline_hours":`,
+			`"depots":{"`)
 
 		// The export link gives the workbook.
 		res, err := site.client.Get(site.srv.URL + "/api/readiness?format=xlsx&hazard=flood&pair=110111%2C110109")

@@ -4,32 +4,44 @@
   'use strict';
   const S = window.Stockpile;
 
-  // SERIES are the bars drawn for each district, in order.
-  const SERIES = [['in_time', 'dash.in_time'], ['coverage', 'dash.coverage'], ['local', 'dash.local']];
+  // CHAIN is the seed's delivery chain, drawn as one stacked bar a
+  // district: what its own stock brings within 4 h, what city stock adds
+  // by 6 h, what other districts add by 24 h (cumulative shares of the
+  // district's level Ⅱ needs, from the overview's districts[].chain).
+  const CHAIN = [['own_4h', 'dash.chain_own'], ['city_6h', 'dash.chain_city'], ['others_24h', 'dash.chain_others']];
 
-  // drawChart draws readiness by district as horizontal bars in plain HTML:
-  // the dashboard's one chart needs no charting library, so the page is
-  // usable as soon as the readiness answer is in. Weakest district on top:
-  // every district can draw on the city's stock, so in time and coverage
-  // are often alike; what a district holds itself tells them apart.
+  // drawChart draws readiness by district as horizontal stacked bars in
+  // plain HTML: the dashboard's one chart needs no charting library, so the
+  // page is usable as soon as the readiness answer is in. Weakest district
+  // on top: the least its own stock brings within 4 h, then the least with
+  // the city's by 6 h.
   function drawChart(districts) {
     const box = document.getElementById('district-chart');
-    const rows = districts.slice().sort((a, b) => (a.summary.in_time - b.summary.in_time) ||
-      (a.summary.local - b.summary.local) || (a.summary.coverage - b.summary.coverage));
-    const pct = (v) => Math.round(Math.min(1, Math.max(0, v)) * 1000) / 10 + '%';
-    const legend = S.el('div', { class: 'bars-legend' }, SERIES.map(([k, label]) =>
+    const ch = (d) => d.chain || { own_4h: 0, city_6h: 0, others_24h: 0 };
+    const rows = districts.slice().sort((a, b) => (ch(a).own_4h - ch(b).own_4h) ||
+      (ch(a).city_6h - ch(b).city_6h) || (ch(a).others_24h - ch(b).others_24h));
+    const clamp = (v) => Math.min(1, Math.max(0, v || 0));
+    const pct = (v) => Math.round(clamp(v) * 1000) / 10 + '%';
+    const legend = S.el('div', { class: 'bars-legend' }, CHAIN.map(([k, label]) =>
       S.el('span', null, S.el('i', { class: 'bar-' + k }), S.t(label))));
     const list = S.el('div', { class: 'bars', role: 'list' }, rows.map((d) => {
       const name = S.pick(d.name_zh, d.name_en);
-      return S.el('div', { class: 'bars-row', role: 'listitem', 'data-area': d.area },
+      const c = ch(d);
+      let prev = 0;
+      const segs = CHAIN.map(([k, label]) => {
+        const v = Math.max(clamp(c[k]), prev);
+        const seg = S.el('span', { class: 'bar bar-' + k, style: 'width:' + pct(v - prev), 'data-series': k,
+          'data-value': String(c[k]), title: S.t(label) + ' ' + S.pct(c[k]) });
+        prev = v;
+        return seg;
+      });
+      const title = CHAIN.map(([k, label]) => S.t(label) + ' ' + S.pct(c[k])).join(';');
+      return S.el('div', { class: 'bars-row', role: 'listitem', 'data-area': d.area, 'data-own': String(c.own_4h) },
         S.el('a', { class: 'bars-name', href: '/readiness#rd-districts', title: name }, name),
-        S.el('div', { class: 'bars-set' }, SERIES.map(([k, label]) => {
-          const v = d.summary[k];
-          return S.el('div', { class: 'bars-line', title: S.t(label) + ' ' + S.pct(v) },
-            S.el('span', { class: 'bars-track' },
-              S.el('span', { class: 'bar bar-' + k, style: 'width:' + pct(v), 'data-series': k, 'data-value': String(v) })),
-            S.el('span', { class: 'bars-value' }, S.pct(v)));
-        })));
+        S.el('div', { class: 'bars-line chain-line', title: title },
+          S.el('span', { class: 'bars-track chain-track' }, segs),
+          S.el('span', { class: 'bars-value chain-values' }, CHAIN.map(([k]) =>
+            S.el('span', { class: 'chain-' + k }, S.pct(c[k]))))));
     }));
     box.replaceChildren(legend, list);
   }

@@ -58,7 +58,7 @@
         [t('map.f.quantity'), num(d.quantity)],
         [t('map.f.usable'), num(d.usable)],
         [t('map.f.reserved'), num(d.reserved)],
-        [t('map.f.expiring', data.rule.expiring_days), num(d.expiring) + ' (' + S.pct(d.expiring_share) + ')'],
+        [t('map.f.expiring', num(data.rule.expiring_days, 0)), num(d.expiring) + ' (' + S.pct(d.expiring_share) + ')'],
         [t('map.f.expired'), num(d.expired) + (d.expired > 0 ? ' (' + S.pct(d.expired / d.quantity) + ')' : '')],
         d.damaged > 0 ? [t('map.f.damaged'), num(d.damaged)] : null,
         [t('map.f.lots'), num(d.lots) + ' / ' + num(d.items)],
@@ -228,7 +228,7 @@
         [t('map.f.item'), itemName(r.item) + ' (' + r.item + ')'],
         agreement ? [t('map.f.contracted'), num(r.quantity) + ' ' + unit] : [t('map.f.per_day'), num(r.per_day) + ' ' + unit],
         agreement ? [t('map.f.free'), num(r.quantity - r.reserved) + ' ' + unit] : [t('map.f.reserved'), num(r.reserved) + ' ' + unit],
-        [agreement ? t('map.f.delivery') : t('map.f.lead'), t('map.hours', num(r.hours))],
+        [agreement ? t('map.f.delivery') : t('map.f.lead'), duration(r.hours * 60)],
         [t('map.f.valid_until'), r.valid_until],
       ]));
   }
@@ -388,7 +388,7 @@
       return;
     }
     summary.replaceChildren(el('div', { class: 'alert ok', 'data-total': res.total },
-      el('strong', {}, t('map.nearby_total', hours, num(res.total), unit, res.sources.length)),
+      el('strong', {}, t('map.nearby_total', hours, num(res.total), unit, num(res.sources.length, 0))),
       el('div', { class: 'muted small' }, pick(res.item.name_zh, res.item.name_en) + ' · ' + t('map.nearby_router', S.router(res.router)))));
     const bounds = L.latLngBounds([base.toMap(res.point)]);
     res.sources.forEach((s, i) => {
@@ -453,7 +453,7 @@
     wireFilters();
     wireNearby();
     await applyFilters(false);
-    setStatus(t('map.summary', data.depots.length, data.reserves.length, data.incidents.length), false);
+    setStatus(t('map.summary', num(data.depots.length, 0), num(data.reserves.length, 0), num(data.incidents.length, 0)), false);
     window.stockpileMap = { map: base.map, depots: entries.length };
     if (!readyCalled) { readyCalled = true; S.ready('map'); }
     const focus = mapEl.dataset.focus;
