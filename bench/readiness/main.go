@@ -115,10 +115,12 @@ func run(ctx context.Context, dsn string, runs int, alertPath string) error {
 }
 
 func assessor(ctx context.Context, s *store.Store) (*readiness.Assessor, error) {
-	router, err := routing.NewGreatCircle(routing.DefaultProfile(), nil)
+	gc, err := routing.NewGreatCircle(routing.DefaultProfile(), nil)
 	if err != nil {
 		return nil, err
 	}
+	// Terrain from the areas in the database, as ops.New gives it.
+	router := gc.WithTerrainSource(s)
 	cfg, err := s.HomeReadinessConfig(ctx)
 	if err != nil {
 		return nil, err

@@ -228,7 +228,7 @@ func checkAudit(t *testing.T, ctx context.Context, dsn string) {
 func checkVerifyAudit(t *testing.T, ctx context.Context, dsn string) {
 	t.Helper()
 	code, out, errOut := run(t, ctx, "verify", "--db", dsn)
-	if code != 0 || !regexp.MustCompile(`audit trail 审计日志: [1-9]\d* records checked`).MatchString(out) ||
+	if code != 0 || !regexp.MustCompile(`audit trail 审计日志：[1-9]\d* records checked`).MatchString(out) ||
 		!strings.Contains(out, "OK") {
 		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
 	}

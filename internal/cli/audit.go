@@ -108,7 +108,7 @@ func parseDay(s, field string, days int) (int64, error) {
 	}
 	unix, ok := cst.DayStart(strings.TrimSpace(s), days)
 	if !ok {
-		return 0, apperr.New(apperr.Invalid, "date.malformed", "日期「%s」格式错误:应为 YYYY-MM-DD",
+		return 0, apperr.New(apperr.Invalid, "date.malformed", "日期「%s」格式错误：应为 YYYY-MM-DD",
 			"date %q is malformed: want YYYY-MM-DD", s).WithField(field)
 	}
 	return unix, nil

@@ -65,7 +65,7 @@ func (a *app) actor(ctx context.Context, s *store.Store, n need) (access.Actor, 
 // without credentials: access's, with what to do at the command line.
 func errSignInRequired() *apperr.Error {
 	e := access.ErrSignInRequired()
-	e.ZH += ":请使用 --user 用户名(随后输入密码)或设置环境变量 " + tokenEnv
+	e.ZH += "：请使用 --user 用户名（随后输入密码）或设置环境变量 " + tokenEnv
 	e.EN += ": use --user NAME (the password is asked for) or set " + tokenEnv
 	return e
 }
@@ -88,7 +88,7 @@ func (a *app) signIn(ctx context.Context, svc *ops.Service) (access.Actor, error
 	if len(who.Roles) == 0 {
 		if u, err := svc.Me(ctx, who); err == nil && u.MustChangePassword {
 			return access.Nobody(), apperr.New(apperr.Forbidden, "auth.password_change_required",
-				"账号「%s」仍使用一次性密码:请先在网页登录并修改密码",
+				"账号「%s」仍使用一次性密码：请先在网页登录并修改密码",
 				"account %q still has its one-time password: sign in on the web and change it first", u.Username)
 		}
 	}
@@ -129,6 +129,6 @@ func (a *app) isTerminal() bool {
 
 // errNoPassword is the refusal of an empty password or none at all.
 func errNoPassword() *apperr.Error {
-	return apperr.New(apperr.Invalid, "password.missing", "没有输入密码(从标准输入读取时每行一个)",
+	return apperr.New(apperr.Invalid, "password.missing", "没有输入密码（从标准输入读取时每行一个）",
 		"no password given (one a line when read from standard input)")
 }

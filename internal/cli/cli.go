@@ -80,7 +80,7 @@ func (a *app) printError(err error) {
 		return
 	}
 	if e, ok := apperr.As(err); ok {
-		fmt.Fprintf(a.stderr, "错误:%s\nerror: %s\n", e.ZH, e.EN)
+		fmt.Fprintf(a.stderr, "错误：%s\nerror: %s\n", e.ZH, e.EN)
 		if e.Field != "" {
 			fmt.Fprintf(a.stderr, "字段 field: %s\n", e.Field)
 		}

@@ -53,7 +53,7 @@ func (a *app) loadDemo(ctx context.Context, s *store.Store, seed int64) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "demo loaded 演示数据已载入: %d areas, %d organisations, %d depots, %d items, %d lots, %d ledger entries, %s units, %d agreement and %d capacity reserves\n",
+	fmt.Fprintf(a.stderr, "demo loaded 演示数据已载入：%d areas, %d organisations, %d depots, %d items, %d lots, %d ledger entries, %s units, %d agreement and %d capacity reserves\n",
 		sum.Areas, sum.Orgs, sum.Depots, sum.Items, sum.Lots, sum.Entries, sum.Units, sum.Agreements, sum.Capacities)
 	return nil
 }

@@ -109,7 +109,7 @@ func (f *sessionFlags) timeouts() (idle, max time.Duration, err error) {
 func (a *app) accounts(ctx context.Context, svc *ops.Service, withDemo bool) error {
 	if withDemo {
 		if _, err := svc.AddDemoAccounts(ctx, demo.Accounts()); err != nil {
-			return fmt.Errorf("demo accounts 演示账号: %w", err)
+			return fmt.Errorf("demo accounts 演示账号：%w", err)
 		}
 		listed, err := svc.DemoAccounts(ctx)
 		if err != nil {
@@ -117,12 +117,12 @@ func (a *app) accounts(ctx context.Context, svc *ops.Service, withDemo bool) err
 		}
 		if len(listed) > 0 {
 			fmt.Fprintf(a.stderr, "%d demo accounts exist; the sign-in page lists them when reached on a loopback address "+
-				"演示账号 %d 个,从本机地址访问时登录页会列出\n", len(listed), len(listed))
+				"演示账号 %d 个，从本机地址访问时登录页会列出\n", len(listed), len(listed))
 		}
 	}
 	pw, err := svc.FirstRun(ctx)
 	if err != nil {
-		return fmt.Errorf("first administrator 首个管理员: %w", err)
+		return fmt.Errorf("first administrator 首个管理员：%w", err)
 	}
 	if pw != "" {
 		a.printFirstRun(pw)

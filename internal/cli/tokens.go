@@ -58,7 +58,7 @@ SHA-256 is kept.`,
 				}
 				fmt.Fprintf(a.stderr, "token #%d %q for %s, expires %s 已签发接口令牌\n", issued.ID, issued.Name,
 					issued.Username, cst.Minute(issued.ExpiresAt))
-				fmt.Fprintln(a.stderr, "警告:令牌只显示这一次,请立即妥善保存 "+
+				fmt.Fprintln(a.stderr, "警告：令牌只显示这一次，请立即妥善保存 "+
 					"warning: the token is shown only this once; store it safely now")
 				fmt.Fprintln(a.stdout, secret)
 				return nil
@@ -90,7 +90,7 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 		return day.AddDate(0, 0, 1), nil
 	}
 	return time.Time{}, apperr.New(apperr.Invalid, "token.expiry_invalid",
-		"有效期「%s」格式错误:应为天数(如 90d)、时长(如 720h)或日期 YYYY-MM-DD",
+		"有效期「%s」格式错误：应为天数（如 90d）、时长（如 720h）或日期 YYYY-MM-DD",
 		"expiry %q is malformed: want days (90d), a duration (720h) or a date YYYY-MM-DD", s).WithField("expires")
 }
 

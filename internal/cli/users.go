@@ -142,7 +142,7 @@ func (a *app) newPassword(username string) (string, error) {
 // printOneTime prints a one-time password alone on stdout, and on stderr
 // what it is.
 func (a *app) printOneTime(pw string) {
-	fmt.Fprintln(a.stderr, "一次性密码(只显示这一次,首次登录时须修改) one-time password, shown only this once; "+
+	fmt.Fprintln(a.stderr, "一次性密码（只显示这一次，首次登录时须修改） one-time password, shown only this once; "+
 		"it must be changed at the first sign-in:")
 	fmt.Fprintln(a.stdout, pw)
 }

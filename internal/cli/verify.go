@@ -74,12 +74,12 @@ func printVerifyReport(w io.Writer, rep store.VerifyReport) {
 	}
 	printAuditReport(w, rep.Audit)
 	if rep.OK {
-		fmt.Fprintln(w, "OK: 台账与审计日志完整,余额一致 ledger and audit trail intact, balances match")
+		fmt.Fprintln(w, "OK: 台账与审计日志完整，余额一致 ledger and audit trail intact, balances match")
 	}
 }
 
 func printAuditReport(w io.Writer, rep store.AuditReport) {
-	fmt.Fprintf(w, "audit trail 审计日志: %d records checked\n", rep.Records)
+	fmt.Fprintf(w, "audit trail 审计日志：%d records checked\n", rep.Records)
 	if b := rep.FirstBreak; b != nil {
 		fmt.Fprintf(w, "审计日志第一处异常 audit trail first break: record %d — %s / %s\n", b.Seq, b.ZH, b.Reason)
 	} else if !rep.OK {

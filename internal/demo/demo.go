@@ -48,7 +48,7 @@ const DefaultSeed = 2020
 // Posting fields of the opening stock.
 const (
 	Actor  = "demo"
-	Reason = "演示数据:期初入库 / demo opening stock"
+	Reason = "演示数据：期初入库"
 )
 
 // Options tune Load. The zero value is ready to use.

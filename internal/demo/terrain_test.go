@@ -34,8 +34,9 @@ func TestBoundariesMatchBasemap(t *testing.T) {
 // (D-110111-01, by 良乡, plain) to the 河北镇 site of
 // testdata/incident-fangshan-flood.json (河北村, mountain), 19.3764 km
 // straight: mountain, 1.5 × 19.3764 km / 30 km/h = 0.96882 h,
-// × 1.25 × 3600 s + 1,200 s = 5,560 s; the embedded Beijing table put both
-// ends in mixed Fangshan: 1.4 × 19.3764 / 40 = 0.67817 h → 4,252 s.
+// × 1.25 × 3600 s + 1,200 s = 5,560 s; without terrain data both ends are
+// mixed (as the Beijing table once built into the program had them, in
+// Fangshan): 1.4 × 19.3764 / 40 = 0.67817 h → 4,252 s.
 func TestDemoTerrainFromAreas(t *testing.T) {
 	t.Parallel()
 	depot := geo.Point{Lon: 116.1553, Lat: 39.7181}
@@ -73,6 +74,11 @@ func TestDemoTerrainFromAreas(t *testing.T) {
 		}
 		if got := m.At(0, 0); got != 5560 {
 			t.Errorf("depot to 河北镇: %d s, want 5,560", got)
+		}
+		if m, err = g.Matrix(ctx, []geo.Point{depot}, []geo.Point{hebei}); err != nil {
+			t.Fatal(err)
+		} else if got := m.At(0, 0); got != 4252 {
+			t.Errorf("depot to 河北镇 without terrain data: %d s, want 4,252", got)
 		}
 		districts, err := s.Inventory().Districts(ctx)
 		if err != nil {

@@ -30,12 +30,30 @@ func TestMapFindDepot(t *testing.T) {
 	s.do("find a depot", chromedp.SendKeys(chromedp.CSS("#depot-search"), "房山区综合"),
 		chromedp.WaitVisible(chromedp.CSS(`.depot-popup[data-depot="D-110111-01"]`)))
 	contains(t, "depot popup", s.text(".depot-popup"), "房山区综合应急物资储备库")
+	// The popup counts lots and items, and gives quantities only per item
+	// with their units: never units of different items added up.
+	s.do("the depot's items", chromedp.WaitVisible(chromedp.CSS(`.depot-popup .depot-items[data-loaded] li[data-item]`)))
+	popup := s.text(".depot-popup")
+	contains(t, "depot popup", popup, "在库批次 / 品种", "有可用库存的批次", "天内临期批次", "各物资可用 / 在库")
+	if strings.Contains(popup, "在库件数") || strings.Contains(popup, "Units on hand") {
+		t.Errorf("the depot popup adds units of different items: %q", popup)
+	}
+	if n := count(s, ".depot-popup .depot-items li[data-item]"); n == 0 || n > 8 {
+		t.Errorf("the depot popup lists %d items, want 1 to 8", n)
+	}
+	if !eval[bool](s, `[...document.querySelectorAll('.depot-popup .depot-items li[data-item]')].every((li) => /\d \/ [\d,.]+ \S+$/.test(li.textContent))`) {
+		t.Errorf("an item of the depot popup has no unit: %q", s.text(".depot-popup .depot-items"))
+	}
+	contains(t, "legend", s.text("#map-legend"), "批次")
 	s.shot("map-depot")
 
 	s.do("type an item", chromedp.SendKeys(chromedp.CSS("#nearby-item"), "1010101"))
 	s.do("an exact code picks the item", chromedp.Poll[chromedp.Void](
 		`document.querySelector('#nearby-item').value.includes('(1010101)') || null`, chromedp.WithPollingTimeout(10*time.Second)))
 	s.do("set the point and search", chromedp.SetValue(chromedp.CSS("#nearby-hours"), "4"),
+		// The depot's popup covers the map's middle: close it first.
+		chromedp.Click(chromedp.CSS(".leaflet-popup-close-button")),
+		chromedp.WaitNotPresent(chromedp.CSS(".depot-popup")),
 		clickMap("#map", 0.5, 0.55),
 		chromedp.Click(chromedp.CSS("#nearby-go")),
 		chromedp.WaitVisible(chromedp.CSS("#nearby-results [data-source]")))
@@ -291,4 +309,20 @@ func TestMapCoordinates(t *testing.T) {
 			t.Errorf("gcjToWgs(wgsToGcj(%v)) in the browser = %v", p, back)
 		}
 	}
+}
+
+// TestMapDepotPopupEnglish opens a depot's popup on the English map: lots
+// and items counted, quantities only per item with their units.
+func TestMapDepotPopupEnglish(t *testing.T) {
+	s := open(t, 1366, 768, "commander-city")
+	s.do("switch to English", chromedp.Navigate(s.site.URL+"/lang/en?back=/map"), e2e.WaitReady("map"))
+	s.do("open on a depot", chromedp.Navigate(s.site.URL+"/map?depot=C-FS-RELIEF"), e2e.WaitReady("map"),
+		chromedp.WaitVisible(chromedp.CSS(`.depot-popup[data-depot="C-FS-RELIEF"] .depot-items[data-loaded] li[data-item]`)))
+	popup := s.text(".depot-popup")
+	contains(t, "depot popup", popup, "Lots / items on hand", "Lots with usable stock", "Usable / on hand, per item")
+	if strings.Contains(popup, "Units on hand") || strings.Contains(popup, "在库") {
+		t.Errorf("the English popup adds units or shows Chinese labels: %q", popup)
+	}
+	contains(t, "legend", s.text("#map-legend"), "Shares are of the lots on hand")
+	s.shot("map-depot-en")
 }

@@ -10,12 +10,23 @@ import (
 )
 
 func ExampleGreatCircle() {
-	r, err := routing.NewGreatCircle(routing.DefaultProfile(), nil) // Beijing terrain
+	depot := geo.Point{Lon: 116.3913, Lat: 39.9054} // Tiananmen
+	site := geo.Point{Lon: 115.9789, Lat: 40.4641}  // Yanqing district seat
+	// Terrain comes from the areas a city loads (the program gives the
+	// router the store as its TerrainSource). Here two areas without
+	// outlines, each point placed by the nearest seat: the urban city
+	// centre and mountainous Yanqing.
+	terrain, err := routing.NewAreaTerrain([]routing.TerrainArea{
+		{Code: "110000", Terrain: routing.Urban, HasTerrain: true, Seat: depot},
+		{Code: "110119", Parent: "110000", Terrain: routing.Mountain, HasTerrain: true, Seat: site},
+	})
 	if err != nil {
 		panic(err)
 	}
-	depot := geo.Point{Lon: 116.3913, Lat: 39.9054} // Tiananmen
-	site := geo.Point{Lon: 115.9789, Lat: 40.4641}  // Yanqing district seat
+	r, err := routing.NewGreatCircle(routing.DefaultProfile(), terrain.Classifier())
+	if err != nil {
+		panic(err)
+	}
 	m, err := r.Matrix(context.Background(), []geo.Point{depot}, []geo.Point{site})
 	if err != nil {
 		panic(err)

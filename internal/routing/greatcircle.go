@@ -138,15 +138,17 @@ type GreatCircle struct {
 }
 
 // NewGreatCircle returns a GreatCircle router with profile p, classifying
-// points with classify ([BeijingTerrain] when nil, until every caller passes
-// the area data through [GreatCircle.WithTerrainSource]). It fails if p is
-// invalid.
+// points with classify. Terrain belongs to the area data of the database:
+// pass classify nil and give the router the store through
+// [GreatCircle.WithTerrainSource], as the program does. With classify nil
+// and no source every point is Mixed, which is also what a database without
+// terrain data gives. It fails if p is invalid.
 func NewGreatCircle(p Profile, classify Classifier) (*GreatCircle, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if classify == nil {
-		classify = BeijingTerrain()
+		classify = noTerrain
 	}
 	return &GreatCircle{profile: p, classify: classify}, nil
 }

@@ -20,8 +20,11 @@ var (
 	lingshan = geo.Point{Lon: 115.4869, Lat: 40.0358}
 )
 
-func TestBeijingTerrain(t *testing.T) {
-	classify := BeijingTerrain()
+// TestDemoDistrictTerrain: the demo's areas give each district seat its
+// district's terrain, and a point far from its district's seat the terrain
+// of the area it lies in.
+func TestDemoDistrictTerrain(t *testing.T) {
+	classify := demoTerrain(t).Classifier()
 	for _, c := range []struct {
 		name string
 		p    geo.Point
@@ -33,7 +36,8 @@ func TestBeijingTerrain(t *testing.T) {
 		{"Pinggu seat", pingguSeat, Mixed},
 		{"Yanqing seat", yanqingSeat, Mountain},
 		{"Lingshan", lingshan, Mountain},
-		// Northern Huairou, 35 km from its seat but near its centroid.
+		// Northern Huairou, 35 km from its seat: in Huairou's outline,
+		// nearest the seat of its township 汤河口镇 (mountain).
 		{"Labagoumen", geo.Point{Lon: 116.62, Lat: 40.85}, Mountain},
 	} {
 		if got := classify(c.p); got != c.want {
@@ -42,26 +46,46 @@ func TestBeijingTerrain(t *testing.T) {
 	}
 }
 
-func TestParseDistrictsErrors(t *testing.T) {
-	for _, bad := range []string{
-		"",
-		"code,name_en,terrain,centroid_lat,centroid_lon,seat_lat,seat_lon\n1,A,hills,1,2,3,4\n",
-		"code,name_en,terrain,centroid_lat,centroid_lon,seat_lat,seat_lon\n1,A,urban,1,x,3,4\n",
-	} {
-		if _, err := parseDistricts([]byte(bad)); err == nil {
-			t.Errorf("parseDistricts(%q) succeeded", bad)
-		}
+// TestNoTerrainIsMixed: without a classifier or a terrain source every
+// point is mixed, as with a database whose areas carry no terrain.
+//
+//	Tiananmen to the Yanqing seat, 71.32 km straight, both ends mixed:
+//	1.4 × 71.32 = 99.85 km; 30/40 + 69.85/70 = 1.74786 h
+//	1.74786 h × 1.25 × 3600 + 1200 = 9,065.4 s → 9,065 s (2 h 31 min)
+func TestNoTerrainIsMixed(t *testing.T) {
+	g, err := NewGreatCircle(DefaultProfile(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := g.Estimate(tiananmen, yanqingSeat)
+	if e.Terrain != Mixed || math.Abs(e.RoadKm-99.85) > 0.01 {
+		t.Errorf("estimate %+v, want mixed over 99.85 road km", e)
+	}
+	m, err := g.Matrix(context.Background(), []geo.Point{tiananmen}, []geo.Point{yanqingSeat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.At(0, 0); s != 9065 {
+		t.Errorf("Tiananmen→Yanqing with no terrain data %d s, want 9,065", s)
+	}
+	empty, err := NewAreaTerrain(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e2, _ := g.WithTerrainSource(fixedSource{c: empty.Classifier()}).EstimateContext(context.Background(), tiananmen, yanqingSeat); e2 != e {
+		t.Errorf("a source without areas: %+v, want %+v", e2, e)
 	}
 }
 
-// TestTiananmenYanqing checks one estimate computed by hand.
+// TestTiananmenYanqing checks one estimate computed by hand, with the demo's
+// areas: Tiananmen in 东城 (urban), the Yanqing seat in 延庆 (mountain).
 //
 //	straight line: 71.32 km (haversine, mean Earth radius)
 //	urban end:     1.3 × 71.32 = 92.72 km;  30/25 + 62.72/70 = 2.0960 h
 //	mountain end:  1.5 × 71.32 = 106.98 km; 30/30 + 76.98/70 = 2.0997 h  ← longer
 //	total:         2.0997 h × 1.25 × 3600 + 20 × 60 = 10,649 s (2 h 57 min)
 func TestTiananmenYanqing(t *testing.T) {
-	g, err := NewGreatCircle(DefaultProfile(), nil)
+	g, err := NewGreatCircle(DefaultProfile(), demoTerrain(t).Classifier())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,12 +109,13 @@ func TestTiananmenYanqing(t *testing.T) {
 	}
 }
 
-// TestShortUrbanTrip checks a leg shorter than LongLegKm, wholly urban.
+// TestShortUrbanTrip checks a leg shorter than LongLegKm, wholly urban
+// (东城 to 朝阳's seat, by the demo's areas).
 //
 //	straight line: 7.767 km; road 1.3 × 7.767 = 10.097 km at 25 km/h = 0.40389 h
 //	total: 0.40389 × 1.25 × 3600 + 1200 = 3017.5 s
 func TestShortUrbanTrip(t *testing.T) {
-	g, _ := NewGreatCircle(DefaultProfile(), nil)
+	g, _ := NewGreatCircle(DefaultProfile(), demoTerrain(t).Classifier())
 	m, err := g.Matrix(context.Background(), []geo.Point{tiananmen}, []geo.Point{chaoyangSeat})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +126,7 @@ func TestShortUrbanTrip(t *testing.T) {
 }
 
 func TestGreatCircleMatrixShape(t *testing.T) {
-	g, _ := NewGreatCircle(DefaultProfile(), nil)
+	g, _ := NewGreatCircle(DefaultProfile(), demoTerrain(t).Classifier())
 	from := []geo.Point{tiananmen, yanqingSeat, pingguSeat}
 	to := []geo.Point{chaoyangSeat, tiananmen}
 	m, err := g.Matrix(context.Background(), from, to)

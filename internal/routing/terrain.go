@@ -1,9 +1,6 @@
 package routing
 
 import (
-	"bytes"
-	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 
@@ -14,7 +11,7 @@ import (
 // circuity factor and the speed of the great-circle estimate.
 type Terrain uint8
 
-// Terrains, as in the terrain column of the Beijing district table.
+// Terrains, as in the terrain column of the areas.
 const (
 	Urban    Terrain = iota // 城六区: dense streets, peak-hour traffic
 	Plain                   // plain suburbs (通州, 顺义, 大兴)
@@ -31,7 +28,7 @@ func (t Terrain) String() string {
 	return "Terrain(" + strconv.Itoa(int(t)) + ")"
 }
 
-// ParseTerrain reads the names used in the district table.
+// ParseTerrain reads the names used in the areas' terrain column.
 func ParseTerrain(s string) (Terrain, error) {
 	for t, name := range terrainNames {
 		if s == name {
@@ -44,71 +41,8 @@ func ParseTerrain(s string) (Terrain, error) {
 // A Classifier tells which terrain a point lies in.
 type Classifier func(geo.Point) Terrain
 
-//go:embed data/beijing-districts.csv
-var beijingDistrictsCSV []byte
-
-// referencePoint is a district's seat or centroid with the district's terrain.
-type referencePoint struct {
-	at      geo.Point
-	terrain Terrain
-}
-
-// BeijingTerrain returns a Classifier for Beijing's 16 districts. A point
-// gets the terrain of the district whose seat of government or area
-// centroid is nearest to it: the seat alone would misplace the hinterland of
-// the large outer districts (Huairou's seat is 34 km south of its centroid),
-// the centroid alone would misplace their seat towns. This is a coarse
-// Voronoi stand-in for the district boundaries, good enough to pick a speed.
-// Points outside Beijing get the terrain of the nearest district.
-//
-// The table (data/beijing-districts.csv) is copied from the project's domain
-// notes; its terrain column is the project's own classification, not an
-// official figure. BeijingTerrain panics if the embedded table is malformed,
-// which the package tests rule out.
-func BeijingTerrain() Classifier {
-	refs, err := parseDistricts(beijingDistrictsCSV)
-	if err != nil {
-		panic(err)
-	}
-	return func(p geo.Point) Terrain {
-		best, bestKm := refs[0].terrain, geo.DistanceKm(p, refs[0].at)
-		for _, r := range refs[1:] {
-			if d := geo.DistanceKm(p, r.at); d < bestKm {
-				best, bestKm = r.terrain, d
-			}
-		}
-		return best
-	}
-}
-
-// parseDistricts reads code,name_en,terrain,centroid_lat,centroid_lon,
-// seat_lat,seat_lon rows into two reference points per district.
-func parseDistricts(data []byte) ([]referencePoint, error) {
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("routing: district table: %w", err)
-	}
-	if len(rows) < 2 {
-		return nil, fmt.Errorf("routing: district table is empty")
-	}
-	var refs []referencePoint
-	for i, row := range rows[1:] {
-		if len(row) != 7 {
-			return nil, fmt.Errorf("routing: district table line %d: %d fields, want 7", i+2, len(row))
-		}
-		t, err := ParseTerrain(row[2])
-		if err != nil {
-			return nil, fmt.Errorf("routing: district table line %d: %w", i+2, err)
-		}
-		var f [4]float64
-		for k := range f {
-			if f[k], err = strconv.ParseFloat(row[3+k], 64); err != nil {
-				return nil, fmt.Errorf("routing: district table line %d: %w", i+2, err)
-			}
-		}
-		refs = append(refs,
-			referencePoint{geo.Point{Lat: f[0], Lon: f[1]}, t},
-			referencePoint{geo.Point{Lat: f[2], Lon: f[3]}, t})
-	}
-	return refs, nil
-}
+// noTerrain classifies as a database without terrain data does: every point
+// is Mixed, the middle of the scale (as [AreaTerrain.Classify] when no area
+// carries a terrain). Terrain comes from the areas each city loads
+// ([AreaTerrain], [TerrainSource]); the program has no table of its own.
+func noTerrain(geo.Point) Terrain { return Mixed }

@@ -27,10 +27,12 @@ func dispatchWorld(t *testing.T, s *store.Store, need int64) (storetest.World, *
 		Point: geo.Point{Lon: 116.2, Lat: 39.8}}); err != nil {
 		t.Fatal(err)
 	}
-	router, err := routing.NewGreatCircle(routing.DefaultProfile(), nil)
+	// Terrain from the World's areas, as the program does (ops.New).
+	gc, err := routing.NewGreatCircle(routing.DefaultProfile(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	router := gc.WithTerrainSource(s)
 	in, err := s.SaveIncident(ctx, dispatch.Incident{Code: "FS-FLOOD", Title: "房山山洪", Type: "flood", Level: 2,
 		Sites: []dispatch.Site{{Code: "S1", Name: "良乡安置点", Point: geo.Point{Lon: 116.14, Lat: 39.73},
 			Demands: []dispatch.Demand{{Item: storetest.Tent, Quantity: stock.Units(need), WithinHours: 6}}}}})

@@ -34,6 +34,15 @@ type DepotSummary struct {
 	Damaged  stock.Quantity `json:"damaged"`
 	Lots     int            `json:"lots"`
 	Items    int            `json:"items"`
+	// The lots (a lot's stock in the depot) in each state, which unlike
+	// the quantities can be compared across items: UsableLots have some
+	// usable stock, ReservedLots some reserved; ExpiringLots, ExpiredLots
+	// and DamagedLots are as Expiring, Expired and Damaged.
+	UsableLots   int `json:"usable_lots"`
+	ReservedLots int `json:"reserved_lots"`
+	ExpiringLots int `json:"expiring_lots"`
+	ExpiredLots  int `json:"expired_lots"`
+	DamagedLots  int `json:"damaged_lots"`
 }
 
 // DepotSummaries returns every depot, in code order, with its stock figures,
@@ -53,7 +62,8 @@ func (s *Store) DepotSummaries(ctx context.Context, expiringDays int, view *acce
 		a.code, COALESCE(dist.code, ''), d.lat, d.lon, d.address, d.capacity_m3,
 		COALESCE(t.quantity, 0), COALESCE(t.reserved, 0), COALESCE(t.usable, 0), COALESCE(t.expiring, 0),
 		COALESCE(t.expired, 0), COALESCE(t.damaged, 0), COALESCE(t.volume, 0) / 1000.0,
-		COALESCE(t.lots, 0), COALESCE(t.items, 0)
+		COALESCE(t.lots, 0), COALESCE(t.items, 0), COALESCE(t.usable_lots, 0), COALESCE(t.reserved_lots, 0),
+		COALESCE(t.expiring_lots, 0), COALESCE(t.expired_lots, 0), COALESCE(t.damaged_lots, 0)
 		FROM depots d JOIN orgs o ON o.id = d.org_id JOIN areas a ON a.id = d.area_id
 		LEFT JOIN areas dist ON dist.level = 'district' AND a.path LIKE dist.path || '%'
 		LEFT JOIN (SELECT b.depot_id,
@@ -66,10 +76,17 @@ func (s *Store) DepotSummaries(ctx context.Context, expiringDays int, view *acce
 			CAST(SUM(CASE WHEN l.quality = 'damaged' AND (l.expires_on = '' OR l.expires_on >= ?)
 				THEN b.quantity ELSE 0 END) AS BIGINT) AS damaged,
 			SUM(b.quantity * i.volume_m3) AS volume,
-			COUNT(*) AS lots, COUNT(DISTINCT b.item_id) AS items
+			COUNT(*) AS lots, COUNT(DISTINCT b.item_id) AS items,
+			SUM(CASE WHEN (`+usableExpr+`) > 0 THEN 1 ELSE 0 END) AS usable_lots,
+			SUM(CASE WHEN b.reserved > 0 THEN 1 ELSE 0 END) AS reserved_lots,
+			SUM(CASE WHEN l.quality = 'good' AND l.expires_on <> '' AND l.expires_on >= ? AND l.expires_on <= ?
+				THEN 1 ELSE 0 END) AS expiring_lots,
+			SUM(CASE WHEN l.expires_on <> '' AND l.expires_on < ? THEN 1 ELSE 0 END) AS expired_lots,
+			SUM(CASE WHEN l.quality = 'damaged' AND (l.expires_on = '' OR l.expires_on >= ?)
+				THEN 1 ELSE 0 END) AS damaged_lots
 			FROM balances b JOIN lots l ON l.id = b.lot_id JOIN items i ON i.id = b.item_id
 			WHERE b.quantity > 0 GROUP BY b.depot_id) t ON t.depot_id = d.id`+w.String()+`ORDER BY d.code`,
-		append([]any{today, today, horizon, today, today}, w.args...)...)
+		append([]any{today, today, horizon, today, today, today, today, horizon, today, today}, w.args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}
@@ -82,7 +99,8 @@ func scanDepotSummary(r *sql.Rows) (v DepotSummary, err error) {
 	d := &v.Depot
 	err = r.Scan(&d.Code, &d.NameZH, &d.NameEN, &tier, &kind, &d.OrgCode, &v.OrgNameZH, &v.OrgNameEN,
 		&d.AreaCode, &v.District, &d.Point.Lat, &d.Point.Lon, &d.Address, &d.CapacityM3,
-		&v.Quantity, &v.Reserved, &v.Usable, &v.Expiring, &v.Expired, &v.Damaged, &used, &v.Lots, &v.Items)
+		&v.Quantity, &v.Reserved, &v.Usable, &v.Expiring, &v.Expired, &v.Damaged, &used, &v.Lots, &v.Items,
+		&v.UsableLots, &v.ReservedLots, &v.ExpiringLots, &v.ExpiredLots, &v.DamagedLots)
 	d.Tier, d.Kind = area.Level(tier), depot.Kind(kind)
 	v.Usage = depot.NewUsage(used, d.CapacityM3)
 	return v, err

@@ -82,9 +82,11 @@ func TestDepotSummaries(t *testing.T) {
 		}
 		a, b := sums[0], sums[1]
 		want := store.DepotSummary{Quantity: stock.Units(175), Reserved: stock.Units(30), Usable: stock.Units(120),
-			Expiring: stock.Units(50), Expired: stock.Units(20), Damaged: stock.Units(5), Lots: 4, Items: 2}
+			Expiring: stock.Units(50), Expired: stock.Units(20), Damaged: stock.Units(5), Lots: 4, Items: 2,
+			UsableLots: 2, ReservedLots: 1, ExpiringLots: 1, ExpiredLots: 1, DamagedLots: 1}
 		got := store.DepotSummary{Quantity: a.Quantity, Reserved: a.Reserved, Usable: a.Usable, Expiring: a.Expiring,
-			Expired: a.Expired, Damaged: a.Damaged, Lots: a.Lots, Items: a.Items}
+			Expired: a.Expired, Damaged: a.Damaged, Lots: a.Lots, Items: a.Items, UsableLots: a.UsableLots,
+			ReservedLots: a.ReservedLots, ExpiringLots: a.ExpiringLots, ExpiredLots: a.ExpiredLots, DamagedLots: a.DamagedLots}
 		if got != want {
 			t.Errorf("depot A figures\n got %+v\nwant %+v", got, want)
 		}
@@ -117,7 +119,7 @@ func TestDepotSummaries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sums[0].Expiring != 0 || sums[0].Expired != stock.Units(20) {
+		if sums[0].Expiring != 0 || sums[0].Expired != stock.Units(20) || sums[0].ExpiringLots != 0 || sums[0].ExpiredLots != 1 {
 			t.Errorf("5-day horizon: expiring %s expired %s", sums[0].Expiring, sums[0].Expired)
 		}
 	})

@@ -94,7 +94,7 @@ func routerText(lang, name string) string {
 		if err == nil {
 			handling = durationText(lang, int(d.Minutes()))
 		}
-		suffix = fmt.Sprintf(tr("(另加 %s%% 余量、%s 装卸)", " (+%s%% contingency, +%s handling)"), m[2], handling)
+		suffix = fmt.Sprintf(tr("（另加 %s%% 余量、%s 装卸）", " (+%s%% contingency, +%s handling)"), m[2], handling)
 	}
 	switch {
 	case name == "great-circle":

@@ -28,7 +28,7 @@ func TestDurationText(t *testing.T) {
 func TestRouterText(t *testing.T) {
 	for _, c := range []struct{ name, zh, en string }{
 		{"great-circle", "直线距离估算", "great-circle estimate"},
-		{"great-circle (+25% contingency, +20m0s handling)", "直线距离估算(另加 25% 余量、20 分 装卸)",
+		{"great-circle (+25% contingency, +20m0s handling)", "直线距离估算（另加 25% 余量、20 分 装卸）",
 			"great-circle estimate (+25% contingency, +20 min handling)"},
 		{"osm:beijing.osm.pbf", "OpenStreetMap 路网 beijing.osm.pbf", "OpenStreetMap roads beijing.osm.pbf"},
 		{"osrm:http://osrm:5000", "OSRM 路网 http://osrm:5000", "OSRM road network http://osrm:5000"},

@@ -79,3 +79,33 @@ func TestLocaleCatalogue(t *testing.T) {
 		t.Error("a key defined twice was accepted")
 	}
 }
+
+// TestLocaleChinesePunctuation checks that Chinese text in the catalogue
+// uses full-width punctuation (，：；（）): an ASCII comma, colon,
+// semicolon, parenthesis or question mark next to a Chinese character is
+// a slip. Codes,
+// numbers, URLs and format verbs keep ASCII ("10:00", "(%s)").
+func TestLocaleChinesePunctuation(t *testing.T) {
+	t.Parallel()
+	c, err := loadCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, zh := range c.zh {
+		if at := asciiPunctInChinese(zh); at >= 0 {
+			t.Errorf("%s: ASCII %q in Chinese text: %q (use ，：；（）？)", key, zh[at], zh)
+		}
+	}
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"就绪:有可用批次", true}, {"库容(立方米)", true}, {"甲,乙", true}, {"(甲)", true}, {"原因;", true},
+		{"就绪：有可用批次，库容（立方米）", false}, {"时间 10:00", false}, {"库容 (m³)", false}, {"%s:%s", false},
+		{"https://example.org/a,b", false}, {"（可选）:", true}, {"继续?", true}, {"user:3、token:1", false},
+	} {
+		if got := asciiPunctInChinese(tc.s) >= 0; got != tc.want {
+			t.Errorf("asciiPunctInChinese(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}

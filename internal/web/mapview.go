@@ -17,15 +17,16 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// The readiness colour of a depot on the map, from the shares of its units
-// on hand (units of different items added, as the reserve plan counts
-// them). The legend states the same rule, and the tests check it.
+// The readiness colour of a depot on the map, from counts of its lots (a
+// lot's stock in the depot) and the share of its capacity in use: figures
+// that compare across items, where adding up units would add tents to
+// tonnes. The legend states the same rule, and the tests check it.
 const (
-	// mapBadShare: expired plus damaged units at or above this share of
-	// what is on hand make a depot red.
+	// mapBadShare: expired plus damaged lots at or above this share of the
+	// lots on hand make a depot red.
 	mapBadShare = 0.05
-	// mapExpiringShare: units expiring within expiringDays at or above
-	// this share make a depot amber.
+	// mapExpiringShare: lots expiring within expiringDays at or above this
+	// share make a depot amber.
 	mapExpiringShare = 0.10
 	// mapFullShare: utilisation at or above this makes a depot amber.
 	mapFullShare = 0.90
@@ -40,28 +41,28 @@ const (
 )
 
 // depotReadiness is the colour rule of the map:
-//   - grey: nothing on hand;
-//   - red: nothing usable (all expired, damaged, pending or reserved), or
-//     expired and damaged units ≥ 5 % of those on hand;
-//   - amber: any expired or damaged units, units expiring within 90 days
+//   - grey: no lot on hand;
+//   - red: no lot with usable stock (all expired, damaged, pending or
+//     reserved), or expired and damaged lots ≥ 5 % of the lots on hand;
+//   - amber: any expired or damaged lot, lots expiring within 90 days
 //     ≥ 10 %, or utilisation ≥ 90 %;
 //   - green: otherwise.
 func depotReadiness(d store.DepotSummary) string {
-	if d.Quantity <= 0 {
+	if d.Lots <= 0 {
 		return readinessNone
 	}
-	bad := share(d.Expired+d.Damaged, d.Quantity)
+	bad := d.ExpiredLots + d.DamagedLots
 	switch {
-	case d.Usable <= 0 || bad >= mapBadShare:
+	case d.UsableLots <= 0 || lotShare(bad, d.Lots) >= mapBadShare:
 		return readinessBad
-	case d.Expired+d.Damaged > 0 || share(d.Expiring, d.Quantity) >= mapExpiringShare || d.Utilisation >= mapFullShare:
+	case bad > 0 || lotShare(d.ExpiringLots, d.Lots) >= mapExpiringShare || d.Utilisation >= mapFullShare:
 		return readinessWarn
 	}
 	return readinessOK
 }
 
-// share is part ÷ whole, 0 when whole is not positive.
-func share(part, whole stock.Quantity) float64 {
+// lotShare is part ÷ whole, 0 when whole is not positive.
+func lotShare(part, whole int) float64 {
 	if whole <= 0 {
 		return 0
 	}
@@ -135,31 +136,35 @@ type mapItem struct {
 }
 
 // mapDepot is one depot as the map draws it. Org and District are codes
-// into the payload's dictionaries, to keep 5,000 depots small.
+// into the payload's dictionaries, to keep 5,000 depots small. Its stock
+// figures are counts of lots and items and volumes, which compare across
+// items; quantities, which do not, come per item with their units when a
+// popup asks (GET /api/balances?depot=&group_by=item).
 type mapDepot struct {
-	Code          string         `json:"code"`
-	NameZH        string         `json:"name_zh"`
-	NameEN        string         `json:"name_en,omitempty"`
-	Tier          area.Level     `json:"tier"`
-	Kind          string         `json:"kind"`
-	Org           string         `json:"org"`
-	Area          string         `json:"area"`
-	District      string         `json:"district,omitempty"`
-	Point         geo.Point      `json:"point"`
-	CapacityM3    float64        `json:"capacity_m3"`
-	UsedM3        float64        `json:"used_m3"`
-	Utilisation   float64        `json:"utilisation"`
-	Quantity      stock.Quantity `json:"quantity"`
-	Reserved      stock.Quantity `json:"reserved"`
-	Usable        stock.Quantity `json:"usable"`
-	Expiring      stock.Quantity `json:"expiring"`
-	Expired       stock.Quantity `json:"expired"`
-	Damaged       stock.Quantity `json:"damaged"`
-	ExpiringShare float64        `json:"expiring_share"`
-	BadShare      float64        `json:"bad_share"`
-	Lots          int            `json:"lots"`
-	Items         int            `json:"items"`
-	Readiness     string         `json:"readiness"`
+	Code         string     `json:"code"`
+	NameZH       string     `json:"name_zh"`
+	NameEN       string     `json:"name_en,omitempty"`
+	Tier         area.Level `json:"tier"`
+	Kind         string     `json:"kind"`
+	Org          string     `json:"org"`
+	Area         string     `json:"area"`
+	District     string     `json:"district,omitempty"`
+	Point        geo.Point  `json:"point"`
+	CapacityM3   float64    `json:"capacity_m3"`
+	UsedM3       float64    `json:"used_m3"`
+	Utilisation  float64    `json:"utilisation"`
+	Lots         int        `json:"lots"`
+	Items        int        `json:"items"`
+	UsableLots   int        `json:"usable_lots"`
+	ReservedLots int        `json:"reserved_lots"`
+	ExpiringLots int        `json:"expiring_lots"`
+	ExpiredLots  int        `json:"expired_lots"`
+	DamagedLots  int        `json:"damaged_lots"`
+	// ExpiringShare and BadShare are the expiring lots and the expired
+	// plus damaged lots as shares of the lots on hand.
+	ExpiringShare float64 `json:"expiring_share"`
+	BadShare      float64 `json:"bad_share"`
+	Readiness     string  `json:"readiness"`
 }
 
 // mapReserve is an agreement or capacity reserve valid today.
@@ -299,10 +304,11 @@ func (p *mapPayload) loadDepots(s *store.Store) func(context.Context) error {
 		for _, d := range sums {
 			md := mapDepot{Code: d.Code, NameZH: d.NameZH, NameEN: d.NameEN, Tier: d.Tier, Kind: string(d.Kind),
 				Org: d.OrgCode, Area: d.AreaCode, District: d.District, Point: d.Point, CapacityM3: d.CapacityM3,
-				UsedM3: d.UsedM3, Utilisation: d.Utilisation, Quantity: d.Quantity, Reserved: d.Reserved,
-				Usable: d.Usable, Expiring: d.Expiring, Expired: d.Expired, Damaged: d.Damaged,
-				ExpiringShare: share(d.Expiring, d.Quantity), BadShare: share(d.Expired+d.Damaged, d.Quantity),
-				Lots: d.Lots, Items: d.Items, Readiness: depotReadiness(d)}
+				UsedM3: d.UsedM3, Utilisation: d.Utilisation, Lots: d.Lots, Items: d.Items,
+				UsableLots: d.UsableLots, ReservedLots: d.ReservedLots, ExpiringLots: d.ExpiringLots,
+				ExpiredLots: d.ExpiredLots, DamagedLots: d.DamagedLots,
+				ExpiringShare: lotShare(d.ExpiringLots, d.Lots), BadShare: lotShare(d.ExpiredLots+d.DamagedLots, d.Lots),
+				Readiness: depotReadiness(d)}
 			p.Depots = append(p.Depots, md)
 			p.points[d.Code] = d.Point
 		}

@@ -24,14 +24,14 @@ func TestMapPage(t *testing.T) {
 			`id="map"`, `id="map-panel"`, `id="depot-search"`, `id="nearby-item"`, `id="nearby-hours"`, `value="4"`,
 			`id="nearby-go"`, `id="nearby-results"`, `id="layer-depots"`, `id="layer-reserves"`, `id="layer-incidents"`,
 			`id="layer-lines"`, `<option value="110111">房山区</option>`, `<option value="street">街乡级</option>`,
-			"图例与颜色规则", "告警:过期与损坏 ≥ 5%", "90 天内临期 ≥ 10%", "库容占用 ≥ 90%",
+			"图例与颜色规则", "告警：过期与损坏批次 ≥ 5%", "90 天内临期批次 ≥ 10%", "库容占用 ≥ 90%",
 			"/static/vendor/leaflet.markercluster/leaflet.markercluster.js?v=", "/static/js/basemap.js?v=",
 			"/static/js/map.js?v=", "/static/css/map.css?v=", `data-focus=""`)
 
 		site.page(t, "/lang/en?back=/map")
 		body = site.page(t, "/map")
 		contains(t, "map in English", body, `lang="en"`, "Legend and colour rule", "Fangshan District",
-			"Alert: expired and damaged ≥ 5%", "≥ 10% expiring within 90 days", "≥ 90% full", "Where is an item nearby")
+			"Alert: expired and damaged lots ≥ 5%", "≥ 10% of lots expiring within 90 days", "≥ 90% full", "Where is an item nearby")
 		site.page(t, "/lang/zh?back=/")
 
 		// ?depot= opens the map on that depot; an unknown one is a 404 page.
@@ -63,25 +63,25 @@ type mapJSON struct {
 		UnitZH string `json:"unit_zh"`
 	} `json:"items"`
 	Depots []struct {
-		Code          string         `json:"code"`
-		NameZH        string         `json:"name_zh"`
-		Tier          string         `json:"tier"`
-		Org           string         `json:"org"`
-		District      string         `json:"district"`
-		Point         geo.Point      `json:"point"`
-		CapacityM3    float64        `json:"capacity_m3"`
-		UsedM3        float64        `json:"used_m3"`
-		Utilisation   float64        `json:"utilisation"`
-		Quantity      stock.Quantity `json:"quantity"`
-		Reserved      stock.Quantity `json:"reserved"`
-		Usable        stock.Quantity `json:"usable"`
-		Expiring      stock.Quantity `json:"expiring"`
-		Expired       stock.Quantity `json:"expired"`
-		Damaged       stock.Quantity `json:"damaged"`
-		ExpiringShare float64        `json:"expiring_share"`
-		BadShare      float64        `json:"bad_share"`
-		Lots          int            `json:"lots"`
-		Readiness     string         `json:"readiness"`
+		Code          string    `json:"code"`
+		NameZH        string    `json:"name_zh"`
+		Tier          string    `json:"tier"`
+		Org           string    `json:"org"`
+		District      string    `json:"district"`
+		Point         geo.Point `json:"point"`
+		CapacityM3    float64   `json:"capacity_m3"`
+		UsedM3        float64   `json:"used_m3"`
+		Utilisation   float64   `json:"utilisation"`
+		Lots          int       `json:"lots"`
+		Items         int       `json:"items"`
+		UsableLots    int       `json:"usable_lots"`
+		ReservedLots  int       `json:"reserved_lots"`
+		ExpiringLots  int       `json:"expiring_lots"`
+		ExpiredLots   int       `json:"expired_lots"`
+		DamagedLots   int       `json:"damaged_lots"`
+		ExpiringShare float64   `json:"expiring_share"`
+		BadShare      float64   `json:"bad_share"`
+		Readiness     string    `json:"readiness"`
 	} `json:"depots"`
 	Reserves []struct {
 		Kind  string    `json:"kind"`
@@ -147,10 +147,12 @@ func (site *testSite) send(t *testing.T, method, path, body string, out any) int
 	return res.StatusCode
 }
 
-// lotFigures is what a depot's lots add up to, the way the map's rule reads
-// them: expiring (good, not expired, expiring within 90 days), expired and
-// damaged (not expired).
-type lotFigures struct{ quantity, reserved, usable, expiring, expired, damaged stock.Quantity }
+// lotFigures counts a depot's lots (a lot's stock in a depot) the way the
+// map's rule reads them: usable (some usable stock), reserved (some set
+// aside), expiring (good, not expired, expiring within 90 days), expired,
+// and damaged (not expired). Counts of lots compare across items, where
+// quantities would add tents to tonnes.
+type lotFigures struct{ lots, usable, reserved, expiring, expired, damaged int }
 
 func figuresFromLots(t *testing.T, s *store.Store) map[string]*lotFigures {
 	t.Helper()
@@ -167,30 +169,35 @@ func figuresFromLots(t *testing.T, s *store.Store) map[string]*lotFigures {
 			f = &lotFigures{}
 			out[r.Depot] = f
 		}
-		f.quantity += r.Quantity
-		f.reserved += r.Reserved
-		f.usable += r.Usable
+		f.lots++
+		if r.Usable > 0 {
+			f.usable++
+		}
+		if r.Reserved > 0 {
+			f.reserved++
+		}
 		expired := r.ExpiresOn != "" && r.ExpiresOn < rep.Today
 		switch {
 		case expired:
-			f.expired += r.Quantity
+			f.expired++
 		case r.Quality == "damaged":
-			f.damaged += r.Quantity
-		case r.Quality == "good" && r.ExpiresOn != "" && r.ExpiresOn < horizon:
-			f.expiring += r.Quantity
+			f.damaged++
+		case r.Quality == "good" && r.ExpiresOn != "" && r.ExpiresOn <= horizon:
+			f.expiring++
 		}
 	}
 	return out
 }
 
-// wantReadiness is the colour rule as the legend states it.
-func wantReadiness(quantity, usable, expiring, bad stock.Quantity, utilisation float64) string {
+// wantReadiness is the colour rule as the legend states it, over lots.
+func wantReadiness(f lotFigures, utilisation float64) string {
+	bad := f.expired + f.damaged
 	switch {
-	case quantity == 0:
+	case f.lots == 0:
 		return "none"
-	case usable == 0 || float64(bad) >= 0.05*float64(quantity):
+	case f.usable == 0 || float64(bad) >= 0.05*float64(f.lots):
 		return "bad"
-	case bad > 0 || float64(expiring) >= 0.10*float64(quantity) || utilisation >= 0.90:
+	case bad > 0 || float64(f.expiring) >= 0.10*float64(f.lots) || utilisation >= 0.90:
 		return "warn"
 	}
 	return "ok"
@@ -221,11 +228,15 @@ func TestMapData(t *testing.T) {
 			if f == nil {
 				f = &lotFigures{}
 			}
-			got := lotFigures{d.Quantity, d.Reserved, d.Usable, d.Expiring, d.Expired, d.Damaged}
+			got := lotFigures{d.Lots, d.UsableLots, d.ReservedLots, d.ExpiringLots, d.ExpiredLots, d.DamagedLots}
 			if got != *f {
-				t.Errorf("%s: figures %+v, lots add up to %+v", d.Code, got, *f)
+				t.Errorf("%s: figures %+v, its lots count %+v", d.Code, got, *f)
 			}
-			want := wantReadiness(d.Quantity, d.Usable, d.Expiring, d.Expired+d.Damaged, d.Utilisation)
+			if d.Lots > 0 && (d.ExpiringShare != float64(d.ExpiringLots)/float64(d.Lots) ||
+				d.BadShare != float64(d.ExpiredLots+d.DamagedLots)/float64(d.Lots)) {
+				t.Errorf("%s: shares %v %v of %d lots", d.Code, d.ExpiringShare, d.BadShare, d.Lots)
+			}
+			want := wantReadiness(*f, d.Utilisation)
 			if d.Readiness != want {
 				t.Errorf("%s: readiness %s, the rule says %s (%+v)", d.Code, d.Readiness, want, d)
 			}
@@ -250,7 +261,7 @@ func TestMapData(t *testing.T) {
 				continue
 			}
 			r := rep.Rows[0]
-			if d.Quantity != r.Quantity || d.Usable != r.Usable || d.Reserved != r.Reserved || d.Lots != r.Lots ||
+			if d.Lots != r.Lots || d.Items != r.Items ||
 				fmt.Sprintf("%.3f", d.UsedM3) != fmt.Sprintf("%.3f", r.VolumeM3) || d.CapacityM3 != dv.CapacityM3 ||
 				fmt.Sprintf("%.6f", d.Utilisation) != fmt.Sprintf("%.6f", dv.Utilisation) ||
 				d.NameZH != dv.NameZH || d.Tier != "city" || d.District != "110111" {
@@ -339,9 +350,9 @@ func testMapIncidents(t *testing.T, site *testSite) {
 	}
 	m = site.mapData(t)
 	checkLines(m, first, "approved")
-	reserved := map[string]stock.Quantity{}
+	reserved := map[string]int{} // depot → lots with stock reserved
 	for _, d := range m.Depots {
-		reserved[d.Code] = d.Reserved
+		reserved[d.Code] = d.ReservedLots
 	}
 	for _, l := range first.Lines {
 		if l.Source.Kind == dispatch.SourceDepot && reserved[l.Source.Code] <= 0 {

@@ -141,6 +141,10 @@ func (p *page) T(key string, args ...any) string { return p.h.locale.translate(p
 // Chinese when there is no English.
 func (p *page) Pick(zh, en string) string { return pick(p.Lang, zh, en) }
 
+// Reason is a ledger reason in the page's language: the system's own
+// reasons translated on English screens, people's as they typed them.
+func (p *page) Reason(reason string) string { return reasonText(p.Lang, reason) }
+
 // pick chooses the English of a pair in English, when there is one, and
 // the Chinese otherwise.
 func pick(lang, zh, en string) string {

@@ -60,7 +60,7 @@ func TestStockTabs(t *testing.T) {
 		contains(t, "/stock", body, `id="stock-tabs"`, `data-tab="lots" hx-get="/stock/lots" hx-target="#stock-body" hx-push-url="true" class="active"`,
 			`id="stock-body"`, `id="stock-filter"`, `id="export-xlsx"`, `href="/api/exports/stock.xlsx"`,
 			"批次库存", lots[0].DepotNameZH, lots[0].Lot, lots[0].Batch,
-			fmt.Sprintf("显示第 1–500 条,共 %s 条", stockNum(int64(len(lots)))), "下一页", "js/stock.js")
+			fmt.Sprintf("显示第 1–500 条，共 %s 条", stockNum(int64(len(lots)))), "下一页", "js/stock.js")
 		if shown := stockAttr(body, "data-lot"); len(shown) != 500 || shown[0] != lots[0].Lot || shown[499] != lots[499].Lot {
 			t.Errorf("/stock shows %d lots from %v, want the first 500 from %s", len(shown), shown[:min(len(shown), 1)], lots[0].Lot)
 		}

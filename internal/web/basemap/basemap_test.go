@@ -62,7 +62,7 @@ func TestLoadDistricts(t *testing.T) {
 	if err != nil || len(ds) != 1 || ds[0] != (District{"110101", "东城区", "Dongcheng"}) {
 		t.Fatalf("no level column: %+v, %v", ds, err)
 	}
-	// internal/routing/data/beijing-districts.csv has no name_zh column.
+	// A table without Chinese names (code,name_en,terrain) is refused.
 	_, err = LoadDistricts(strings.NewReader("code,name_en,terrain\n110101,Dongcheng,urban\n"))
 	if err == nil || !strings.Contains(err.Error(), `"name_zh"`) {
 		t.Fatalf("missing name_zh column: err = %v", err)

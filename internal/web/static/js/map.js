@@ -46,7 +46,14 @@
     return MIN_R + (MAX_R - MIN_R) * Math.sqrt(used / maxUsed);
   }
 
+  // ofLots is a count of lots with its share of the depot's lots.
+  const ofLots = (n, d) => n > 0 && d.lots > 0 ? t('map.of_lots', num(n, 0), S.pct(n / d.lots)) : num(n, 0);
+
+  // A depot's popup: counts of lots and items, and volumes, which compare
+  // across items; quantities only per item with their units, read when the
+  // popup opens.
   function depotPopup(d) {
+    const byItem = el('div', { class: 'depot-items' }, el('p', { class: 'muted small' }, t('map.items_loading')));
     const root = el('div', { class: 'map-popup depot-popup', 'data-depot': d.code },
       el('h3', {}, pick(d.name_zh, d.name_en)),
       el('div', { class: 'sub' }, d.code + ' · ' + S.tier(d.tier) + ' · ' + t('map.kind.' + d.kind) + ' ', badge(d.readiness)),
@@ -55,17 +62,51 @@
         [t('map.f.district'), names(data.districts, d.district)],
         [t('map.f.capacity'), d.capacity_m3 > 0 ? num(d.capacity_m3, 0) + ' ' + t('unit.m3') : '–'],
         [t('map.f.used'), num(d.used_m3, 1) + ' ' + t('unit.m3') + (d.capacity_m3 > 0 ? ' · ' + t('map.of_capacity', S.pct(d.utilisation)) : '')],
-        [t('map.f.quantity'), num(d.quantity)],
-        [t('map.f.usable'), num(d.usable)],
-        [t('map.f.reserved'), num(d.reserved)],
-        [t('map.f.expiring', num(data.rule.expiring_days, 0)), num(d.expiring) + ' (' + S.pct(d.expiring_share) + ')'],
-        [t('map.f.expired'), num(d.expired) + (d.expired > 0 ? ' (' + S.pct(d.expired / d.quantity) + ')' : '')],
-        d.damaged > 0 ? [t('map.f.damaged'), num(d.damaged)] : null,
-        [t('map.f.lots'), num(d.lots) + ' / ' + num(d.items)],
+        [t('map.f.lots'), num(d.lots, 0) + ' / ' + num(d.items, 0)],
+        [t('map.f.usable_lots'), ofLots(d.usable_lots, d)],
+        d.reserved_lots > 0 ? [t('map.f.reserved_lots'), ofLots(d.reserved_lots, d)] : null,
+        [t('map.f.expiring_lots', num(data.rule.expiring_days, 0)), ofLots(d.expiring_lots, d)],
+        [t('map.f.expired_lots'), ofLots(d.expired_lots, d)],
+        d.damaged_lots > 0 ? [t('map.f.damaged_lots'), ofLots(d.damaged_lots, d)] : null,
       ]),
+      d.lots > 0 ? byItem : null,
       el('div', { class: 'actions' },
         el('a', { href: '/stock/lots?depot=' + encodeURIComponent(d.code) }, t('map.see_lots'))));
+    if (d.lots > 0) loadItems(d, byItem);
     return root;
+  }
+
+  const POPUP_ITEMS = 8; // items a popup lists; the lots screen has the rest
+
+  // loadItems fills a depot popup's per-item list: usable and on hand of
+  // each item, in its own unit.
+  async function loadItems(d, box) {
+    let rep;
+    try {
+      rep = await S.api('GET', '/api/balances?group_by=item&depot=' + encodeURIComponent(d.code));
+    } catch (err) {
+      box.replaceChildren(el('p', { class: 'error-text small' }, t('map.items_failed', S.errorText(err))));
+      refreshPopup(box);
+      return;
+    }
+    const list = (rep.rows || []).slice().sort((a, b) => b.usable - a.usable || a.item.localeCompare(b.item));
+    box.replaceChildren(el('div', { class: 'small' }, t('map.f.by_item')),
+      el('ul', {}, list.slice(0, POPUP_ITEMS).map((r) => {
+        const unit = pick(r.unit_zh, r.unit_en);
+        return el('li', { 'data-item': r.item }, pick(r.item_name_zh, r.item_name_en) + ' ' +
+          num(r.usable) + ' / ' + num(r.quantity) + ' ' + unit);
+      })),
+      list.length > POPUP_ITEMS ? el('p', { class: 'muted small' }, t('map.items_more', num(list.length - POPUP_ITEMS, 0))) : null);
+    box.dataset.loaded = String(list.length);
+    refreshPopup(box);
+  }
+
+  // refreshPopup lays out again the open popup that holds node, whose
+  // content grew after it opened.
+  let openPopup = null;
+  function refreshPopup(node) {
+    const c = openPopup && openPopup.getElement && openPopup.getElement();
+    if (c && c.contains(node)) openPopup.update();
   }
 
   // worstOf is the worst readiness in a cluster, memoised on the cluster:
@@ -444,6 +485,8 @@
       return;
     }
     makePane();
+    base.map.on('popupopen', (ev) => { openPopup = ev.popup; });
+    base.map.on('popupclose', (ev) => { if (openPopup === ev.popup) openPopup = null; });
     layers.nearby = L.layerGroup().addTo(base.map);
     buildDepots();
     layers.reserves = buildReserves();
