@@ -17,7 +17,8 @@
 //   - an arc from every supply to every demand whose site its source can
 //     reach ([TravelFunc]), costing per unit a tier cost for the (source,
 //     site) [Relation], a weight per minute of arrival and a weight per
-//     minute late × priority (see [Costs]);
+//     minute late × priority (see [Costs]); street and district stock has
+//     no arc at all to a site outside the home city ([Site.Outside]);
 //   - a shortage arc into every demand costing ShortageWeight × priority
 //     per unit, so that unmet demand is reported, never dropped, and an
 //     arc absorbing unused supply at no cost.

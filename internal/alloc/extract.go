@@ -72,9 +72,17 @@ func (w *worker) reason(it *itemDef, j int) Reason {
 	pr := w.pr
 	d := &it.demands[j]
 	travel := pr.travel[int(d.site)*pr.nSrc : (int(d.site)+1)*pr.nSrc]
-	reachable := false
-	for i, s := range it.supplies {
+	// local: street or district stock reaches the site but may not serve
+	// it (Site.Outside); spareLocal: some of it is unused.
+	reachable, local, spareLocal := false, false, false
+	for i := range it.supplies {
+		s := &it.supplies[i]
 		if travel[s.src] < 0 {
+			continue
+		}
+		if excluded(s, d) {
+			local = true
+			spareLocal = spareLocal || w.spare[i] > 0
 			continue
 		}
 		if w.spare[i] > 0 {
@@ -82,7 +90,10 @@ func (w *worker) reason(it *itemDef, j int) Reason {
 		}
 		reachable = true
 	}
-	if !reachable {
+	switch {
+	case spareLocal || (local && !reachable):
+		return ReasonDistrictOnly
+	case !reachable:
 		return ReasonUnreachable
 	}
 	return ReasonExhausted

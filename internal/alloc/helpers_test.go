@@ -45,7 +45,10 @@ func randomProblem(rng *rand.Rand, c genConfig) Problem {
 		p.Sources = append(p.Sources, src)
 	}
 	for t := range c.sites {
-		site := Site{Key: fmt.Sprintf("T%d", t), Incident: "I", District: districts[rng.IntN(3)], Priority: 1 + rng.IntN(3)}
+		// Every third site lies outside the home city (no rng draw, so the
+		// streams of the other fields are unchanged).
+		site := Site{Key: fmt.Sprintf("T%d", t), Incident: "I", District: districts[rng.IntN(3)], Priority: 1 + rng.IntN(3),
+			Outside: t%3 == 2}
 		for _, it := range items {
 			if rng.Float64() >= c.needP {
 				continue
@@ -82,10 +85,12 @@ func randomProblem(rng *rand.Rand, c genConfig) Problem {
 }
 
 // refUnitCost recomputes a unit's cost from the documented formula,
-// independently of the solver's code.
+// independently of the solver's code; ok is false when the source cannot
+// serve the site (unreachable, or street and district stock to a site
+// outside the home city).
 func refUnitCost(p *Problem, s, t int, sup Supply, dem Demand) (cost int64, ok bool) {
 	tr, ok := p.Travel(s, t)
-	if !ok {
+	if !ok || refExcluded(p, s, t) {
 		return 0, false
 	}
 	minutes := func(d time.Duration) int64 {
@@ -107,6 +112,13 @@ func refUnitCost(p *Problem, s, t int, sup Supply, dem Demand) (cost int64, ok b
 		cost += costs.LateWeight * int64(site.Priority) * minutes(arr-dem.Deadline)
 	}
 	return cost, true
+}
+
+// refExcluded reports whether source s may not serve site t: street and
+// district stock does not supply a site outside the home city.
+func refExcluded(p *Problem, s, t int) bool {
+	tier := p.Sources[s].Tier
+	return p.Sites[t].Outside && (tier == TierStreet || tier == TierDistrict)
 }
 
 // shortageCost is the documented per-unit shortage cost at site t.
@@ -135,7 +147,7 @@ func checkSolution(t *testing.T, p *Problem, sol *Solution) int64 {
 		want, ok := refUnitCost(p, l.Source, l.Site, sup, dem)
 		switch {
 		case !ok:
-			t.Fatalf("line %d: unreachable pair %+v", k, l)
+			t.Fatalf("line %d: unreachable or excluded pair %+v", k, l)
 		case l.Qty <= 0:
 			t.Fatalf("line %d: quantity %d", k, l.Qty)
 		case sup.Item != l.Item || dem.Item != l.Item:
@@ -201,27 +213,35 @@ func linesOrdered(a, b Line) bool {
 func checkReason(t *testing.T, p *Problem, sol *Solution, sh Shortage, sent map[key]int64) {
 	t.Helper()
 	var stock int64
-	reachable, spare := false, false
+	reachable, spare, local, spareLocal := false, false, false, false
 	for s, src := range p.Sources {
 		for si, sup := range src.Supplies {
 			if sup.Item != sh.Item || sup.Qty == 0 {
 				continue
 			}
 			stock += sup.Qty
-			if _, ok := p.Travel(s, sh.Site); ok {
-				reachable = true
-				spare = spare || sent[key{s, si}] < sup.Qty
+			if _, ok := p.Travel(s, sh.Site); !ok {
+				continue
 			}
+			if refExcluded(p, s, sh.Site) {
+				local = true
+				spareLocal = spareLocal || sent[key{s, si}] < sup.Qty
+				continue
+			}
+			reachable = true
+			spare = spare || sent[key{s, si}] < sup.Qty
 		}
 	}
 	want := ReasonExhausted
 	switch {
 	case stock == 0:
 		want = ReasonNoStock
-	case !reachable:
-		want = ReasonUnreachable
 	case spare:
 		want = ReasonTooCostly
+	case spareLocal || (local && !reachable):
+		want = ReasonDistrictOnly
+	case !reachable:
+		want = ReasonUnreachable
 	}
 	if sh.Reason != want {
 		t.Fatalf("shortage %+v: reason %v, want %v", sh, sh.Reason, want)

@@ -28,7 +28,7 @@ const (
 // supplyRef is one supply node of an item.
 type supplyRef struct {
 	src, idx int32    // source and supply index
-	dist     int32    // source's district id for own-district matching, -2 if none
+	dist     int32    // source's district id for own-district matching, -2 if none (not street or district stock)
 	rel      Relation // relation to sites outside its district
 	qty      int64
 	ready    time.Duration
@@ -38,6 +38,7 @@ type supplyRef struct {
 type demandRef struct {
 	site, idx int32
 	dist      int32 // site's district id, -1 if none
+	outside   bool  // site outside the home city: no street or district stock
 	qty       int64
 	deadline  time.Duration
 	prio      int64
@@ -199,7 +200,7 @@ func (w *worker) costRow(it *itemDef, d *demandRef, row []int64, j int) int {
 	for i := range it.supplies {
 		s := &it.supplies[i]
 		tr := travel[s.src]
-		if tr < 0 {
+		if tr < 0 || excluded(s, d) {
 			row[i] = noArc
 			continue
 		}
@@ -220,6 +221,10 @@ func (w *worker) costRow(it *itemDef, d *demandRef, row []int64, j int) int {
 	w.near[j] = near
 	return reachable
 }
+
+// excluded reports whether supply s may not serve demand d at all: street
+// and district stock does not supply a site outside the home city.
+func excluded(s *supplyRef, d *demandRef) bool { return d.outside && s.dist >= 0 }
 
 // relation returns the relation of supply s to demand d's site.
 func relation(s *supplyRef, d *demandRef) Relation {

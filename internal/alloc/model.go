@@ -58,7 +58,9 @@ func (r Relation) String() string {
 
 // RelationOf returns the relation of a source of tier t lying in district
 // srcDistrict to a site in district siteDistrict. Street and district stock
-// is own-district only when both districts are equal and non-empty.
+// is own-district only when both districts are equal and non-empty. (To a
+// site outside the home city, [Site.Outside], street and district stock has
+// no relation: it does not supply it.)
 func RelationOf(t Tier, srcDistrict, siteDistrict string) Relation {
 	switch t {
 	case TierStreet, TierDistrict:
@@ -111,8 +113,18 @@ type Site struct {
 	Key      string // caller's identifier, used in error messages
 	Incident string // caller's incident identifier; not used by Solve
 	// District is the area code of the site's district; it makes street
-	// and district stock there own-district stock. May be empty.
+	// and district stock there own-district stock. May be empty. It is
+	// ignored when Outside is set.
 	District string
+	// Outside marks a site outside the home city: support to a
+	// neighbouring province. Street and district stock never supplies it
+	// (it is the districts' own first batch); city stock, neighbouring
+	// provinces' reserves, agreement and capacity reserves do, as the
+	// city supports Tianjin and Hebei from city stock (seed 001: 市级…24小时
+	// 内支援津冀). This is a hard exclusion, not a relation cost: such
+	// pairs have no arc at all, and a shortage that street or district
+	// stock could have covered has [ReasonDistrictOnly].
+	Outside bool
 	// Priority weighs this site's shortage and lateness costs; higher is
 	// more important. Usually the incident's priority. 1 to 1000.
 	Priority int

@@ -22,8 +22,9 @@ type Network struct {
 // item, one per (non-zero) demand, and a root whose supply balances the
 // component. Its arcs are: supply → root (unused stock, cost 0), root →
 // demand (shortage, ShortageWeight × priority), and supply → demand for
-// every pair whose source reaches the site — the full network, including
-// pairs Solve never prices in. Its minimum cost equals Solve's Objective.
+// every pair whose source reaches the site and may serve it (street and
+// district stock never serves a [Site.Outside]) — the full network,
+// including pairs Solve never prices in. Its minimum cost equals Solve's Objective.
 // Errors are those of Solve.
 func BuildNetwork(ctx context.Context, p Problem) (*Network, error) {
 	pr, err := prepare(&p)
@@ -70,7 +71,7 @@ func (pr *prepared) appendComponent(nw *Network, it *itemDef) {
 		travel := pr.travel[int(d.site)*pr.nSrc : (int(d.site)+1)*pr.nSrc]
 		for i := range it.supplies {
 			s := &it.supplies[i]
-			if tr := travel[s.src]; tr >= 0 {
+			if tr := travel[s.src]; tr >= 0 && !excluded(s, d) {
 				arc(base+int32(i), base+m+int32(j), pr.pairCost(s, d, tr))
 			}
 		}

@@ -71,9 +71,14 @@ const (
 	// would cost more than the shortage, almost always because it would
 	// arrive far too late.
 	ReasonTooCostly
+	// ReasonDistrictOnly: the site lies outside the home city
+	// ([Site.Outside]) and street and district stock, which does not
+	// supply such sites, could have covered more: some of it that reaches
+	// the site is unused, or it is the only stock that reaches the site.
+	ReasonDistrictOnly
 )
 
-var reasonNames = [...]string{"", "no-stock", "unreachable", "exhausted", "too-costly"}
+var reasonNames = [...]string{"", "no-stock", "unreachable", "exhausted", "too-costly", "district-only"}
 
 func (r Reason) String() string {
 	if r != 0 && int(r) < len(reasonNames) {
@@ -139,8 +144,10 @@ type Stats struct {
 
 // Nearest returns the reachable supplies of the demand's item that would
 // arrive soonest at the site (at most 3, soonest first, ties by source and
-// supply index), with what became of each. It is empty for an unknown or
-// zero-quantity demand, and when no supply of the item can reach the site.
+// supply index), with what became of each; street and district stock is
+// never among them for a site outside the home city ([Site.Outside]). It is
+// empty for an unknown or zero-quantity demand, and when no supply of the
+// item can reach the site.
 func (s *Solution) Nearest(site, demand int) []Alternative {
 	if site < 0 || site+1 >= len(s.base) || demand < 0 || s.base[site]+demand >= s.base[site+1] {
 		return nil

@@ -179,8 +179,12 @@ func (pr *prepared) indexDemands(byName map[string]int, districts map[string]int
 			}
 			pr.siteUsed[t] = true
 			prio := int64(site.Priority)
+			dist := int32(-1)
+			if !site.Outside {
+				dist = districtID(districts, site.District, -1)
+			}
 			pr.items[k].demands = append(pr.items[k].demands, demandRef{
-				site: int32(t), idx: int32(di), dist: districtID(districts, site.District, -1),
+				site: int32(t), idx: int32(di), dist: dist, outside: site.Outside,
 				qty: d.Qty, deadline: d.Deadline, prio: prio, penalty: pr.costs.ShortageWeight * prio,
 			})
 		}

@@ -186,6 +186,76 @@ func TestReasons(t *testing.T) {
 	}
 }
 
+// TestOutsideSite: street and district stock never supplies a site outside
+// the home city, however near or cheap. The outside site needs 10 tents;
+// the district depot (10 min away) holds 100, the street depot (5 min) 5,
+// the city depot (60 min) 4. Everything else being dearer than a shortage
+// (1,000,000 × 2), the site gets the city's 4 (30 + 60 = 90 a unit) and 6
+// are short with ReasonDistrictOnly; an inside site of the same district
+// draws its own district's stock instead (street 5 at 0 + 5, district 5 at
+// 0 + 10). With no street or district stock, and the city's 4 taken by a
+// site of priority 10, the outside site is short of all 10, exhausted.
+func TestOutsideSite(t *testing.T) {
+	sources := func() []Source {
+		return []Source{
+			{Key: "district", Tier: TierDistrict, District: "110111", Supplies: []Supply{{Item: "tent", Qty: 100}}},
+			{Key: "street", Tier: TierStreet, District: "110111", Supplies: []Supply{{Item: "tent", Qty: 5}}},
+			{Key: "city", Tier: TierCity, Supplies: []Supply{{Item: "tent", Qty: 4}}},
+		}
+	}
+	travel := func(s, t int) (time.Duration, bool) {
+		return []time.Duration{10 * time.Minute, 5 * time.Minute, 60 * time.Minute}[s], true
+	}
+	outside := Site{Key: "zhuozhou", District: "110111", Outside: true, Priority: 2,
+		Demands: []Demand{{Item: "tent", Qty: 10, Deadline: 24 * time.Hour}}}
+	p := Problem{Sources: sources(), Sites: []Site{outside}, Travel: travel, Candidates: -1}
+	sol := solveT(t, p)
+	checkSolution(t, &p, sol)
+	if len(sol.Lines) != 1 || sol.Lines[0].Source != 2 || sol.Lines[0].Qty != 4 || sol.Lines[0].UnitCost != 90 ||
+		sol.Lines[0].Relation != RelCity {
+		t.Fatalf("lines %+v, want 4 from the city at 90", sol.Lines)
+	}
+	if len(sol.Shortages) != 1 || sol.Shortages[0].Qty != 6 || sol.Shortages[0].Reason != ReasonDistrictOnly {
+		t.Fatalf("shortages %+v, want 6 district-only", sol.Shortages)
+	}
+	if want := int64(4*90 + 6*2_000_000); sol.Objective != want {
+		t.Errorf("objective %d, want %d", sol.Objective, want)
+	}
+	for _, a := range sol.Nearest(0, 0) {
+		if a.Source != 2 {
+			t.Errorf("nearest lists excluded source %d", a.Source)
+		}
+	}
+	nw, err := BuildNetwork(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nw.From) != 3+1+1 || sol.Stats.FullArcs != 1 { // 3 unused-supply arcs, 1 shortage, 1 city arc
+		t.Errorf("network has %d arcs, stats %+v; want 5 and 1 full arc", len(nw.From), sol.Stats)
+	}
+
+	inside := outside
+	inside.Key, inside.Outside = "fangshan", false
+	p.Sites = []Site{inside}
+	sol = solveT(t, p)
+	checkSolution(t, &p, sol)
+	if len(sol.Lines) != 2 || sol.Lines[0].Source != 0 || sol.Lines[0].Qty != 5 || sol.Lines[1].Source != 1 ||
+		sol.Lines[1].Qty != 5 || len(sol.Shortages) != 0 {
+		t.Fatalf("inside: lines %+v shortages %+v, want 5 from the district and 5 from the street depot", sol.Lines, sol.Shortages)
+	}
+
+	first := Site{Key: "first", Priority: 10, Demands: []Demand{{Item: "tent", Qty: 4, Deadline: 24 * time.Hour}}}
+	p.Sites = []Site{outside, first}
+	p.Sources = sources()
+	p.Sources[0].Supplies, p.Sources[1].Supplies = nil, nil
+	p.Sources[2].Supplies[0].Qty = 4
+	sol = solveT(t, p)
+	checkSolution(t, &p, sol)
+	if len(sol.Shortages) != 1 || sol.Shortages[0].Site != 0 || sol.Shortages[0].Qty != 10 || sol.Shortages[0].Reason != ReasonExhausted {
+		t.Fatalf("no local stock: shortages %+v, want 10 exhausted", sol.Shortages)
+	}
+}
+
 // TestAlternatives explains a line by a nearer, exhausted depot.
 func TestAlternatives(t *testing.T) {
 	p := Problem{
@@ -296,7 +366,7 @@ func TestCapacityBatches(t *testing.T) {
 
 func TestStrings(t *testing.T) {
 	if RelOtherDistrict.String() != "other-district" || TierAgreement.String() != "agreement" ||
-		ReasonTooCostly.String() != "too-costly" || WhyExhausted.String() != "exhausted" || Relation(9).String() != "Relation(9)" {
+		ReasonTooCostly.String() != "too-costly" || ReasonDistrictOnly.String() != "district-only" || WhyExhausted.String() != "exhausted" || Relation(9).String() != "Relation(9)" {
 		t.Fatal("bad names")
 	}
 }

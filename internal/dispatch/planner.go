@@ -135,6 +135,9 @@ type run struct {
 type demandSite struct {
 	incident, site int
 	demands        []int // alloc demand index → incident demand index
+	// outside: the site lies outside the home city (see SiteOutside), so
+	// street and district stock does not supply it.
+	outside bool
 }
 
 type depotSource struct {
@@ -259,9 +262,10 @@ func (r *run) addSites() {
 	for ii, in := range r.incidents {
 		prio := in.EffectivePriority()
 		for si, s := range in.Sites {
-			outside := !r.inRegion(s.Point)
-			as := alloc.Site{Key: in.Code + "/" + s.Code, Incident: in.Code, District: r.districtOf(s), Priority: prio}
-			ds := demandSite{incident: ii, site: si}
+			far := !r.inRegion(s.Point)
+			district, outside := locate(r.districts, s)
+			as := alloc.Site{Key: in.Code + "/" + s.Code, Incident: in.Code, District: district, Outside: outside, Priority: prio}
+			ds := demandSite{incident: ii, site: si, outside: outside}
 			for di, d := range s.Demands {
 				ref := demandRef{ii, si, di}
 				cov := &Coverage{Incident: in.Code, Site: s.Code, Item: d.Item, Demand: d.Quantity,
@@ -273,7 +277,7 @@ func (r *run) addSites() {
 				switch {
 				case !known:
 					cov.ReasonZH, cov.ReasonEN = "物资编码不存在", "unknown item code"
-				case outside:
+				case far:
 					cov.ReasonZH = fmt.Sprintf("需求点坐标 %s 超出本市及周边 %.0f 公里范围,请核对", s.Point, r.marginKm())
 					cov.ReasonEN = fmt.Sprintf("site coordinates %s lie outside the city and %.0f km around it; check them", s.Point, r.marginKm())
 				default:
@@ -311,29 +315,41 @@ func (r *run) inRegion(p geo.Point) bool {
 	return false
 }
 
-// districtOf is the site's district, whose street and district stock is
-// then own-district stock: its area if that is a home district; else the
-// home district whose outline contains the site (or lies within
-// outlineToleranceDeg of it). When the area data has
-// outlines, a site in none of them lies outside the home city and has no
-// own district: district depots are other districts' stock to it, and city
-// stock comes first, as support to neighbouring provinces is city stock
-// (seed 001: 市级…24 小时内支援津冀). Only when no home district has an
-// outline is the nearest district seat within 60 km taken instead.
-func (r *run) districtOf(s Site) string { return SiteDistrict(r.districts, s) }
-
 // outlineToleranceDeg is how far outside a district's outline a site still
 // counts as in it: 0.01°, about 1.1 km north–south and 0.85 km east–west in
 // Beijing, ten times the quantisation of the demo's outlines (1/1024°).
 const outlineToleranceDeg = 0.01
 
 // SiteDistrict is the home district of site s among districts, or "" when
-// it has none (see run.districtOf).
+// it has none: its area if that is a home district; else the home district
+// whose outline contains the site (or lies within outlineToleranceDeg of
+// it). When the area data has outlines, a site in none of them lies
+// outside the home city (SiteOutside) and has no own district. Only when no
+// home district has an outline is the nearest district seat within 60 km
+// taken instead.
 func SiteDistrict(districts []District, s Site) string {
+	code, _ := locate(districts, s)
+	return code
+}
+
+// SiteOutside reports whether site s lies outside the home city: the area
+// data has district outlines, s names no home district as its area, and no
+// outline contains it (within outlineToleranceDeg). Street and district
+// stock does not supply such a site: support to neighbouring provinces is
+// city stock (seed 001: 市级…24小时内支援津冀), with agreement, capacity and
+// the neighbouring provinces' own reserves. Without outlines no site is
+// known to lie outside.
+func SiteOutside(districts []District, s Site) bool {
+	_, outside := locate(districts, s)
+	return outside
+}
+
+// locate is SiteDistrict and SiteOutside in one pass.
+func locate(districts []District, s Site) (district string, outside bool) {
 	outlined := false
 	for _, d := range districts {
 		if d.Code == s.Area && s.Area != "" {
-			return d.Code
+			return d.Code, false
 		}
 		outlined = outlined || d.Boundary != nil
 	}
@@ -341,7 +357,7 @@ func SiteDistrict(districts []District, s Site) string {
 		best, bestDeg := "", outlineToleranceDeg
 		for _, d := range districts {
 			if d.Contains(s.Point) {
-				return d.Code
+				return d.Code, false
 			}
 			if d.Boundary != nil {
 				if deg := planar.DistanceFrom(d.Boundary, orb.Point{s.Point.Lon, s.Point.Lat}); deg < bestDeg {
@@ -349,7 +365,7 @@ func SiteDistrict(districts []District, s Site) string {
 				}
 			}
 		}
-		return best
+		return best, best == ""
 	}
 	best, bestKm := "", 60.0
 	for _, d := range districts {
@@ -357,7 +373,7 @@ func SiteDistrict(districts []District, s Site) string {
 			best, bestKm = d.Code, km
 		}
 	}
-	return best
+	return best, false
 }
 
 // addSources gathers depot stock, agreement and capacity reserves of the

@@ -33,13 +33,17 @@ func (r *run) plan(sol *alloc.Solution) Plan {
 			line.Lots = d.take(l.Item, stock.Quantity(l.Qty))
 		}
 		line.ExplainZH, line.ExplainEN = r.explain(line, sol.Alternatives(i))
+		if r.siteOf[l.Site].outside {
+			line.ExplainZH += "；需求点在本市以外，不调用区级、街道储备"
+			line.ExplainEN += "; the site lies outside the city, so no district or street depot supplies it"
+		}
 		p.Lines = append(p.Lines, line)
 		r.cover(l, line)
 	}
 	for _, sh := range sol.Shortages {
 		ds := r.siteOf[sh.Site]
 		cov := r.coverage[demandRef{ds.incident, ds.site, ds.demands[sh.Demand]}]
-		cov.ReasonZH, cov.ReasonEN = shortageReason(sh.Reason)
+		cov.ReasonZH, cov.ReasonEN = shortageReason(sh.Reason, ds.outside)
 	}
 	for _, ref := range r.order {
 		p.Coverage = append(p.Coverage, *r.coverage[ref])
@@ -106,8 +110,31 @@ func (r *run) cover(l alloc.Line, line Line) {
 	}
 }
 
-func shortageReason(r alloc.Reason) (zh, en string) {
+// outsideZH and outsideEN say why a site outside the home city gets no
+// street or district stock (seed 001: 市级…24小时内支援津冀).
+const (
+	outsideZH = "需求点在本市以外，区级、街道储备是各区的首批保障，不调往市外；市外支援由市级储备、周边省份储备、协议储备和产能储备承担"
+	outsideEN = "the site lies outside the city: district and street depots are the districts' own first batch and do not supply it; " +
+		"support outside the city comes from city stock, neighbouring provinces' reserves, agreement and capacity reserves"
+)
+
+// shortageReason explains a shortage; outside says the site lies outside
+// the home city.
+func shortageReason(r alloc.Reason, outside bool) (zh, en string) {
+	zh, en = baseShortageReason(r)
+	if outside && r != alloc.ReasonNoStock && r != alloc.ReasonDistrictOnly {
+		zh += "；" + outsideZH
+		en += "; " + outsideEN
+	}
+	return zh, en
+}
+
+func baseShortageReason(r alloc.Reason) (zh, en string) {
 	switch r {
+	case alloc.ReasonDistrictOnly:
+		return "需求点在本市以外：能调用的市级储备、周边省份储备、协议储备和产能储备已全部分配；其余库存在区级、街道储备库，是各区的首批保障，不调往市外",
+			"the site lies outside the city: every unit of city stock, neighbouring provinces', agreement and capacity reserves that can reach it " +
+				"is allocated; the rest is in district and street depots, the districts' own first batch, which do not supply sites outside the city"
 	case alloc.ReasonNoStock:
 		return "各级储备均无可用库存", "no source holds usable stock of this item"
 	case alloc.ReasonUnreachable:

@@ -265,6 +265,84 @@ func TestReadinessScreen(t *testing.T) {
 	phone.shot("readiness-phone")
 }
 
+// TestReadinessBudget is a commander reading the first standing scenario's
+// money and lists: the purchase budget per holder (市级, then each
+// district) adds up to the API's purchase cost, purchase lines and tier
+// rows name their district, lines show their cost, and the rotation list
+// is headed by its rule (lots in their rotation window, still held), not
+// by the planning period.
+func TestReadinessBudget(t *testing.T) {
+	s := open(t, 1366, 900, "commander-city")
+	s.goTo("/readiness", "readiness")
+	s.do("wait for the budget", chromedp.WaitVisible(chromedp.CSS("#purchase-budget table.rd-budget tbody tr")))
+
+	type budget struct {
+		Cost  float64 `json:"cost"`
+		Lines int     `json:"lines"`
+		Area  string  `json:"area"`
+	}
+	type scenario struct {
+		Code         string   `json:"code"`
+		PurchaseCost float64  `json:"purchase_cost"`
+		Budgets      []budget `json:"budgets"`
+		Purchases    int      `json:"purchases"`
+	}
+	api, err := chromedp.Run(s.ctx, chromedp.Evaluate[scenario](`fetch('/api/readiness').then((r) => r.json()).then((ov) => {
+		const as = ov.scenarios[0];
+		return { code: as.scenario.code, purchase_cost: as.purchase_cost, budgets: as.budgets, purchases: as.purchases.length };
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Budgets) == 0 || api.Purchases == 0 {
+		t.Fatalf("the first standing scenario has %d budgets and %d purchase lines", len(api.Budgets), api.Purchases)
+	}
+	// One row per budget holder and the total, whose cost is the API's,
+	// formatted as the screen formats money (whole yuan, separators).
+	if n := count(s, "#purchase-budget tbody tr"); n != len(api.Budgets)+1 {
+		t.Errorf("budget rows = %d, want %d holders and the total", n, len(api.Budgets))
+	}
+	total := eval[string](s, fmt.Sprintf(`Math.round(%v).toLocaleString('zh-CN')`, api.PurchaseCost))
+	budgetText := s.text("#purchase-budget")
+	contains(t, "budget", budgetText, "采购预算", "市级", "房山区", "门头沟区", "合计", total)
+	sum := 0.0
+	for _, b := range api.Budgets {
+		sum += b.Cost
+	}
+	if math.Abs(sum-api.PurchaseCost) > 0.01 {
+		t.Errorf("budgets add up to %v, purchase cost %v", sum, api.PurchaseCost)
+	}
+	if got := s.text("#purchase-budget tbody tr:last-child td:last-child"); !strings.Contains(got, total) {
+		t.Errorf("the total row shows %q, want %s", got, total)
+	}
+
+	// Purchase lines and tier rows name their district in the page's
+	// language; lines show a unit price and a cost column.
+	contains(t, "purchase list", s.text("#purchase-list thead"), "预算主体", "单价（元）", "金额（元）")
+	contains(t, "purchase list", s.text("#purchase-list tbody"), "市级", "房山区")
+	contains(t, "tier rows", s.text("#tier-table tbody"), "市级", "房山区")
+	contains(t, "item table", s.text("#item-table thead"), "金额（元）")
+
+	// The rotation list says what it lists.
+	rotation := eval[string](s, `document.querySelector('#rotation-list').closest('.card').innerText`)
+	contains(t, "rotation list", rotation, "轮换清单（进入轮换期、仍计入储备的批次）", "保质期的最后 1/3")
+	if strings.Contains(rotation, "规划期") {
+		t.Errorf("the rotation list still speaks of the planning period: %.200q", rotation)
+	}
+	s.do("scroll to the purchase list", chromedp.Evaluate[chromedp.Void](`document.querySelector('#purchase-budget').scrollIntoView()`))
+	s.shot("readiness-budget")
+
+	// In English, district names come from the page's names.
+	s.do("switch to English", chromedp.Navigate(s.site.URL+"/lang/en?back=/readiness"), e2e.WaitReady("readiness"),
+		chromedp.WaitVisible(chromedp.CSS("#purchase-budget table.rd-budget tbody tr")))
+	contains(t, "English budget", s.text("#purchase-budget"), "Purchase budget", "City", "Total", total)
+	contains(t, "English purchase list", s.text("#purchase-list tbody"), "Fangshan")
+	if strings.ContainsAny(s.text("#purchase-list tbody"), "区市") {
+		t.Errorf("the English purchase list shows Chinese: %.300q", s.text("#purchase-list tbody"))
+	}
+	s.shot("readiness-budget-en")
+}
+
 // TestPreposition is the duty officer acting on a red rainstorm warning for
 // 门头沟 and 房山: ask for a pre-positioning recommendation with a 1.5 h
 // deadline, see the moves with coverage before and after, and approve it,

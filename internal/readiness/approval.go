@@ -22,7 +22,7 @@ func (r Recommendation) Approve(actor string) (transfer.Order, error) {
 		return transfer.Order{}, apperr.New(apperr.Conflict, "preposition.empty", "前置建议 #%d 没有调拨,无需批准",
 			"recommendation #%d moves nothing: there is nothing to approve", r.ID)
 	}
-	o := transfer.Order{Reason: "前置:" + r.Scenario.NameZH, Origin: fmt.Sprintf("preposition:%d", r.ID), CreatedBy: actor}
+	o := transfer.Order{Reason: "前置：" + r.Scenario.NameZH, Origin: fmt.Sprintf("preposition:%d", r.ID), CreatedBy: actor}
 	for _, m := range r.Moves {
 		o.Lines = append(o.Lines, transfer.Line{From: m.From, To: m.To, Item: m.Item, Quantity: m.Quantity, Lots: m.Lots})
 	}

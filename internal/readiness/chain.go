@@ -349,7 +349,7 @@ func (a *Assessor) memoized() *Assessor {
 	memos := map[any]*memoRouter{}
 	c.Planner = func(inv dispatch.Inventory) *dispatch.Planner {
 		pl := a.Planner(inv)
-		if pl == nil || pl.Router == nil || !comparable(pl.Router) {
+		if pl == nil || pl.Router == nil || !hashable(pl.Router) {
 			return pl
 		}
 		mu.Lock()
@@ -366,5 +366,5 @@ func (a *Assessor) memoized() *Assessor {
 	return &c
 }
 
-// comparable reports whether x can be a map key without panicking.
-func comparable(x any) bool { return reflect.TypeOf(x).Comparable() }
+// hashable reports whether x can be a map key without panicking.
+func hashable(x any) bool { return reflect.TypeOf(x).Comparable() }

@@ -1,15 +1,12 @@
 package readiness
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
-	"github.com/stockpile-dev/stockpile/internal/csvcell"
 )
 
 // Price is the unit price of an item (单价), in yuan per unit of the
@@ -82,71 +79,28 @@ func (c Config) price(item string) (Price, bool) {
 	return Price{}, false
 }
 
+// pricesFile is the unit prices as a CSV file.
+func pricesFile(k Known) csvFile[Price, string] {
+	return csvFile[Price, string]{zh: "单价", en: "prices", columns: PriceColumns,
+		errs: fileErrors{csv: apperr.Error{Kind: apperr.Invalid, Code: "prices.csv"},
+			empty:   apperr.Error{Kind: apperr.Invalid, Code: "prices.empty"},
+			header:  apperr.Error{Kind: apperr.Invalid, Code: "prices.header"},
+			tooMany: apperr.Error{Kind: apperr.Invalid, Code: "prices.too_many"},
+			rows:    apperr.Error{Kind: apperr.Invalid, Code: "prices.import"}},
+		required: len(PriceColumns), parse: priceFromRecord, check: func(p Price) error { return p.validate(k) },
+		key: func(p Price) string { return p.Item },
+		cells: func(p Price) []string {
+			return []string{p.Item, strconv.FormatFloat(p.Yuan, 'f', -1, 64), yesNo(p.Assumption), p.Source}
+		}}
+}
+
 // ImportPrices reads a prices file (CSV with the header [PriceColumns], as
 // [ExportPrices] writes and Excel saves) and checks every row, like
 // [ImportNorms]: the prices only when every row is good, otherwise an
 // error (prices.import) listing each bad row with its line and column.
-func ImportPrices(text string, k Known) ([]Price, error) {
-	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "prices.csv", "单价文件不是有效的 CSV:%v", "the prices file is not valid CSV: %v", err)
-	}
-	if err := checkPriceHeader(recs); err != nil {
-		return nil, err
-	}
-	if len(recs)-1 > MaxNormRows {
-		return nil, apperr.New(apperr.Invalid, "prices.too_many", "单价不能超过 %d 行", "at most %d prices", MaxNormRows)
-	}
-	var prices []Price
-	var rows []apperr.Row
-	seen := map[string]int{}
-	for i, rec := range recs[1:] {
-		line := i + 2
-		p, err := priceFromRecord(rec)
-		if err == nil {
-			err = p.validate(k)
-		}
-		if err == nil {
-			if first, dup := seen[p.Item]; dup {
-				err = invalid("item", fmt.Sprintf("与第 %d 行重复", first), fmt.Sprintf("repeats line %d", first))
-			}
-			seen[p.Item] = line
-		}
-		if err != nil {
-			rows = append(rows, rowError(line, err))
-			continue
-		}
-		prices = append(prices, p)
-	}
-	if len(rows) > 0 {
-		e := apperr.New(apperr.Invalid, "prices.import", "单价文件有 %d 行错误,未导入任何单价",
-			"%d rows of the prices file are wrong; nothing was imported", len(rows))
-		e.Rows = rows
-		return nil, e
-	}
-	return prices, nil
-}
-
-func checkPriceHeader(recs [][]string) error {
-	if len(recs) == 0 {
-		return apperr.New(apperr.Invalid, "prices.empty", "单价文件为空", "the prices file is empty")
-	}
-	h := recs[0]
-	for i, want := range PriceColumns {
-		if i >= len(h) || strings.TrimSpace(h[i]) != want {
-			return apperr.New(apperr.Invalid, "prices.header", "第 1 行应为表头 %s", "line 1 must be the header %s",
-				strings.Join(PriceColumns, ","))
-		}
-	}
-	return nil
-}
+func ImportPrices(text string, k Known) ([]Price, error) { return pricesFile(k).read(text) }
 
 func priceFromRecord(rec []string) (Price, error) {
-	if err := readCells(rec, PriceColumns); err != nil {
-		return Price{}, err
-	}
 	if len(rec) != len(PriceColumns) {
 		return Price{}, invalid("", fmt.Sprintf("应有 4 列,实际 %d 列", len(rec)), fmt.Sprintf("want 4 columns, got %d", len(rec)))
 	}
@@ -161,22 +115,4 @@ func priceFromRecord(rec []string) (Price, error) {
 // ExportPrices writes prices as the CSV [ImportPrices] reads, with a
 // byte-order mark for Excel and formula-like cells neutralised, as
 // [ExportNorms] does.
-func ExportPrices(prices []Price) []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Write(PriceColumns)
-	for _, p := range prices {
-		assumption := "no"
-		if p.Assumption {
-			assumption = "yes"
-		}
-		row := []string{p.Item, strconv.FormatFloat(p.Yuan, 'f', -1, 64), assumption, p.Source}
-		for i, cell := range row {
-			row[i] = csvcell.Neutralise(cell)
-		}
-		w.Write(row)
-	}
-	w.Flush()
-	return buf.Bytes()
-}
+func ExportPrices(prices []Price) []byte { return pricesFile(Known{}).write(prices) }

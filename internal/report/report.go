@@ -28,13 +28,14 @@ import (
 
 // The views of an assessment, one sheet each, in this order.
 const (
-	viewSummary   = "概览"
-	viewItems     = "物资"
-	viewTiers     = "分级"
-	viewAreas     = "区域"
-	viewPurchases = "采购清单"
-	viewRotation  = "轮换"
-	viewDistricts = "各区"
+	viewSummary    = "概览"
+	viewItems      = "物资"
+	viewTiers      = "分级"
+	viewAreas      = "区域"
+	viewPurchases  = "采购清单"
+	viewRotation   = "轮换"
+	viewDistricts  = "各区"
+	viewNeighbours = "津冀支援"
 )
 
 // Assessment renders one assessment as a workbook of six sheets: 概览
@@ -50,8 +51,11 @@ func Assessment(as readiness.Assessment) (*excelize.File, error) {
 }
 
 // Overview renders a city's standing readiness: a sheet 各区 with every
-// district's summary and a bar chart of in-time share and coverage by
-// district, then the six sheets of [Assessment] for each scenario, named
+// district's summary, its delivery chain (own stock within 4 h, with city
+// stock within 6 h, with other districts' within 24 h) and a bar chart of
+// in-time share and coverage by district; a sheet 津冀支援 with what city
+// stock gets to each neighbouring province's relief site within 24 h;
+// then the six sheets of [Assessment] for each scenario, named
 // "情景1 概览", "情景1 物资" … "情景2 概览" … in the order of ov.Scenarios. The
 // chart is left out when there are no districts, as it would have nothing
 // to draw.
@@ -65,6 +69,7 @@ func Overview(ov readiness.Overview) (*excelize.File, error) {
 		return nil, err
 	}
 	b.districts(ov.Districts)
+	b.neighbours(ov.Neighbours, ov.Scenarios)
 	for i, as := range ov.Scenarios {
 		b.assessment(fmt.Sprintf("情景%d", i+1), as)
 	}
@@ -106,6 +111,7 @@ type styles struct {
 	frac    int // a fractional quantity: 1,200.5
 	share   int // a ratio: 75.0%
 	tenths  int // teams spread over districts: 2.5
+	yuan    int // money: 1,200.50
 	day     int // a date: 2025-07-01
 	instant int // a date and time: 2025-07-01 10:00
 }
@@ -156,6 +162,7 @@ func (b *book) styles() {
 		frac:    b.style(custom("#,##0.###")),
 		share:   b.style(custom("0.0%")),
 		tenths:  b.style(custom("#,##0.0")),
+		yuan:    b.style(custom("#,##0.00")),
 		day:     b.style(custom("yyyy-mm-dd")),
 		instant: b.style(custom("yyyy-mm-dd hh:mm")),
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
@@ -44,7 +45,8 @@ func sampleAssessment() readiness.Assessment {
 				Required: stock.Units(7500), Physical: stock.Units(5000), Agreement: stock.Units(1000), Capacity: stock.Units(500),
 				Held: stock.Units(6500), Coverage: 6500.0 / 7500, OnTime: stock.Units(3000), Within4h: stock.Units(1000),
 				Within6h: stock.Units(2000), Within24h: stock.Units(6000), InTime: 0.4, Gap: stock.Units(1000),
-				Expiring: stock.Units(200), Sources: []string{"GB/T 38565-2020", "京应急发〔2023〕1号"}, Assumption: true},
+				Expiring: stock.Units(200), Sources: []string{"GB/T 38565-2020", "京应急发〔2023〕1号"}, Assumption: true,
+				Cost: 600000},
 			{Item: "WATER", NameZH: "饮用水", NameEN: "Drinking water", UnitZH: "吨", Purpose: catalog.PurposeLife,
 				Required: 1234567, Physical: 2000500, Held: 2000500, Coverage: 1.62, OnTime: 740740,
 				Within24h: 1234567, InTime: 0.6, Sources: []string{"GB/T 38565-2020"}},
@@ -61,11 +63,18 @@ func sampleAssessment() readiness.Assessment {
 				Within24h: stock.Units(4500), InTime: 0.4},
 		},
 		Purchases: []readiness.Purchase{
-			{Item: "TENT-12", NameZH: "12平方米单帐篷", UnitZH: "顶", Tier: area.LevelCity, Quantity: stock.Units(500)},
-			{Item: "TENT-12", NameZH: "12平方米单帐篷", UnitZH: "顶", Tier: area.LevelDistrict, Quantity: stock.Units(500)},
+			{Item: "TENT-12", NameZH: "12平方米单帐篷", UnitZH: "顶", Tier: area.LevelCity, Quantity: stock.Units(500),
+				UnitYuan: 1200, Cost: 600000, Priced: true, PriceAssumption: true},
+			{Item: "TENT-12", NameZH: "12平方米单帐篷", UnitZH: "顶", Tier: area.LevelDistrict, Area: "110111", AreaZH: "房山区",
+				Quantity: stock.Units(500)}, // unpriced
 		},
-		Rotation: nil, // an empty view
-		Notes:    []readiness.Note{{ZH: "Ⅱ级响应按其上限 30000 人计算", EN: "a level Ⅱ response is planned at its upper bound, 30000 people"}},
+		Budgets: []readiness.Budget{
+			{Tier: area.LevelCity, Lines: 1, Cost: 600000},
+			{Tier: area.LevelDistrict, Area: "110111", AreaZH: "房山区", Lines: 1, Unpriced: 1},
+		},
+		PurchaseCost: 600000,
+		Rotation:     nil, // an empty view
+		Notes:        []readiness.Note{{ZH: "Ⅱ级响应按其上限 30000 人计算", EN: "a level Ⅱ response is planned at its upper bound, 30000 people"}},
 	}
 }
 
@@ -80,9 +89,18 @@ func sampleOverview() readiness.Overview {
 			{Area: "110111", NameZH: "房山区", NameEN: "Fangshan", Population: 1312000, Hazard: "flood", Level: 2,
 				Summary: readiness.Summary{Items: 30, Coverage: 0.92, InTime: 0.61, Within24: 0.88, Short: 4}},
 			{Area: "110109", NameZH: "门头沟区", NameEN: "Mentougou", Population: 396000, Hazard: "flood", Level: 2,
-				Summary: readiness.Summary{Items: 30, Coverage: 0.85, InTime: 0.44, Within24: 0.8, Short: 7}},
+				Summary: readiness.Summary{Items: 30, Coverage: 0.85, InTime: 0.44, Within24: 0.8, Short: 7},
+				Chain:   readiness.Chain{Own4h: 0.21, City6h: 0.55, Others24h: 0.8}},
 			{Area: "110105", NameZH: "朝阳区", NameEN: "Chaoyang", Population: 3445000, Hazard: "flood", Level: 2,
 				Summary: readiness.Summary{Items: 30, Coverage: 1, InTime: 0.97, Within24: 1}},
+		},
+		Neighbours: []readiness.NeighbourSupport{
+			{Code: "tianjin", NameZH: "天津市区", NameEN: "Tianjin (city centre)", Province: "天津市",
+				Point: geo.Point{Lat: 39.0842, Lon: 117.2009}, Relocated: 25000, Within24: 0.75, Assumption: true,
+				Items: []readiness.DistrictItem{{Item: "TENT-12", Required: stock.Units(6250), Within24: 0.5}}},
+			{Code: "langfang", NameZH: "河北廊坊", NameEN: "Langfang, Hebei", Province: "河北省",
+				Point: geo.Point{Lat: 39.5380, Lon: 116.6837}, Relocated: 25000, Within24: 1, Assumption: true,
+				Items: []readiness.DistrictItem{{Item: "TENT-12", Required: stock.Units(6250), Within24: 1}}},
 		},
 	}
 }
@@ -189,20 +207,40 @@ func TestAssessment(t *testing.T) {
 	number(t, f, "概览", "B8", 0.875)
 	text(t, f, "概览", "B8", "87.5%")
 	number(t, f, "概览", "B9", 0.5)
-	number(t, f, "概览", "B12", 90)
-	number(t, f, "概览", "B14", 12)
-	text(t, f, "概览", "A16", "事件 Event")
-	text(t, f, "概览", "B16", "灾种 Hazard")
-	text(t, f, "概览", "B17", "暴雨洪涝 flood")
-	number(t, f, "概览", "C17", 2)
-	number(t, f, "概览", "D18", 7)
-	text(t, f, "概览", "F18", "门头沟区")
-	number(t, f, "概览", "G17", 22500.4)
-	text(t, f, "概览", "G17", "22,500")
-	number(t, f, "概览", "I18", 2.5)
-	text(t, f, "概览", "A20", "说明 Note")
-	text(t, f, "概览", "A21", as.Notes[0].ZH)
-	text(t, f, "概览", "B21", as.Notes[0].EN)
+	text(t, f, "概览", "A12", "采购金额合计(元) Purchase cost (yuan)")
+	number(t, f, "概览", "B12", 600000)
+	text(t, f, "概览", "B12", "600,000.00")
+	number(t, f, "概览", "B13", 90)
+	number(t, f, "概览", "B15", 12)
+	text(t, f, "概览", "A17", "事件 Event")
+	text(t, f, "概览", "B17", "灾种 Hazard")
+	text(t, f, "概览", "B18", "暴雨洪涝 flood")
+	number(t, f, "概览", "C18", 2)
+	number(t, f, "概览", "D19", 7)
+	text(t, f, "概览", "F19", "门头沟区")
+	number(t, f, "概览", "G18", 22500.4)
+	text(t, f, "概览", "G18", "22,500")
+	number(t, f, "概览", "I19", 2.5)
+	// The purchase budget per holder (the city, then each district) and
+	// in all.
+	text(t, f, "概览", "A21", "储备层级 Tier")
+	text(t, f, "概览", "F21", "采购金额(元) Cost (yuan)")
+	text(t, f, "概览", "A22", "市级 city")
+	number(t, f, "概览", "D22", 1)
+	number(t, f, "概览", "F22", 600000)
+	text(t, f, "概览", "A23", "区级 district")
+	text(t, f, "概览", "B23", "110111")
+	text(t, f, "概览", "C23", "房山区")
+	number(t, f, "概览", "E23", 1)
+	number(t, f, "概览", "F23", 0)
+	text(t, f, "概览", "A24", "合计 Total")
+	number(t, f, "概览", "D24", 2)
+	number(t, f, "概览", "E24", 1)
+	number(t, f, "概览", "F24", 600000)
+	text(t, f, "概览", "F24", "600,000.00")
+	text(t, f, "概览", "A26", "说明 Note")
+	text(t, f, "概览", "A27", as.Notes[0].ZH)
+	text(t, f, "概览", "B27", as.Notes[0].EN)
 
 	// 物资: every field, quantities as numbers in units.
 	for i, h := range itemHeads {
@@ -225,6 +263,9 @@ func TestAssessment(t *testing.T) {
 	number(t, f, "物资", "R2", 200)
 	text(t, f, "物资", "S2", "GB/T 38565-2020; 京应急发〔2023〕1号")
 	text(t, f, "物资", "T2", "是 Yes")
+	number(t, f, "物资", "U2", 600000)
+	text(t, f, "物资", "U2", "600,000.00")
+	number(t, f, "物资", "U3", 0)
 	number(t, f, "物资", "F3", 1234.567)
 	text(t, f, "物资", "F3", "1,234.567")
 	number(t, f, "物资", "G3", water.Physical.Float())
@@ -244,6 +285,18 @@ func TestAssessment(t *testing.T) {
 	text(t, f, "采购清单", "E1", "采购数量 Quantity")
 	text(t, f, "采购清单", "D2", "市级 city")
 	number(t, f, "采购清单", "E2", 500)
+	number(t, f, "采购清单", "H2", 1200)
+	number(t, f, "采购清单", "I2", 600000)
+	text(t, f, "采购清单", "I2", "600,000.00")
+	text(t, f, "采购清单", "J2", "是 Yes")
+	text(t, f, "采购清单", "F3", "110111")
+	text(t, f, "采购清单", "G3", "房山区")
+	text(t, f, "采购清单", "H3", "") // unpriced: no price, no cost
+	text(t, f, "采购清单", "I3", "")
+	// The total, after a blank row, under the cost column.
+	text(t, f, "采购清单", "A4", "")
+	text(t, f, "采购清单", "A5", "合计 Total")
+	number(t, f, "采购清单", "I5", 600000)
 
 	// 轮换 is empty: its header over the 无 None row.
 	text(t, f, "轮换", "A1", "储备库编码 Depot")
@@ -272,7 +325,7 @@ func TestRotationDates(t *testing.T) {
 	as := sampleAssessment()
 	as.Rotation = []readiness.RotationLot{
 		{Depot: "D-FS-01", DepotZH: "房山区救灾物资储备库", Tier: area.LevelDistrict, Item: "WATER", NameZH: "饮用水",
-			Lot: "L2024-07", ExpiresOn: "2025-08-15", Quantity: 12500},
+			Lot: "L2024-07", ExpiresOn: "2025-08-15", DueOn: "2025-06-11", HorizonDays: 65, Quantity: 12500},
 		{Depot: "D-FS-01", DepotZH: "房山区救灾物资储备库", Tier: area.LevelDistrict, Item: "WATER", NameZH: "饮用水",
 			Lot: "L-odd", ExpiresOn: "someday", Quantity: stock.Units(3)},
 	}
@@ -286,6 +339,9 @@ func TestRotationDates(t *testing.T) {
 	number(t, f, "轮换", "G2", 45884) // the date's Excel serial
 	text(t, f, "轮换", "G3", "someday")
 	number(t, f, "轮换", "H2", 12.5)
+	text(t, f, "轮换", "I2", "2025-06-11") // due for rotation since
+	number(t, f, "轮换", "J2", 65)
+	text(t, f, "轮换", "I3", "") // no due date given
 }
 
 func TestOverview(t *testing.T) {
@@ -303,7 +359,7 @@ func TestOverview(t *testing.T) {
 		t.Fatalf("sample workbook %s: %d bytes, %v", sample, len(saved), err)
 	}
 
-	want := []string{"各区"}
+	want := []string{"各区", "津冀支援"}
 	for _, p := range []string{"情景1", "情景2"} {
 		for _, v := range []string{"概览", "物资", "分级", "区域", "采购清单", "轮换"} {
 			want = append(want, p+" "+v)
@@ -331,14 +387,43 @@ func TestOverview(t *testing.T) {
 	number(t, f, "各区", "I3", 0.8)
 	number(t, f, "各区", "K3", 7)
 	number(t, f, "各区", "G4", 1)
+	// The delivery chain: own stock within 4 h, with city stock within
+	// 6 h, with other districts' within 24 h.
+	number(t, f, "各区", "L3", 0.21)
+	number(t, f, "各区", "M3", 0.55)
+	number(t, f, "各区", "N3", 0.8)
+	text(t, f, "各区", "N3", "80.0%")
+
+	// 津冀支援: what city stock gets to each neighbour's site within 24 h,
+	// then by item.
+	frozen(t, f, "津冀支援")
+	for i, h := range neighbourHeads {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		text(t, f, "津冀支援", cell, h)
+	}
+	text(t, f, "津冀支援", "A2", "tianjin")
+	text(t, f, "津冀支援", "B2", "天津市区")
+	text(t, f, "津冀支援", "D3", "河北省")
+	number(t, f, "津冀支援", "E2", 39.0842)
+	number(t, f, "津冀支援", "G2", 25000)
+	number(t, f, "津冀支援", "H2", 0.75)
+	text(t, f, "津冀支援", "I2", "是 Yes")
+	text(t, f, "津冀支援", "A5", "地点编码 Site")
+	text(t, f, "津冀支援", "A6", "tianjin")
+	text(t, f, "津冀支援", "C6", "TENT-12")
+	text(t, f, "津冀支援", "D6", "12平方米单帐篷")
+	number(t, f, "津冀支援", "E6", 6250)
+	number(t, f, "津冀支援", "F7", 1)
 
 	// The scenarios follow, in order; the second is empty throughout.
 	text(t, f, "情景1 概览", "B3", "房山暴雨洪涝")
 	text(t, f, "情景1 概览", "B5", "是 Yes")
 	number(t, f, "情景1 物资", "F2", 7500)
 	text(t, f, "情景2 概览", "B3", "空情景")
-	text(t, f, "情景2 概览", "A17", "无 None") // no events
-	text(t, f, "情景2 概览", "A20", "无 None") // no notes
+	text(t, f, "情景2 概览", "A18", "无 None")   // no events
+	text(t, f, "情景2 概览", "A21", "合计 Total") // nothing to buy
+	number(t, f, "情景2 概览", "F21", 0)
+	text(t, f, "情景2 概览", "A24", "无 None") // no notes
 	for _, v := range []string{"物资", "分级", "区域", "采购清单", "轮换"} {
 		text(t, f, "情景2 "+v, "A2", "无 None")
 	}
@@ -425,10 +510,11 @@ func TestOverviewWithoutDistricts(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, f := roundTrip(t, f)
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"各区"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"各区", "津冀支援"}) {
 		t.Fatalf("sheets = %q", got)
 	}
 	text(t, f, "各区", "A2", "无 None")
+	text(t, f, "津冀支援", "A2", "无 None")
 	if bytes.Contains(data, []byte("xl/charts/chart")) {
 		t.Error("a chart with no districts to draw")
 	}

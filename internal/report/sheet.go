@@ -17,6 +17,7 @@ type (
 	share  float64   // a ratio, 1 = 100%
 	people float64   // a count of people, possibly spread fractionally: shown whole
 	tenths float64   // shown with one decimal
+	yuan   float64   // an amount of money in yuan: 1,200.50
 	day    time.Time // a date
 	moment time.Time // a date and time, shown in the zone it carries
 )
@@ -50,7 +51,7 @@ func (s *sheet) head(cells ...string) int {
 
 // add writes a row of values: string, bool (是/否), int, int64 (shown with
 // thousands separators), float64, [stock.Quantity], share, people, tenths,
-// day and moment; nil leaves a cell empty.
+// yuan, day and moment; nil leaves a cell empty.
 func (s *sheet) add(values ...any) {
 	s.row++
 	st := s.b.st
@@ -80,6 +81,8 @@ func (s *sheet) add(values ...any) {
 			s.set(col, float64(v), st.whole, numWidth(math.Round(float64(v))))
 		case tenths:
 			s.set(col, float64(v), st.tenths, numWidth(float64(v))+2)
+		case yuan:
+			s.set(col, float64(v), st.yuan, numWidth(math.Round(float64(v)))+3)
 		case day:
 			s.set(col, time.Time(v), st.day, 11)
 		case moment:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 
@@ -172,6 +173,19 @@ func (v readinessView) DistrictName(p *page, code string) string {
 		}
 	}
 	return code
+}
+
+// RotationShare is the rotation rule's share of the shelf life as people
+// read it: "1/3" for the default third, else a percentage ("25%").
+func (v readinessView) RotationShare(p *page) string {
+	share := v.Config.Rotation.Share
+	for d := 2; d <= 10; d++ {
+		n := math.Round(share * float64(d))
+		if n >= 1 && math.Abs(share-n/float64(d)) < 1e-6 {
+			return fmt.Sprintf("%d/%d", int(n), d)
+		}
+	}
+	return p.Pct(share)
 }
 
 // Roman writes a response level as people read it: 2 → Ⅱ.

@@ -13,7 +13,7 @@ import (
 )
 
 // readinessIDs are the elements the browser tests find the screen by.
-var readinessIDs = []string{"readiness-kpis", "readiness-map", "district-chart", "item-chart", "purchase-list",
+var readinessIDs = []string{"readiness-kpis", "readiness-map", "district-chart", "item-chart", "purchase-budget", "purchase-list",
 	"export-xlsx", "scenario-form", "assess", "preposition-form", "preposition-go", "preposition-result"}
 
 // TestReadinessPage checks the 储备评估 screen in both languages: its
@@ -46,6 +46,16 @@ func TestReadinessPage(t *testing.T) {
 				t.Errorf("district %s (%s) offered %d times, want 4 (pair ×2, scenario, warning)", d.Code, d.NameZH, n)
 			}
 			contains(t, "district names", body, "> "+d.NameZH+"</label>")
+		}
+		// The rotation list is headed by its rule (lots in their item's
+		// rotation window, still held), not by the planning period; the
+		// messages the script shows are in the page too.
+		contains(t, "rotation rule", body, "轮换清单（进入轮换期、仍计入储备的批次）", "保质期的最后 1/3（",
+			"到期前 90 天", "采购预算（列入本级财政预算）", "金额（元）")
+		for _, old := range []string{"规划期内到期", "天规划期内"} {
+			if strings.Contains(body, old) {
+				t.Errorf("the readiness page still says %q", old)
+			}
 		}
 		contains(t, "default pair", body, `<option value="110111" selected>房山区</option>`, `<option value="110109" selected>门头沟区</option>`)
 
@@ -90,7 +100,9 @@ func TestReadinessPage(t *testing.T) {
 
 		body = site.page(t, "/lang/en?back=/readiness")
 		contains(t, "readiness in English", body, `lang="en"`, "Readiness", "Build a scenario", "Pre-positioning",
-			"Purchase list", "Export to Excel", "Forest fire", "Hazmat accident", "level Ⅱ orange", "Recommend moves")
+			"Purchase list", "Export to Excel", "Forest fire", "Hazmat accident", "level Ⅱ orange", "Recommend moves",
+			"Rotation list (lots due for rotation, still counted as held)", "in the last 1/3 of the item&#39;s shelf life",
+			"Purchase budget", "Cost (yuan)")
 		for _, d := range districts {
 			contains(t, "English district names", body, "> "+html.EscapeString(d.NameEN)+"</label>")
 		}

@@ -1,8 +1,10 @@
 // One assessment in detail: its notes, the items as a chart and a table,
-// the purchase list, the tiers and the rotation list; and the workbook of
+// the purchase budget per holder (the city, each district) and the
+// purchase list with each line's cost, the tiers (a district's rows named)
+// and the rotation list (lots in their rotation window, still held); and the workbook of
 // an assessment, which is POSTed.
 import { S, $, state, scenarioList } from './state.js';
-import { itemName, unitName, depotName, scenarioName, qty } from './names.js';
+import { itemName, unitName, depotName, holderName, scenarioName, qty, yuan } from './names.js';
 import { shareBadge, emptyState, table } from './ui.js';
 import { COLOURS, chartIn, chartEmpty, bars } from './charts.js';
 
@@ -69,18 +71,47 @@ function drawItemTable(as) {
     { label: t('readiness.col.within_24h'), num: true, get: q('within_24h') },
     { label: t('readiness.col.gap'), num: true, get: (it) => (it.gap > 0 ? el('span', { class: 'error-text' }, num(it.gap)) : '–') },
     { label: t('readiness.col.expiring'), num: true, get: (it) => (it.expiring > 0 ? num(it.expiring) : '–') },
+    { label: t('readiness.col.cost'), num: true, get: (it) => (it.cost > 0 ? yuan(it.cost) : '–') },
   ], items, { class: 'rd-items' }));
+}
+
+// price is a purchase line's unit price or cost in yuan, "未定价" for an
+// item without a price; flag marks an assumed price.
+function price(p, v, flag) {
+  if (!p.priced) return el('span', { class: 'muted' }, t('readiness.no_price'));
+  return flag && p.price_assumption ? [yuan(v), ' ', el('span', { class: 'badge warn rd-flag', title: t('readiness.price_assumed') }, t('readiness.assumed'))] : yuan(v);
 }
 
 function drawPurchases(as) {
   const box = $('purchase-list');
+  drawBudget(as);
   if (!as.purchases.length) { box.replaceChildren(emptyState(t('readiness.no_purchases'), t('readiness.no_purchases_hint'))); return; }
   box.replaceChildren(table([
     { label: t('readiness.col.item'), get: (p) => itemName(p.item, p.name_zh) },
-    { label: t('readiness.col.tier'), get: (p) => S.tier(p.tier) },
+    { label: t('readiness.col.holder'), get: (p) => holderName(p.tier, p.area, p.area_name_zh) },
     { label: t('readiness.col.quantity'), num: true, get: (p) => num(p.quantity) },
     { label: t('readiness.col.unit'), get: (p) => unitName(p.item, p.unit_zh) },
-  ], as.purchases));
+    { label: t('readiness.col.unit_price'), num: true, get: (p) => price(p, p.unit_yuan, true) },
+    { label: t('readiness.col.cost'), num: true, get: (p) => price(p, p.cost) },
+  ], as.purchases, { class: 'rd-purchases' }));
+}
+
+// drawBudget shows what each budget holder must buy (列入本级财政预算): the
+// city, then each district, with its lines and their cost in yuan, and the
+// sum over all.
+function drawBudget(as) {
+  const box = $('purchase-budget');
+  const budgets = as.budgets || [];
+  if (!budgets.length) { box.replaceChildren(); return; }
+  const lines = budgets.reduce((n, b) => n + b.lines, 0);
+  const unpriced = budgets.reduce((n, b) => n + b.unpriced, 0);
+  const note = (b) => (b.unpriced ? el('div', { class: 'muted small' }, t('readiness.unpriced', b.unpriced)) : null);
+  const tbl = table([
+    { label: t('readiness.col.holder'), get: (b) => (b.total ? el('strong', null, t('readiness.budget_total')) : holderName(b.tier, b.area, b.area_name_zh)) },
+    { label: t('readiness.col.lines'), num: true, get: (b) => num(b.lines, 0) },
+    { label: t('readiness.col.cost'), num: true, get: (b) => [b.total ? el('strong', null, yuan(b.cost)) : yuan(b.cost), note(b)] },
+  ], [...budgets, { total: true, lines, unpriced, cost: as.purchase_cost }], { class: 'rd-budget' });
+  box.replaceChildren(el('h4', null, t('readiness.budget')), tbl);
 }
 
 function drawTiers(as) {
@@ -89,7 +120,7 @@ function drawTiers(as) {
   if (!rows.length) { box.replaceChildren(emptyState(t('readiness.no_tiers'))); return; }
   box.replaceChildren(table([
     { label: t('readiness.col.item'), get: (r) => itemName(r.item, r.name_zh) },
-    { label: t('readiness.col.tier'), get: (r) => S.tier(r.tier) },
+    { label: t('readiness.col.tier'), get: (r) => holderName(r.tier, r.area, r.area_name_zh) },
     { label: t('readiness.col.required'), num: true, get: (r) => num(r.required) },
     { label: t('readiness.col.held'), num: true, get: (r) => num(r.held) },
     { label: t('readiness.col.coverage'), num: true, get: (r) => shareBadge(r.coverage) },
@@ -99,15 +130,17 @@ function drawTiers(as) {
 
 function drawRotation(as) {
   const box = $('rotation-list');
-  if (!as.rotation.length) { box.replaceChildren(emptyState(t('readiness.no_rotation', num(as.planning_days, 0)))); return; }
+  if (!as.rotation.length) { box.replaceChildren(emptyState(t('readiness.no_rotation'))); return; }
   box.replaceChildren(table([
     { label: t('readiness.col.expires'), get: (r) => r.expires_on },
+    { label: t('readiness.col.due_on'), get: (r) => r.due_on || '–' },
+    { label: t('readiness.col.horizon'), num: true, get: (r) => (r.horizon_days ? num(r.horizon_days, 0) : '–') },
     { label: t('readiness.col.depot'), get: (r) => depotName(r.depot, r.depot_name_zh) },
     { label: t('readiness.col.tier'), get: (r) => S.tier(r.tier) },
     { label: t('readiness.col.item'), get: (r) => itemName(r.item, r.name_zh) },
     { label: t('readiness.col.lot'), get: (r) => el('span', { class: 'mono' }, r.lot) },
     { label: t('readiness.col.quantity'), num: true, get: (r) => qty(r.quantity, r.item) },
-  ], as.rotation));
+  ], as.rotation, { class: 'rd-rotation' }));
 }
 
 // download POSTs body to path and saves the workbook it answers.

@@ -18,6 +18,14 @@ export function districtName(code, zh) {
   const d = districts[code];
   return d ? pick(d.name_zh, d.name_en) : (zh || code);
 }
+// holderName names a tier row, purchase line or budget: a district's by
+// the district, from the page's names ("房山区", "Fangshan District"), the
+// city's by its tier ("市级").
+export function holderName(tier, code, zh) {
+  return code ? districtName(code, zh) : S.tier(tier);
+}
+// yuan is an amount of money in whole yuan, with thousands separators.
+export function yuan(v) { return num(v, 0); }
 export function depotName(code, zh) { const d = boot.depots[code]; return d ? pick(d.name_zh, d.name_en) : (zh || code); }
 export function hazardName(h) { return h ? t('readiness.hazard.' + h) : ''; }
 export function levelName(l) { return l >= 1 && l <= 4 ? t('readiness.level_n', ROMAN[l - 1]) : '–'; }
