@@ -98,7 +98,7 @@ var Rules = []Rule{
 	{Action: StockPost, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own, RolePartner: Own},
 		ZH: "登记出入库、调整、报废", EN: "post movements"},
 	{Action: CatalogWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own},
-		ZH: "新增物资(仅市级)", EN: "add catalogue items (city scope only)"},
+		ZH: "新增物资（仅市级）", EN: "add catalogue items (city scope only)"},
 	{Action: AreaWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增下级区域", EN: "add areas"},
 	{Action: OrgWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增储备主体", EN: "add organisations"},
 	{Action: DepotWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增储备库", EN: "add depots"},
@@ -111,29 +111,29 @@ var Rules = []Rule{
 	{Action: PlanCreate, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Everywhere},
 		ZH: "计算调度方案", EN: "compute dispatch plans"},
 	{Action: PlanApprove, Grants: map[Role]Reach{RoleCommander: Own},
-		ZH: "批准、取消、重算方案(须覆盖全部出库库点)", EN: "approve, cancel, recompute plans (every source depot in scope)"},
+		ZH: "批准、取消、重算方案（须覆盖全部出库库点）", EN: "approve, cancel, recompute plans (every source depot in scope)"},
 	{Action: PlanExecute, Grants: map[Role]Reach{RoleCommander: Own},
-		ZH: "执行方案(须覆盖全部出库库点)", EN: "execute plans (every source depot in scope)"},
+		ZH: "执行方案（须覆盖全部出库库点）", EN: "execute plans (every source depot in scope)"},
 	{Action: TransferCreate, Grants: map[Role]Reach{RoleManager: Own},
-		ZH: "下达调拨单(须覆盖调出库点)", EN: "order transfers (source depots in scope)"},
+		ZH: "下达调拨单（须覆盖调出库点）", EN: "order transfers (source depots in scope)"},
 	{Action: TransferCancel, Grants: map[Role]Reach{RoleManager: Own},
-		ZH: "取消调拨单(须覆盖调出库点)", EN: "cancel transfers (source depots in scope)"},
+		ZH: "取消调拨单（须覆盖调出库点）", EN: "cancel transfers (source depots in scope)"},
 	{Action: TransferRun, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own}, AnyPlace: true,
-		ZH: "执行调拨(调出或调入库点之一在范围内)", EN: "execute transfers (source or destination in scope)"},
+		ZH: "执行调拨（调出或调入库点之一在范围内）", EN: "execute transfers (source or destination in scope)"},
 	{Action: ReadinessRead, Grants: map[Role]Reach{RoleAdmin: Everywhere, RoleCommander: Everywhere,
 		RoleManager: Everywhere, RoleViewer: Everywhere},
 		ZH: "查看储备能力评估、定额、情景", EN: "read readiness, norms, scenarios"},
 	{Action: ReadinessConfigure, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own},
-		ZH: "修改储备能力设置与定额(仅市级)", EN: "change readiness settings and norms (city scope only)"},
+		ZH: "修改储备能力设置与定额（仅市级）", EN: "change readiness settings and norms (city scope only)"},
 	{Action: ScenarioWrite, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Everywhere},
 		ZH: "保存情景", EN: "save scenarios"},
 	{Action: PrepositionCreate, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Everywhere},
 		ZH: "根据预警生成前置方案", EN: "recommend pre-positioning"},
 	{Action: PrepositionApprove, Grants: map[Role]Reach{RoleCommander: Own},
-		ZH: "批准、取消前置方案(须覆盖全部调出库点)", EN: "approve, cancel pre-positioning (every source depot in scope)"},
-	{Action: UserManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理用户(本级及下级)", EN: "manage users in scope"},
+		ZH: "批准、取消前置方案（须覆盖全部调出库点）", EN: "approve, cancel pre-positioning (every source depot in scope)"},
+	{Action: UserManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理用户（本级及下级）", EN: "manage users in scope"},
 	{Action: TokenManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理接口令牌", EN: "manage API tokens"},
-	{Action: AuditRead, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "查询审计日志(仅市级)", EN: "search the audit trail (city scope only)"},
+	{Action: AuditRead, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "查询审计日志（仅市级）", EN: "search the audit trail (city scope only)"},
 }
 
 // RuleOf returns the rule of action a.
@@ -256,7 +256,7 @@ func outOfScope(act Action, places []Place) *apperr.Error {
 		}
 	}
 	w := strings.Join(where, ", ")
-	return apperr.New(apperr.Forbidden, "auth.out_of_scope", "超出您的管辖范围:%s", "beyond your scope: %s", w)
+	return apperr.New(apperr.Forbidden, "auth.out_of_scope", "超出您的管辖范围：%s", "beyond your scope: %s", w)
 }
 
 // View is what part of the stock an actor's action shows: everything, or

@@ -49,7 +49,7 @@ func (u *User) Validate() error {
 	u.Name = strings.TrimSpace(u.Name)
 	if !usernamePattern.MatchString(u.Username) {
 		return apperr.New(apperr.Invalid, "user.username_invalid",
-			"用户名须为 2–64 位小写字母、数字或 . _ -,以字母或数字开头",
+			"用户名须为 2–64 位小写字母、数字或 . _ -，以字母或数字开头",
 			"a username is 2 to 64 lower-case letters, digits or . _ -, starting with a letter or digit").WithField("username")
 	}
 	if u.Name == "" {

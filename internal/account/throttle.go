@@ -61,7 +61,7 @@ func (e *ThrottledError) Unwrap() error { return e.Refusal }
 func ErrThrottled(wait time.Duration) *ThrottledError {
 	s := max(int(wait.Round(time.Second)/time.Second), 1)
 	return &ThrottledError{Seconds: s, Refusal: apperr.New(apperr.Throttled, "auth.throttled",
-		"登录失败次数过多,请 %d 秒后再试", "too many failed sign-ins: try again in %d s", s)}
+		"登录失败次数过多，请 %d 秒后再试", "too many failed sign-ins: try again in %d s", s)}
 }
 
 // ErrBadCredentials is the refusal of a wrong username or password; it

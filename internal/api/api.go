@@ -256,12 +256,12 @@ func (h *handler) jsonMuxErrors(mux *http.ServeMux) http.Handler {
 		switch rec.status {
 		case http.StatusNotFound:
 			h.writeError(w, r, http.StatusNotFound, &apperr.Error{Code: "request.route_not_found",
-				ZH: fmt.Sprintf("没有这个接口:%s %s", r.Method, r.URL.Path),
+				ZH: fmt.Sprintf("没有这个接口：%s %s", r.Method, r.URL.Path),
 				EN: fmt.Sprintf("no such route: %s %s", r.Method, r.URL.Path)})
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", rec.header.Get("Allow"))
 			h.writeError(w, r, http.StatusMethodNotAllowed, &apperr.Error{Code: "request.method_not_allowed",
-				ZH: fmt.Sprintf("%s 不支持 %s 方法,可用:%s", r.URL.Path, r.Method, rec.header.Get("Allow")),
+				ZH: fmt.Sprintf("%s 不支持 %s 方法，可用：%s", r.URL.Path, r.Method, rec.header.Get("Allow")),
 				EN: fmt.Sprintf("%s does not allow %s; allowed: %s", r.URL.Path, r.Method, rec.header.Get("Allow"))})
 		default:
 			mux.ServeHTTP(w, r)

@@ -92,7 +92,7 @@ func TestPlanLifecycle(t *testing.T) {
 				want: []string{`"id":1`, `"status":"proposed"`, `"incidents":["FS-FLOOD"]`, `"router":`,
 					`"kind":"depot"`, `"code":"D-TEST-B"`, `"name_zh":"测试区级库"`, `"relation":"own-district"`,
 					`"lots":[{"lot":"TENT-B","quantity":100`, `"site_name":"良乡安置点"`, `"unit_zh":"顶"`,
-					`"explain_zh":"从测试区级库(本区)调拨单帐篷 100 顶,预计`,
+					`"explain_zh":"从测试区级库（本区）调拨单帐篷 100 顶，预计`,
 					`"within_4h":100,"within_6h":100,"within_24h":100,"on_time":100,"planned":100,"short":0`},
 				notWant: []string{`"replaces_id"`, `"posting_id"`, `"reason_zh"`, `"late":true`},
 				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -199,7 +199,7 @@ func TestPlanLifecycle(t *testing.T) {
 				body: strings.NewReplacer(`"quantity":100`, `"quantity":40`, `TENT-B`, `TENT-B2`).Replace(receiveTentsB)},
 			{name: "recompute the second plan", method: "POST", path: "/api/plans/2/recompute", status: 201,
 				want: []string{`"id":3`, `"status":"proposed"`, `"replaces_id":2`, `"lot":"TENT-B2","quantity":40`,
-					`"planned":40`, `"short":60`, `"reason_zh":"可调用库存已全部分配(含优先级更高或时限更紧的需求点)"`},
+					`"planned":40`, `"short":60`, `"reason_zh":"可调用库存已全部分配（含优先级更高或时限更紧的需求点）"`},
 				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 					third = decodePlan(t, rec)
 					located(t, rec, third.ID)
@@ -309,7 +309,7 @@ func TestPlanUnmetNeeds(t *testing.T) {
 					`"item":"1010101","item_name_zh":"单帐篷","demand":5`, `"planned":5,"short":0`}},
 			{name: "site outside the region", method: "POST", path: "/api/plans", body: planFor(far), status: 201,
 				want: []string{`"lines":[]`, `"incidents":["TIBET"]`, `"planned":0,"short":10`,
-					`"reason_zh":"需求点坐标 30.00000,100.00000 超出本市及周边 300 公里范围,请核对"`, `"reason_en":"site coordinates`}},
+					`"reason_zh":"需求点坐标 30.00000,100.00000 超出本市及周边 300 公里范围，请核对"`, `"reason_en":"site coordinates`}},
 			{name: "more than there is", method: "POST", path: "/api/plans", status: 201,
 				body: planFor(incident("FS-BIG", tents(150))),
 				want: []string{`"demand":150`, `"planned":100,"short":50`, `"quantity":100`,

@@ -78,14 +78,14 @@ func (a Area) Validate(parent *Area) error {
 		return apperr.Required("name_zh", "区域名称", "area name")
 	case a.Level.Rank() < 0:
 		return apperr.New(apperr.Invalid, "area.level_invalid",
-			"区域层级「%s」无效:应为 city、district、street 或 community",
+			"区域层级「%s」无效：应为 city、district、street 或 community",
 			"area level %q is invalid: want city, district, street or community", string(a.Level)).WithField("level")
 	case a.Population < 0:
 		return apperr.New(apperr.Invalid, "area.population_negative",
 			"常住人口不能为负数", "population must not be negative").WithField("population")
 	case a.Population > MaxPopulation:
 		return apperr.New(apperr.Invalid, "area.population_out_of_range",
-			"常住人口 %d 超出范围:最多 %d", "population %d is out of range: at most %d",
+			"常住人口 %d 超出范围：最多 %d", "population %d is out of range: at most %d",
 			a.Population, int64(MaxPopulation)).WithField("population")
 	case !a.Point.Valid():
 		return apperr.New(apperr.Invalid, "geo.point_invalid",

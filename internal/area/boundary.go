@@ -23,7 +23,7 @@ func ParseBoundary(raw []byte) (orb.Geometry, error) {
 		return nil, nil
 	}
 	bad := func(zh, en string, args ...any) error {
-		return apperr.New(apperr.Invalid, "area.boundary_invalid", "区域边界无效:"+zh, "area boundary is invalid: "+en, args...).
+		return apperr.New(apperr.Invalid, "area.boundary_invalid", "区域边界无效："+zh, "area boundary is invalid: "+en, args...).
 			WithField("boundary")
 	}
 	if len(raw) > MaxBoundaryBytes {
@@ -31,7 +31,7 @@ func ParseBoundary(raw []byte) (orb.Geometry, error) {
 	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
-		return nil, bad("应为 GeoJSON 几何对象(%v)", "want a GeoJSON geometry (%v)", err)
+		return nil, bad("应为 GeoJSON 几何对象（%v）", "want a GeoJSON geometry (%v)", err)
 	}
 	var polys orb.MultiPolygon
 	switch geom := g.Geometry().(type) {
@@ -40,7 +40,7 @@ func ParseBoundary(raw []byte) (orb.Geometry, error) {
 	case orb.MultiPolygon:
 		polys = geom
 	default:
-		return nil, bad("应为 Polygon 或 MultiPolygon,而非 %s", "want a Polygon or MultiPolygon, not %s", g.Type)
+		return nil, bad("应为 Polygon 或 MultiPolygon，而非 %s", "want a Polygon or MultiPolygon, not %s", g.Type)
 	}
 	if len(polys) == 0 {
 		return nil, bad("没有多边形", "no polygon")
@@ -55,7 +55,7 @@ func ParseBoundary(raw []byte) (orb.Geometry, error) {
 			}
 			for _, pt := range r {
 				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || pt[0] < -180 || pt[0] > 180 || pt[1] < -90 || pt[1] > 90 {
-					return nil, bad("坐标 (%v, %v) 超出 WGS-84 范围(经度在前)", "position (%v, %v) is not a WGS-84 coordinate (longitude first)", pt[0], pt[1])
+					return nil, bad("坐标 (%v, %v) 超出 WGS-84 范围（经度在前）", "position (%v, %v) is not a WGS-84 coordinate (longitude first)", pt[0], pt[1])
 				}
 			}
 		}

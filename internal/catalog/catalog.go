@@ -113,7 +113,7 @@ func (it Item) CategoryCode() string { return it.Code[:5] }
 func ValidateCode(code string, length int) error {
 	if len(code) != length || strings.Trim(code, "0123456789") != "" {
 		return apperr.New(apperr.Invalid, "catalog.code_malformed",
-			"编码「%s」格式错误:应为 %d 位数字(GB/T 38565 结构 1+2+2+2)",
+			"编码「%s」格式错误：应为 %d 位数字（GB/T 38565 结构 1+2+2+2）",
 			"code %q is malformed: want %d digits (GB/T 38565 structure 1+2+2+2)", code, length).WithField("code")
 	}
 	if code[0] < '1' || code[0] > '3' {
@@ -141,14 +141,14 @@ func (it Item) Validate() error {
 		return required("unit_zh", "计量单位", "unit")
 	case !it.Purpose.Valid():
 		return apperr.New(apperr.Invalid, "catalog.purpose_invalid",
-			"用途「%s」无效:应为 rescue(应急救援保障)或 life(受灾人员生活保障)",
+			"用途「%s」无效：应为 rescue（应急救援保障）或 life（受灾人员生活保障）",
 			"purpose %q is invalid: want rescue or life", string(it.Purpose)).WithField("purpose")
 	case it.ShelfLifeDays < 0:
 		return apperr.New(apperr.Invalid, "catalog.shelf_life_negative",
 			"保质期不能为负数", "shelf life must not be negative").WithField("shelf_life_days")
 	case it.ShelfLifeDays > MaxShelfLifeDays:
 		return apperr.New(apperr.Invalid, "catalog.shelf_life_out_of_range",
-			"保质期 %d 天超出范围:最多 %d 天(0 表示不过期)",
+			"保质期 %d 天超出范围：最多 %d 天（0 表示不过期）",
 			"shelf life %d days is out of range: at most %d (0: does not expire)",
 			it.ShelfLifeDays, MaxShelfLifeDays).WithField("shelf_life_days")
 	case it.VolumeM3 < 0:
@@ -156,7 +156,7 @@ func (it Item) Validate() error {
 			"单位体积不能为负数", "unit volume must not be negative").WithField("volume_m3")
 	case !(it.VolumeM3 == 0 || (it.VolumeM3 >= MinVolumeM3 && it.VolumeM3 <= MaxVolumeM3)): // NaN too
 		return apperr.New(apperr.Invalid, "catalog.volume_out_of_range",
-			"单位体积 %g 立方米超出范围:应为 0(未知)或 %g 到 %g 立方米",
+			"单位体积 %g 立方米超出范围：应为 0（未知）或 %g 到 %g 立方米",
 			"unit volume %g m³ is out of range: want 0 (unknown) or %g to %g m³",
 			it.VolumeM3, MinVolumeM3, MaxVolumeM3).WithField("volume_m3")
 	}

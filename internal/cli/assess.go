@@ -28,7 +28,7 @@ func (a *app) assessCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "assess [scenario.json]",
 		Short: "Assess readiness for a scenario or the standing scenarios 储备评估",
-		Long: `Set a scenario against what the city holds (够不够): what its events need per
+		Long: `Set a scenario against what the city holds （够不够）： what its events need per
 the norms, what is held per reserve mode and tier (expiring lots counted out
 and listed for rotation), what the dispatch engine can bring to each hit
 district within 4 h, 6 h and 24 h, and the purchase list that closes the gap.
@@ -110,7 +110,7 @@ func printOverview(w io.Writer, ov readiness.Overview) {
 		printAssessment(w, as)
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "各区Ⅱ级响应:本区库存 4 小时、加市级 6 小时、加其他区 24 小时 Level Ⅱ event in each district: own stock in 4 h, plus the city's in 6 h, plus other districts' in 24 h")
+	fmt.Fprintln(w, "各区Ⅱ级响应：本区库存 4 小时、加市级 6 小时、加其他区 24 小时 Level Ⅱ event in each district: own stock in 4 h, plus the city's in 6 h, plus other districts' in 24 h")
 	tw := &table{w: w, padding: 2, alignRight: true}
 	fmt.Fprintln(tw, "district 区\t\town 4 h 本区\t+city 6 h 市级\t+others 24 h 其他区\tcovered 储备\tshort items 缺口品种\t")
 	for _, d := range ov.Districts {
@@ -119,7 +119,7 @@ func printOverview(w io.Writer, ov readiness.Overview) {
 	}
 	tw.Flush()
 	if len(ov.Neighbours) > 0 {
-		fmt.Fprintln(w, "支援津冀:市级库存 24 小时内送达 Support to Tianjin and Hebei: city stock within 24 h")
+		fmt.Fprintln(w, "支援津冀：市级库存 24 小时内送达 Support to Tianjin and Hebei: city stock within 24 h")
 		tw := &table{w: w, padding: 2, alignRight: true}
 		for _, n := range ov.Neighbours {
 			fmt.Fprintf(tw, "%s\t%s\t%s 人 people\t%s\t\n", n.Code, n.NameZH, group(strconv.FormatInt(n.Relocated, 10)),
@@ -143,7 +143,7 @@ func printAssessment(w io.Writer, as readiness.Assessment) {
 			qty(it.Gap), qty(it.Expiring))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "purchase list 采购清单: %d lines · rotation 轮换: %d lots\n", len(as.Purchases), len(as.Rotation))
+	fmt.Fprintf(w, "purchase list 采购清单： %d lines · rotation 轮换： %d lots\n", len(as.Purchases), len(as.Rotation))
 	printBudgets(w, as)
 	for _, n := range as.Notes {
 		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
@@ -156,7 +156,7 @@ func printBudgets(w io.Writer, as readiness.Assessment) {
 	if len(as.Budgets) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "purchase budget 采购预算: %s yuan 元 (unit prices of the settings 按设置中的单价估算)\n", yuan(as.PurchaseCost))
+	fmt.Fprintf(w, "purchase budget 采购预算： %s yuan 元 （unit prices of the settings 按设置中的单价估算）\n", yuan(as.PurchaseCost))
 	tw := &table{w: w, padding: 2, alignRight: true}
 	fmt.Fprintln(tw, "budget 预算主体\t\tlines 条目\tcost 元\tunpriced 无单价\t")
 	for _, b := range as.Budgets {
@@ -247,7 +247,7 @@ set STOCKPILE_TOKEN) as a commander or reserve manager.`,
 
 func printRecommendation(w io.Writer, rec readiness.Recommendation) {
 	fmt.Fprintf(w, "前置建议 #%d pre-positioning recommendation: %s\n", rec.ID, rec.Scenario.NameZH)
-	fmt.Fprintf(w, "in time (%g h) 按时送达: before 前置前 %s → after 前置后 %s · depots keep 保底 %s\n",
+	fmt.Fprintf(w, "in time (%g h) 按时送达： before 前置前 %s → after 前置后 %s · depots keep 保底 %s\n",
 		rec.DeadlineHours, pct(rec.Before.InTime), pct(rec.After.InTime), pct(rec.KeepShare))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "from 调出\tto 调入\titem 物资\tquantity 数量\ttravel 运输\t")

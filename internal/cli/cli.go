@@ -108,8 +108,8 @@ is asked for) or an API token (env STOCKPILE_TOKEN), whom the ledger and the
 audit trail name. Reading, migrating, loading the demo and adding a user at
 the database's console need only the database.
 
-Stockpile 管理城市应急物资储备:物资目录、区域、储备主体、储备库,以及防篡改的库存台账。
-修改数据的命令须以用户身份登录(--user)或提供接口令牌(STOCKPILE_TOKEN)。`,
+Stockpile 管理城市应急物资储备：物资目录、区域、储备主体、储备库，以及防篡改的库存台账。
+修改数据的命令须以用户身份登录（--user）或提供接口令牌（STOCKPILE_TOKEN）。`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

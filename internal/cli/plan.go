@@ -176,7 +176,7 @@ func readIncidents(path string) ([]dispatch.Incident, error) {
 // Its text is bilingual, as all the CLI's: each label in Chinese, then
 // in English.
 func printPlan(w io.Writer, p dispatch.Plan) {
-	id := "(not stored 未保存)"
+	id := "（not stored 未保存）"
 	if p.ID != 0 {
 		id = fmt.Sprintf("#%d", p.ID)
 	}

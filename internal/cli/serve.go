@@ -135,10 +135,10 @@ func (a *app) accounts(ctx context.Context, svc *ops.Service, withDemo bool) err
 func (a *app) printFirstRun(pw string) {
 	rule := strings.Repeat("=", 72)
 	fmt.Fprintf(a.stderr, `%[1]s
-首次启动:已创建系统管理员账号。First run: the administrator account was created.
+首次启动：已创建系统管理员账号。First run: the administrator account was created.
   用户名 username:            %[2]s
   一次性密码 one-time password: %[3]s
-此密码只显示这一次,首次登录时须修改。
+此密码只显示这一次，首次登录时须修改。
 It is shown only this once and must be changed at the first sign-in.
 %[1]s
 `, rule, ops.FirstAdmin, pw)

@@ -25,7 +25,7 @@ func Accounts() []account.User {
 		user("keeper-city", "市级防汛库库管", access.RoleKeeper, city, "BJ-EMB", "C-DX-FLOOD"),
 		user("keeper-mentougou", "门头沟区储备库库管", access.RoleKeeper, district, "110109-EMB", "D-110109-01"),
 		user("keeper-datai", "大台街道储备点库管", access.RoleKeeper, street, "110109-EMB", "S-110109004-01"),
-		user("partner-grain", "市粮食和储备局(协作部门)", access.RolePartner, city, "BJ-GRAIN"),
+		user("partner-grain", "市粮食和储备局（协作部门）", access.RolePartner, city, "BJ-GRAIN"),
 		user("viewer-city", "市级只读用户", access.RoleViewer, city, "BJ-EMB"),
 		user("viewer-mentougou", "门头沟区只读用户", access.RoleViewer, district, "110109-EMB"),
 	}

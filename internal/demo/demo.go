@@ -98,7 +98,7 @@ func Load(ctx context.Context, s *store.Store, opts Options) (Summary, error) {
 	today, err := time.Parse(stock.DateLayout, opts.Today)
 	if err != nil {
 		return sum, apperr.New(apperr.Invalid, "date.malformed",
-			"日期「%s」格式错误:应为 YYYY-MM-DD", "date %q is malformed: want YYYY-MM-DD", opts.Today).WithField("today")
+			"日期「%s」格式错误：应为 YYYY-MM-DD", "date %q is malformed: want YYYY-MM-DD", opts.Today).WithField("today")
 	}
 	data, err := readData()
 	if err != nil {
@@ -120,7 +120,7 @@ func Load(ctx context.Context, s *store.Store, opts Options) (Summary, error) {
 		}
 		if len(existing) > 0 {
 			return apperr.New(apperr.Conflict, "demo.not_empty",
-				"数据库中已有 %d 个储备库:演示数据只能载入空数据库",
+				"数据库中已有 %d 个储备库：演示数据只能载入空数据库",
 				"the database already has %d depots: demo data loads into an empty database only", len(existing))
 		}
 		if _, err := tx.InstallCatalogue(ctx, cats, items); err != nil {
@@ -216,6 +216,6 @@ func ReadinessConfig() readiness.Config {
 	c := readiness.DefaultConfig()
 	c.City = "110000"
 	c.LifeSupport.People = 280000
-	c.LifeSupport.Source = "北京市“十四五”应急物资储备规划: 满足全市1.2%常住人口,约28万人的应急生活保障需求; 7 days assumed"
+	c.LifeSupport.Source = "北京市“十四五”应急物资储备规划： 满足全市1.2%常住人口，约28万人的应急生活保障需求； 7 days assumed"
 	return c
 }

@@ -75,11 +75,11 @@ func (d Depot) Validate() error {
 		return apperr.Required("name_zh", "储备库名称", "depot name")
 	case d.Tier.Rank() < 0:
 		return apperr.New(apperr.Invalid, "depot.tier_invalid",
-			"储备库层级「%s」无效:应为 city、district、street 或 community",
+			"储备库层级「%s」无效：应为 city、district、street 或 community",
 			"depot tier %q is invalid: want city, district, street or community", string(d.Tier)).WithField("tier")
 	case d.Kind != KindComprehensive && d.Kind != KindSpecial:
 		return apperr.New(apperr.Invalid, "depot.kind_invalid",
-			"储备库类型「%s」无效:应为 comprehensive(综合)或 special(专项)",
+			"储备库类型「%s」无效：应为 comprehensive（综合）或 special（专项）",
 			"depot kind %q is invalid: want comprehensive or special", string(d.Kind)).WithField("kind")
 	case strings.TrimSpace(d.OrgCode) == "":
 		return apperr.Required("org_code", "管理单位", "holding organisation")
@@ -93,7 +93,7 @@ func (d Depot) Validate() error {
 			"库容不能为负数", "capacity must not be negative").WithField("capacity_m3")
 	case !(d.CapacityM3 == 0 || (d.CapacityM3 >= MinCapacityM3 && d.CapacityM3 <= MaxCapacityM3)): // NaN too
 		return apperr.New(apperr.Invalid, "depot.capacity_out_of_range",
-			"库容 %g 立方米超出范围:应为 0(未知)或 %g 到 %g 立方米",
+			"库容 %g 立方米超出范围：应为 0（未知）或 %g 到 %g 立方米",
 			"capacity %g m³ is out of range: want 0 (unknown) or %g to %g m³",
 			d.CapacityM3, MinCapacityM3, MaxCapacityM3).WithField("capacity_m3")
 	}

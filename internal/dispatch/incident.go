@@ -116,13 +116,13 @@ func (in Incident) Validate() error {
 		return apperr.Required("title", "事件名称", "incident title")
 	case in.Level < 1 || in.Level > 4:
 		return apperr.New(apperr.Invalid, "incident.level_invalid",
-			"响应级别须为 1(一级)到 4(四级),实际为 %d", "response level must be 1 to 4, got %d", in.Level).WithField("level")
+			"响应级别须为 1（一级）到 4（四级），实际为 %d", "response level must be 1 to 4, got %d", in.Level).WithField("level")
 	case in.Priority < 0 || in.Priority > MaxPriority:
 		return apperr.New(apperr.Invalid, "incident.priority_invalid",
-			"优先级须为 0(按响应级别默认)或 1 到 1000", "priority must be 0 (the level's default) or from 1 to 1000").WithField("priority")
+			"优先级须为 0（按响应级别默认）或 1 到 1000", "priority must be 0 (the level's default) or from 1 to 1000").WithField("priority")
 	case in.ReportedAt != 0 && (in.ReportedAt < EarliestReport || in.ReportedAt >= LatestReport):
 		return apperr.New(apperr.Invalid, "incident.reported_at_invalid",
-			"报告时间 %d 超出范围:应为 2000 年至 2099 年之间的 Unix 秒数(或省略,表示保存时)",
+			"报告时间 %d 超出范围：应为 2000 年至 2099 年之间的 Unix 秒数（或省略，表示保存时）",
 			"reported_at %d is out of range: want unix seconds in 2000 to 2099 (or leave it out for when it is stored)",
 			in.ReportedAt).WithField("reported_at")
 	case in.Status != "" && in.Status != IncidentOpen && in.Status != IncidentClosed:

@@ -11,7 +11,7 @@ import (
 // The planner refuses closed incidents, so no surface can plan for one.
 func (in Incident) Plannable() error {
 	if in.Status == IncidentClosed {
-		return apperr.New(apperr.Conflict, "incident.closed", "事件 %s 已结束,不再调度",
+		return apperr.New(apperr.Conflict, "incident.closed", "事件 %s 已结束，不再调度",
 			"incident %s is closed; it is no longer planned for", in.Code).WithField("status")
 	}
 	return nil

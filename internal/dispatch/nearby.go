@@ -57,13 +57,13 @@ func ReadyMinutes(hours float64) int { return int(math.Ceil(hours * 60)) }
 func CheckNearby(at geo.Point, hours float64) error {
 	switch {
 	case math.IsNaN(at.Lon) || at.Lon < -180 || at.Lon > 180:
-		return apperr.New(apperr.Invalid, "geo.lon_invalid", "经度 %v 无效:应在 -180 到 180 之间",
+		return apperr.New(apperr.Invalid, "geo.lon_invalid", "经度 %v 无效：应在 -180 到 180 之间",
 			"longitude %v is invalid: want -180 to 180", at.Lon).WithField("lon")
 	case math.IsNaN(at.Lat) || at.Lat < -90 || at.Lat > 90:
-		return apperr.New(apperr.Invalid, "geo.lat_invalid", "纬度 %v 无效:应在 -90 到 90 之间",
+		return apperr.New(apperr.Invalid, "geo.lat_invalid", "纬度 %v 无效：应在 -90 到 90 之间",
 			"latitude %v is invalid: want -90 to 90", at.Lat).WithField("lat")
 	case math.IsNaN(hours) || hours <= 0 || hours > MaxNearbyHours:
-		return apperr.New(apperr.Invalid, "nearby.hours_invalid", "时限 %v 小时无效:应大于 0 且不超过 %d 小时",
+		return apperr.New(apperr.Invalid, "nearby.hours_invalid", "时限 %v 小时无效：应大于 0 且不超过 %d 小时",
 			"hours %v is invalid: want more than 0 and at most %d", hours, MaxNearbyHours).WithField("hours")
 	}
 	return nil

@@ -235,6 +235,6 @@ func (p Plan) wrongStatus(a Action) error {
 		return apperr.New(apperr.Invalid, "plan.action_invalid", "未知的方案操作「%s」", "unknown plan action %q", string(a))
 	}
 	return apperr.New(apperr.Conflict, "plan.status",
-		"方案 #%[1]d 当前状态为 %[2]s,不能%[3]s", "plan #%[1]d is %[2]s: it cannot %[4]s",
+		"方案 #%[1]d 当前状态为 %[2]s，不能%[3]s", "plan #%[1]d is %[2]s: it cannot %[4]s",
 		p.ID, string(p.Status), verbZH, string(a)).WithField("status")
 }

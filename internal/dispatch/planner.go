@@ -179,7 +179,7 @@ func (pl *Planner) Plan(ctx context.Context, incidents []Incident) (Plan, error)
 	sol, err := alloc.Solve(ctx, r.problem)
 	if errors.Is(err, alloc.ErrTooLarge) {
 		return Plan{}, &apperr.Error{Kind: apperr.Invalid, Code: "plan.too_large",
-			ZH: "需求数量与优先级过大,超出调度计算的数值范围;请拆分事件或降低优先级",
+			ZH: "需求数量与优先级过大，超出调度计算的数值范围；请拆分事件或降低优先级",
 			EN: "the demands are too large for the planner's arithmetic at their priority; split the incident or lower its priority (" + err.Error() + ")"}
 	}
 	if err != nil {
@@ -214,7 +214,7 @@ func (pl *Planner) CheckSize(incidents []Incident) error {
 				}
 				if q > (alloc.MaxObjective-perItem[d.Item])/penalty || q > (alloc.MaxObjective-total)/penalty {
 					return apperr.New(apperr.Invalid, "plan.too_large",
-						"事件 %s 需求点 %s 的 %s 需求 %s 过大:按优先级 %d 计算,全部短缺的代价超出调度计算的数值范围;请拆分事件、减少数量或降低优先级",
+						"事件 %s 需求点 %s 的 %s 需求 %s 过大：按优先级 %d 计算，全部短缺的代价超出调度计算的数值范围；请拆分事件、减少数量或降低优先级",
 						"incident %s, site %s: the demand of %s for %s is too large: left short at priority %d it would cost more than the planner can weigh; split the incident, lower the quantity or the priority",
 						in.Code, s.Code, d.Item, d.Quantity.String(), in.EffectivePriority()).
 						WithField(fmt.Sprintf("incidents[%d].sites[%d].demands[%d].quantity", i, j, k))
@@ -278,7 +278,7 @@ func (r *run) addSites() {
 				case !known:
 					cov.ReasonZH, cov.ReasonEN = "物资编码不存在", "unknown item code"
 				case far:
-					cov.ReasonZH = fmt.Sprintf("需求点坐标 %s 超出本市及周边 %.0f 公里范围,请核对", s.Point, r.marginKm())
+					cov.ReasonZH = fmt.Sprintf("需求点坐标 %s 超出本市及周边 %.0f 公里范围，请核对", s.Point, r.marginKm())
 					cov.ReasonEN = fmt.Sprintf("site coordinates %s lie outside the city and %.0f km around it; check them", s.Point, r.marginKm())
 				default:
 					as.Demands = append(as.Demands, alloc.Demand{Item: d.Item, Qty: int64(d.Quantity),

@@ -138,7 +138,7 @@ func TestOwnDistrictFirstThenCity(t *testing.T) {
 	if city.TravelMin < 29 || city.TravelMin > 31 || city.Late {
 		t.Errorf("city line travel %d min, late %v; want about 30, on time", city.TravelMin, city.Late)
 	}
-	if !strings.Contains(city.ExplainZH, "从C-NORTH库(市级)调拨单帐篷 180 顶") ||
+	if !strings.Contains(city.ExplainZH, "从C-NORTH库（市级）调拨单帐篷 180 顶") ||
 		!strings.Contains(city.ExplainZH, "更近的D-SOUTH库仅有 120 顶") {
 		t.Errorf("explanation %q", city.ExplainZH)
 	}

@@ -140,10 +140,10 @@ func baseShortageReason(r alloc.Reason) (zh, en string) {
 	case alloc.ReasonUnreachable:
 		return "有库存的储备点均无法通达该需求点", "no source holding the item can reach the site"
 	case alloc.ReasonExhausted:
-		return "可调用库存已全部分配(含优先级更高或时限更紧的需求点)",
+		return "可调用库存已全部分配（含优先级更高或时限更紧的需求点）",
 			"every reachable unit is already allocated, some to sites with a stronger claim"
 	case alloc.ReasonTooCostly:
-		return "剩余库存到达过晚,调用不如计为缺口", "the stock left would arrive far too late to be worth sending"
+		return "剩余库存到达过晚，调用不如计为缺口", "the stock left would arrive far too late to be worth sending"
 	}
 	return "", ""
 }
@@ -152,32 +152,32 @@ func baseShortageReason(r alloc.Reason) (zh, en string) {
 // arrives, and why nearer sources did not send it.
 func (r *run) explain(l Line, alts []alloc.Alternative) (zh, en string) {
 	unit := l.UnitZH
-	zh = fmt.Sprintf("从%s(%s)调拨%s %s %s,预计 %s后到达", l.Source.NameZH, relationZH[l.relation],
+	zh = fmt.Sprintf("从%s（%s）调拨%s %s %s，预计 %s后到达", l.Source.NameZH, relationZH[l.relation],
 		l.ItemNameZH, l.Quantity, unit, durationZH(l.ArrivalMin))
 	en = fmt.Sprintf("%s %s from %s (%s), arriving in %s", l.Quantity, l.ItemNameEN, l.Source.Code,
 		l.Source.Relation, durationEN(l.ArrivalMin))
 	if l.ReadyMin > 0 {
-		zh += fmt.Sprintf("(含备货 %s)", durationZH(l.ReadyMin))
+		zh += fmt.Sprintf("（含备货 %s）", durationZH(l.ReadyMin))
 		en += fmt.Sprintf(" (after %s to get ready)", durationEN(l.ReadyMin))
 	}
 	if l.Late {
 		late := int(time.Unix(l.ETA, 0).Sub(time.Unix(l.Deadline, 0)).Minutes())
-		zh += fmt.Sprintf(",晚于 %g 小时时限约 %s", l.withinHours, durationZH(late))
+		zh += fmt.Sprintf("，晚于 %g 小时时限约 %s", l.withinHours, durationZH(late))
 		en += fmt.Sprintf(", about %s after the %g h deadline", durationEN(late), l.withinHours)
 	}
 	var zhAlts, enAlts []string
 	for _, a := range alts {
 		s := r.sources[a.Source]
 		if a.Why == alloc.WhyExhausted {
-			zhAlts = append(zhAlts, fmt.Sprintf("更近的%s仅有 %s %s,已全部调出", s.NameZH, stock.Quantity(a.Qty), unit))
+			zhAlts = append(zhAlts, fmt.Sprintf("更近的%s仅有 %s %s，已全部调出", s.NameZH, stock.Quantity(a.Qty), unit))
 			enAlts = append(enAlts, fmt.Sprintf("nearer %s had only %s, all sent", s.Code, stock.Quantity(a.Qty)))
 		} else {
-			zhAlts = append(zhAlts, fmt.Sprintf("更近的%s(%s)按分级调用规则后用", s.NameZH, relationZH[a.Relation]))
+			zhAlts = append(zhAlts, fmt.Sprintf("更近的%s（%s）按分级调用规则后用", s.NameZH, relationZH[a.Relation]))
 			enAlts = append(enAlts, fmt.Sprintf("nearer %s (%s) comes later in the tier order", s.Code, a.Relation))
 		}
 	}
 	if len(zhAlts) > 0 {
-		zh += ";" + strings.Join(zhAlts, ";")
+		zh += "；" + strings.Join(zhAlts, "；")
 		en += "; " + strings.Join(enAlts, "; ")
 	}
 	return zh, en

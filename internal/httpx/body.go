@@ -52,7 +52,7 @@ func MediaType(r *http.Request, types ...string) error {
 	}
 	want := strings.Join(types, ", ")
 	return apperr.New(apperr.Unsupported, "request.unsupported_media_type",
-		"请求内容类型「%s」不受支持:应为 %s", "Content-Type %q is not accepted here: want %s", given, want).
+		"请求内容类型「%s」不受支持：应为 %s", "Content-Type %q is not accepted here: want %s", given, want).
 		WithField("Content-Type")
 }
 
@@ -69,6 +69,6 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 // TooLarge is the error for a body over limit bytes.
 func TooLarge(limit int64) error {
 	return &apperr.Error{Kind: apperr.TooLarge, Code: "request.too_large",
-		ZH: fmt.Sprintf("请求内容过大:最多 %d 字节", limit),
+		ZH: fmt.Sprintf("请求内容过大：最多 %d 字节", limit),
 		EN: fmt.Sprintf("the body is too large: %d bytes at most", limit)}
 }

@@ -66,7 +66,7 @@ func Explain(logger *slog.Logger, r *http.Request, err error) Failure {
 	}
 	logger.ErrorContext(ctx, "internal error", attrs...)
 	return Failure{http.StatusInternalServerError, &apperr.Error{Code: "internal",
-		ZH: "服务器内部错误,请稍后重试;如持续出现,请联系系统管理员",
+		ZH: "服务器内部错误，请稍后重试；如持续出现，请联系系统管理员",
 		EN: "internal server error; try again later, and tell the administrator if it persists"}}
 }
 
@@ -74,7 +74,7 @@ func Explain(logger *slog.Logger, r *http.Request, err error) Failure {
 // or refuses connections (db.unavailable, 503).
 func DatabaseUnavailable() *apperr.Error {
 	return &apperr.Error{Kind: apperr.Unavailable, Code: "db.unavailable",
-		ZH: "数据库暂时无法访问(无响应或拒绝连接),请稍后重试;如持续出现,请联系系统管理员",
+		ZH: "数据库暂时无法访问（无响应或拒绝连接），请稍后重试；如持续出现，请联系系统管理员",
 		EN: "the database is not answering or refuses connections; try again shortly, and tell the administrator if it persists"}
 }
 
@@ -82,5 +82,5 @@ func DatabaseUnavailable() *apperr.Error {
 // (request.timeout, 503).
 func Timeout() *apperr.Error {
 	return &apperr.Error{Kind: apperr.Unavailable, Code: "request.timeout",
-		ZH: "请求处理超时,请稍后重试", EN: "the request took too long; try again shortly"}
+		ZH: "请求处理超时，请稍后重试", EN: "the request took too long; try again shortly"}
 }

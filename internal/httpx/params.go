@@ -23,7 +23,7 @@ import (
 // (param.invalid): what was given, and what is wanted in each language.
 func BadParam(name, value, wantZH, wantEN string) *apperr.Error {
 	return &apperr.Error{Kind: apperr.Invalid, Code: "param.invalid", Field: name,
-		ZH: fmt.Sprintf("参数 %s 的值「%s」无效:应为%s", name, value, wantZH),
+		ZH: fmt.Sprintf("参数 %s 的值「%s」无效：应为%s", name, value, wantZH),
 		EN: fmt.Sprintf("parameter %s=%q is invalid: want %s", name, value, wantEN)}
 }
 

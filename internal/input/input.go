@@ -32,7 +32,7 @@ func Text(field, s string) error {
 			WithField(field)
 	}
 	if strings.IndexByte(s, 0) >= 0 {
-		return apperr.New(apperr.Invalid, "text.nul", "「%s」含有 NUL 字符(\\u0000)", "%s contains a NUL character (\\u0000)", field).
+		return apperr.New(apperr.Invalid, "text.nul", "「%s」含有 NUL 字符（\\u0000）", "%s contains a NUL character (\\u0000)", field).
 			WithField(field)
 	}
 	return nil
@@ -124,20 +124,20 @@ func decodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
-		return malformed("请求内容为空,应为 JSON 对象", "the body is empty; want a JSON object", "")
+		return malformed("请求内容为空，应为 JSON 对象", "the body is empty; want a JSON object", "")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return malformed("请求内容中的 JSON 不完整", "the body ends in the middle of the JSON value", "")
 	case errors.As(err, &syntaxErr):
 		return malformed(
-			fmt.Sprintf("JSON 语法错误(第 %d 字节):%s", syntaxErr.Offset, syntaxErr.Error()),
+			fmt.Sprintf("JSON 语法错误（第 %d 字节）：%s", syntaxErr.Offset, syntaxErr.Error()),
 			fmt.Sprintf("JSON syntax error at byte %d: %s", syntaxErr.Offset, syntaxErr.Error()), "")
 	case errors.As(err, &typeErr):
 		want := jsonType(typeErr.Type)
 		if typeErr.Field == "" {
-			return malformed(fmt.Sprintf("请求内容应为 JSON %s,实际为 %s", want, typeErr.Value),
+			return malformed(fmt.Sprintf("请求内容应为 JSON %s，实际为 %s", want, typeErr.Value),
 				fmt.Sprintf("the body must be a JSON %s, got %s", want, typeErr.Value), "")
 		}
-		return malformed(fmt.Sprintf("字段 %s 应为 JSON %s,实际为 %s", typeErr.Field, want, typeErr.Value),
+		return malformed(fmt.Sprintf("字段 %s 应为 JSON %s，实际为 %s", typeErr.Field, want, typeErr.Value),
 			fmt.Sprintf("field %s must be a JSON %s, got %s", typeErr.Field, want, typeErr.Value), typeErr.Field)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {

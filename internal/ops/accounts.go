@@ -155,7 +155,7 @@ func (s *Service) UpdateUser(ctx context.Context, who access.Actor, u account.Us
 		return u, err
 	}
 	if u.Username != "" && !strings.EqualFold(strings.TrimSpace(u.Username), before.Username) {
-		return u, apperr.New(apperr.Invalid, "user.username_fixed", "用户名不能修改(记录以它为名)",
+		return u, apperr.New(apperr.Invalid, "user.username_fixed", "用户名不能修改（记录以它为名）",
 			"a username cannot change: records name it").WithField("username")
 	}
 	u.Username, u.CreatedAt = before.Username, before.CreatedAt

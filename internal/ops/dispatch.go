@@ -80,7 +80,7 @@ func (s *Service) CreatePlan(ctx context.Context, who access.Actor, req PlanRequ
 	var err error
 	switch {
 	case len(req.New) > 0 && len(req.Codes) > 0:
-		err = apperr.New(apperr.Invalid, "plan.request", "请给出新事件或已有事件编码之一,不能同时给出",
+		err = apperr.New(apperr.Invalid, "plan.request", "请给出新事件或已有事件编码之一，不能同时给出",
 			"give either new incidents or the codes of stored ones, not both").WithField("incidents")
 	case len(req.New) > 0:
 		incidents, err = s.revise(ctx, req.New)

@@ -122,7 +122,7 @@ func (s *Service) checkPassword(ctx context.Context, req SignInRequest) (account
 		return u, nil, err
 	}
 	if ok {
-		return u, nil, apperr.New(apperr.Forbidden, "auth.disabled", "该账号已停用,请联系管理员",
+		return u, nil, apperr.New(apperr.Forbidden, "auth.disabled", "该账号已停用，请联系管理员",
 			"this account is disabled: ask an administrator")
 	}
 	return u, nil, account.ErrBadCredentials()
@@ -213,7 +213,7 @@ func (s *Service) openSession(ctx context.Context, u account.User, keys []thrott
 // ErrSessionEnded is the refusal of a session cookie that no longer
 // works: expired, revoked, or its user disabled.
 func ErrSessionEnded() *apperr.Error {
-	return apperr.New(apperr.Unauthenticated, "auth.session_ended", "登录已失效,请重新登录",
+	return apperr.New(apperr.Unauthenticated, "auth.session_ended", "登录已失效，请重新登录",
 		"your session has ended: sign in again")
 }
 

@@ -39,7 +39,7 @@ func (o Org) Validate() error {
 		return apperr.Required("area_code", "所属区域", "area")
 	case o.Kind != KindBureau && o.Kind != KindDepartment && o.Kind != KindEnterprise:
 		return apperr.New(apperr.Invalid, "org.kind_invalid",
-			"单位类型「%s」无效:应为 bureau、department 或 enterprise",
+			"单位类型「%s」无效：应为 bureau、department 或 enterprise",
 			"organisation kind %q is invalid: want bureau, department or enterprise", string(o.Kind)).WithField("kind")
 	}
 	return nil

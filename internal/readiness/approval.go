@@ -19,7 +19,7 @@ func (r Recommendation) Approve(actor string) (transfer.Order, error) {
 		return transfer.Order{}, err
 	}
 	if len(r.Moves) == 0 {
-		return transfer.Order{}, apperr.New(apperr.Conflict, "preposition.empty", "前置建议 #%d 没有调拨,无需批准",
+		return transfer.Order{}, apperr.New(apperr.Conflict, "preposition.empty", "前置建议 #%d 没有调拨，无需批准",
 			"recommendation #%d moves nothing: there is nothing to approve", r.ID)
 	}
 	o := transfer.Order{Reason: "前置：" + r.Scenario.NameZH, Origin: fmt.Sprintf("preposition:%d", r.ID), CreatedBy: actor}
@@ -42,6 +42,6 @@ func (r Recommendation) expectProposed(verbEN, verbZH string) error {
 	if r.Status == RecommendationProposed {
 		return nil
 	}
-	return apperr.New(apperr.Conflict, "preposition.status", "前置建议 #%[1]d 当前状态为 %[2]s,不能%[3]s",
+	return apperr.New(apperr.Conflict, "preposition.status", "前置建议 #%[1]d 当前状态为 %[2]s，不能%[3]s",
 		"recommendation #%[1]d is %[2]s: it cannot %[4]s", r.ID, r.Status, verbZH, verbEN).WithField("status")
 }

@@ -456,7 +456,7 @@ func (w *work) inTime(ctx context.Context, snap *snapshot) (dispatch.Plan, error
 	}
 	if !ok {
 		w.out.Notes = append(w.out.Notes, Note{
-			ZH: "需求过大,超出调度计算的数值范围:未计算按时送达量,显示为 0",
+			ZH: "需求过大，超出调度计算的数值范围：未计算按时送达量，显示为 0",
 			EN: "the demands are beyond the planner's arithmetic: what arrives in time was not computed and shows as 0"})
 	}
 	w.out.Stats.DispatchMs += time.Since(start).Milliseconds()

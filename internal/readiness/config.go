@@ -132,7 +132,7 @@ func (r *TierRule) validate() error {
 			return invalid(f+".days", fmt.Sprintf("保障天数须大于 0 且不超过 %d", MaxDays),
 				fmt.Sprintf("%s.days must be above 0 and at most %d", f, MaxDays))
 		case strings.TrimSpace(x.Source) == "":
-			return apperr.Required(f+".source", "数据来源(或注明为假设)", "source (or say it is an assumption)")
+			return apperr.Required(f+".source", "数据来源（或注明为假设）", "source (or say it is an assumption)")
 		}
 		return nil
 	}
@@ -328,7 +328,7 @@ func DefaultConfig() Config {
 
 func normFromRecord(rec []string) (Norm, error) {
 	if len(rec) < 7 {
-		return Norm{}, invalid("", fmt.Sprintf("应有 7 到 9 列,实际 %d 列", len(rec)), fmt.Sprintf("want 7 to 9 columns, got %d", len(rec)))
+		return Norm{}, invalid("", fmt.Sprintf("应有 7 到 9 列，实际 %d 列", len(rec)), fmt.Sprintf("want 7 to 9 columns, got %d", len(rec)))
 	}
 	q, err := strconv.ParseFloat(strings.TrimSpace(rec[3]), 64)
 	if err != nil {
@@ -388,7 +388,7 @@ func (c Config) Validate(k Known) error {
 		}
 		key := Norm{Hazard: n.Hazard, Item: n.Item, Basis: n.Basis, Area: n.Area, Tier: n.Tier, Group: n.Group}
 		if j, dup := seen[key]; dup {
-			return invalid(fmt.Sprintf("norms[%d]", i), fmt.Sprintf("与第 %d 条定额重复(灾种、物资、基数、区域、层级均相同)", j+1),
+			return invalid(fmt.Sprintf("norms[%d]", i), fmt.Sprintf("与第 %d 条定额重复（灾种、物资、基数、区域、层级均相同）", j+1),
 				fmt.Sprintf("repeats norms[%d]: same hazard, item, basis, area and tier", j))
 		}
 		seen[key] = i
@@ -401,7 +401,7 @@ func (c Config) Validate(k Known) error {
 	}
 	switch {
 	case !in(c.LifeSupport.Share, 0, 1) || (c.LifeSupport.Share == 0 && c.LifeSupport.People == 0):
-		return invalid("life_support.share", "生活保障人口比例须大于 0 且不超过 1(或给出人数)",
+		return invalid("life_support.share", "生活保障人口比例须大于 0 且不超过 1（或给出人数）",
 			"the life-support share must be above 0 and at most 1 (or give the people)")
 	case c.LifeSupport.People < 0 || c.LifeSupport.People > MaxPeople:
 		return invalid("life_support.people", fmt.Sprintf("生活保障人数须在 0 到 %d 之间", int64(MaxPeople)),
@@ -478,7 +478,7 @@ func (c Config) validateShares() error {
 		sum += s.Share
 	}
 	if math.Abs(sum-1) > 1e-6 {
-		return invalid("tier_shares", fmt.Sprintf("各层级比例之和须为 1,现为 %g", sum),
+		return invalid("tier_shares", fmt.Sprintf("各层级比例之和须为 1，现为 %g", sum),
 			fmt.Sprintf("the tier shares must add up to 1, not %g", sum))
 	}
 	return nil
@@ -494,7 +494,7 @@ func (c Config) validateLevels() error {
 		case l.Level != i+1:
 			return invalid(f+".level", "响应级别须按 1 到 4 排列", "levels must be listed 1 to 4 in order")
 		case l.Relocated <= 0 || l.Relocated > MaxPeople || (i > 0 && l.Relocated >= c.Levels[i-1].Relocated):
-			return invalid(f+".relocated", fmt.Sprintf("启动人数须大于 0、不超过 %d,且随级别降低而减少", int64(MaxPeople)),
+			return invalid(f+".relocated", fmt.Sprintf("启动人数须大于 0、不超过 %d，且随级别降低而减少", int64(MaxPeople)),
 				fmt.Sprintf("the relocated threshold must be above 0, at most %d, and fall from level to level", int64(MaxPeople)))
 		case l.Teams < 0 || l.Teams > MaxTeams:
 			return invalid(f+".teams", fmt.Sprintf("救援队伍数须在 0 到 %d 之间", MaxTeams),

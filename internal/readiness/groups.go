@@ -42,13 +42,13 @@ func (g Group) share(district string) float64 {
 // (docs/data-sources.md#special-groups).
 func DefaultGroups() []Group {
 	return []Group{
-		{Code: "elderly", NameZH: "老年人(65 岁及以上)", NameEN: "older people (65 and over)", Share: 0.133,
+		{Code: "elderly", NameZH: "老年人（65 岁及以上）", NameEN: "older people (65 and over)", Share: 0.133,
 			Source: "Beijing 2020 census (第七次全国人口普查): 65 and over 13.3 % of residents"},
 		{Code: "disabled", NameZH: "残疾人", NameEN: "people with disabilities", Share: 0.0634, Assumption: true,
 			Source: "national share, 2006 sample survey of disability (8,296 万 of 13.1 亿 = 6.34 %); Beijing's own not in the reference data"},
-		{Code: "minor", NameZH: "未成年人(0–17 岁)", NameEN: "minors (0–17)", Share: 0.149, Assumption: true,
+		{Code: "minor", NameZH: "未成年人（0–17 岁）", NameEN: "minors (0–17)", Share: 0.149, Assumption: true,
 			Source: "Beijing 2020 census: 0–14 11.9 % of residents; 15–17 taken as 3 % (three years at ≈1 % each, our assumption)"},
-		{Code: "infant", NameZH: "婴幼儿(0–2 岁)", NameEN: "infants (0–2)", Share: 0.014, Assumption: true,
+		{Code: "infant", NameZH: "婴幼儿（0–2 岁）", NameEN: "infants (0–2)", Share: 0.014, Assumption: true,
 			Source: "about three birth cohorts of ≈100,000 a year in Beijing around 2020 over 21.89 million residents (our estimate)"},
 		{Code: "pregnant", NameZH: "孕产妇", NameEN: "pregnant and postpartum women", Share: 0.004, Assumption: true,
 			Source: "≈100,000 births a year × (9 months pregnancy + 42 days postpartum) ÷ 12 ÷ 21.89 million residents (our estimate)"},
@@ -69,7 +69,7 @@ func validateGroups(gs []Group, k Known) error {
 		case !in(g.Share, 0, 1):
 			return invalid(f+".share", "人口比例须在 0 到 1 之间", "the share must be between 0 and 1")
 		case strings.TrimSpace(g.Source) == "":
-			return apperr.Required(f+".source", "数据来源(或注明为假设)", "source (or say it is an assumption)")
+			return apperr.Required(f+".source", "数据来源（或注明为假设）", "source (or say it is an assumption)")
 		}
 		seen[g.Code] = true
 		areas := map[string]bool{}
@@ -112,19 +112,19 @@ func (r *TierRule) notes(c Config, reserveTarget bool) []Note {
 		return x.Source
 	}
 	out := []Note{{
-		ZH: fmt.Sprintf("分级规则(生活保障物资):各区储备本区一场区级Ⅱ级救助响应 %s 人 %g 天(%s),其余由市级承担",
+		ZH: fmt.Sprintf("分级规则（生活保障物资）：各区储备本区一场区级Ⅱ级救助响应 %s 人 %g 天（%s），其余由市级承担",
 			grouped(r.DistrictLevel2.Relocated), r.DistrictLevel2.Days, src(r.DistrictLevel2)),
 		EN: fmt.Sprintf("tier rule (life support): each district holds one district-level Ⅱ relief response of its own, %s people for %g days (%s); the city the rest",
 			grouped(r.DistrictLevel2.Relocated), r.DistrictLevel2.Days, src(r.DistrictLevel2)),
 	}, {
-		ZH: fmt.Sprintf("分级规则(救援物资):各区储备本区一场%s级(较大)响应 %s 人、%d 支队伍所需,重大事件所需其余由市级承担(%s)",
+		ZH: fmt.Sprintf("分级规则（救援物资）：各区储备本区一场%s级（较大）响应 %s 人、%d 支队伍所需，重大事件所需其余由市级承担（%s）",
 			roman(r.RescueDistrictLevel), grouped(c.planningSize(r.RescueDistrictLevel)), c.level(r.RescueDistrictLevel).Teams, r.RescueSource),
 		EN: fmt.Sprintf("tier rule (rescue): each district holds what a level %s (larger) response in it needs, %s people and %d teams; the city the rest, for major events (%s)",
 			roman(r.RescueDistrictLevel), grouped(c.planningSize(r.RescueDistrictLevel)), c.level(r.RescueDistrictLevel).Teams, r.RescueSource),
 	}}
 	if reserveTarget {
 		out = append(out, Note{
-			ZH: fmt.Sprintf("市级生活保障储备不少于同时开展 %d 场市级Ⅱ级救助响应(每场 %s 人 %g 天;%s;%s),市、区合计不少于本情景总量,另加 %g%% 安全冗余(%s),计入市级",
+			ZH: fmt.Sprintf("市级生活保障储备不少于同时开展 %d 场市级Ⅱ级救助响应（每场 %s 人 %g 天；%s;%s），市、区合计不少于本情景总量，另加 %g%% 安全冗余（%s），计入市级",
 				r.CityResponses, grouped(r.CityLevel2.Relocated), r.CityLevel2.Days, r.CityResponsesSource, src(r.CityLevel2), r.Margin*100, r.MarginSource),
 			EN: fmt.Sprintf("the city's life-support stock covers at least %d concurrent city-level Ⅱ relief responses (%s people for %g days each; %s; %s); city and districts together at least this scenario's total; plus a %g%% redundancy margin (%s), held by the city",
 				r.CityResponses, grouped(r.CityLevel2.Relocated), r.CityLevel2.Days, r.CityResponsesSource, src(r.CityLevel2), r.Margin*100, r.MarginSource),

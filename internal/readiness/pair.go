@@ -29,7 +29,7 @@ func ParsePair(values []string) ([2]string, error) {
 		return DefaultPair, nil
 	}
 	if len(parts) != 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
-		return [2]string{}, apperr.New(apperr.Invalid, "readiness.pair", "参数 pair 须为两个区编码,以逗号分隔(实际为「%s」)",
+		return [2]string{}, apperr.New(apperr.Invalid, "readiness.pair", "参数 pair 须为两个区编码，以逗号分隔（实际为「%s」）",
 			"pair must be two district codes separated by a comma (got %q)", strings.Join(values, ",")).WithField("pair")
 	}
 	return [2]string{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, nil

@@ -113,7 +113,7 @@ func (a *Assessor) Recommend(ctx context.Context, w warning.Warning, opt Preposi
 	}
 	rec := Recommendation{Status: RecommendationProposed, CreatedAt: sub.clock().Unix(), Warning: w,
 		KeepShare: cfg.KeepShare, DeadlineHours: cfg.DeadlineHours, Moves: []Move{}, Notes: []Note{}}
-	rec.Scenario = Scenario{Code: "warning-" + w.Identifier, NameZH: "预警:" + warningTitle(w),
+	rec.Scenario = Scenario{Code: "warning-" + w.Identifier, NameZH: "预警：" + warningTitle(w),
 		NameEN: "Warning: " + w.Identifier,
 		Events: []Event{{Hazard: w.Hazard, Level: w.Level, Areas: w.Areas}}}
 	before, plan, err := sub.assessFull(ctx, b, rec.Scenario)
@@ -162,7 +162,7 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 	for _, area := range w.Areas {
 		t, ok := targets[area]
 		if !ok {
-			rec.Notes = append(rec.Notes, Note{ZH: fmt.Sprintf("%s 区内没有储备库,无法前置", area),
+			rec.Notes = append(rec.Notes, Note{ZH: fmt.Sprintf("%s 区内没有储备库，无法前置", area),
 				EN: fmt.Sprintf("district %s has no depot to stage stock in", area)})
 			continue
 		}
@@ -186,7 +186,7 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 	}
 	rec.Stats.Plans++
 	if !ok {
-		rec.Notes = append(rec.Notes, Note{ZH: "前置需求过大,超出调度计算的数值范围,未给出调拨",
+		rec.Notes = append(rec.Notes, Note{ZH: "前置需求过大，超出调度计算的数值范围，未给出调拨",
 			EN: "what is short is beyond the planner's arithmetic: no moves were planned"})
 		return nil
 	}
@@ -203,7 +203,7 @@ func (a *Assessor) moves(ctx context.Context, b *base, before Assessment, plan d
 		rec.Moves = append(rec.Moves, Move{From: from.Code, FromZH: from.NameZH, To: to.Code, ToZH: to.NameZH,
 			Area: to.District, Item: l.Item, NameZH: l.ItemNameZH, UnitZH: l.UnitZH, Quantity: l.Quantity,
 			Lots: lots, TravelMin: l.TravelMin,
-			ExplainZH: fmt.Sprintf("预警前将%s %s%s 从%s前置到%s,运输约 %d 分钟", l.ItemNameZH, l.Quantity, l.UnitZH,
+			ExplainZH: fmt.Sprintf("预警前将%s %s%s 从%s前置到%s，运输约 %d 分钟", l.ItemNameZH, l.Quantity, l.UnitZH,
 				from.NameZH, to.NameZH, l.TravelMin),
 			ExplainEN: fmt.Sprintf("move %s %s from %s to %s before the onset; about %d min on the road", l.Quantity,
 				l.ItemNameEN, from.Code, to.Code, l.TravelMin)})

@@ -102,7 +102,7 @@ func ImportPrices(text string, k Known) ([]Price, error) { return pricesFile(k).
 
 func priceFromRecord(rec []string) (Price, error) {
 	if len(rec) != len(PriceColumns) {
-		return Price{}, invalid("", fmt.Sprintf("应有 4 列,实际 %d 列", len(rec)), fmt.Sprintf("want 4 columns, got %d", len(rec)))
+		return Price{}, invalid("", fmt.Sprintf("应有 4 列，实际 %d 列", len(rec)), fmt.Sprintf("want 4 columns, got %d", len(rec)))
 	}
 	y, err := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
 	if err != nil {

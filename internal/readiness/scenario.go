@@ -169,13 +169,13 @@ func (c Config) planningSize(level int) int64 {
 func (c Config) sizeNote(level int, people int64, source string) Note {
 	if level <= 1 {
 		return Note{
-			ZH: fmt.Sprintf("Ⅰ级响应按其启动标准 %s 人计算(%s)", grouped(people), source),
+			ZH: fmt.Sprintf("Ⅰ级响应按其启动标准 %s 人计算（%s）", grouped(people), source),
 			EN: fmt.Sprintf("a level Ⅰ response is planned at its threshold, %s people (%s)", grouped(people), source),
 		}
 	}
 	next := c.level(level - 1).Relocated
 	return Note{
-		ZH: fmt.Sprintf("%s级响应按其上限 %s 人计算,即低于%s级启动标准 %s 人(%s)", roman(level), grouped(people),
+		ZH: fmt.Sprintf("%s级响应按其上限 %s 人计算，即低于%s级启动标准 %s 人（%s）", roman(level), grouped(people),
 			roman(level-1), grouped(next), source),
 		EN: fmt.Sprintf("a level %s response is planned at its upper bound, %s people, just below the level %s threshold of %s (%s)",
 			roman(level), grouped(people), roman(level-1), grouped(next), source),
@@ -281,7 +281,7 @@ func (c Config) Standing(city area.Area, pair [2]string, hazard string) []Scenar
 		Events: []Event{{Hazard: "general", Areas: []string{city.Code}, Relocated: people, Days: c.LifeSupport.Days}},
 	}
 	two := Scenario{Code: "standing-two-level-2", Standing: true,
-		NameZH: "常备情景二:两场Ⅱ级响应同时发生(救援 + 生活保障)",
+		NameZH: "常备情景二：两场Ⅱ级响应同时发生（救援 + 生活保障）",
 		NameEN: "Standing scenario 2: two concurrent level Ⅱ responses (rescue and life support)",
 	}
 	for _, d := range pair {
@@ -306,15 +306,15 @@ func (l LifeSupport) ofResidents(population int64) int64 {
 func (l LifeSupport) label(people, population int64) (zh, en string) {
 	pct := fmt.Sprintf("%g%%", l.Share*100)
 	if l.People == 0 {
-		return fmt.Sprintf("常备情景一:%s 常住人口生活保障(按已载入常住人口 %s 人计,共 %s 人)", pct, grouped(population), grouped(people)),
+		return fmt.Sprintf("常备情景一：%s 常住人口生活保障（按已载入常住人口 %s 人计，共 %s 人）", pct, grouped(population), grouped(people)),
 			fmt.Sprintf("Standing scenario 1: life support for %s of residents (%s of the %s on record)", pct, grouped(people), grouped(population))
 	}
 	own := l.ofResidents(population)
 	if own == people {
-		return fmt.Sprintf("常备情景一:%s 常住人口生活保障(规划数 %s 人)", pct, grouped(people)),
+		return fmt.Sprintf("常备情景一：%s 常住人口生活保障（规划数 %s 人）", pct, grouped(people)),
 			fmt.Sprintf("Standing scenario 1: life support for %s of residents (%s people, the plan's figure)", pct, grouped(people))
 	}
-	return fmt.Sprintf("常备情景一:%s 常住人口生活保障(规划数 %s 人;按已载入常住人口计为 %s 人)", pct, grouped(people), grouped(own)),
+	return fmt.Sprintf("常备情景一：%s 常住人口生活保障（规划数 %s 人；按已载入常住人口计为 %s 人）", pct, grouped(people), grouped(own)),
 		fmt.Sprintf("Standing scenario 1: life support for %s of residents (%s people, the plan's figure; %s of the residents on record is %s)",
 			pct, grouped(people), pct, grouped(own))
 }

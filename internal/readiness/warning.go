@@ -31,7 +31,7 @@ func ReadWarning(ctx context.Context, d Data, body []byte) (warning.Warning, err
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return w, apperr.New(apperr.Invalid, "warning.json", "预警 JSON 无法解析:%v", "warning JSON is malformed: %v", err)
+		return w, apperr.New(apperr.Invalid, "warning.json", "预警 JSON 无法解析：%v", "warning JSON is malformed: %v", err)
 	}
 	if dec.More() {
 		return w, apperr.New(apperr.Invalid, "warning.json", "预警 JSON 之后还有多余内容", "the warning JSON is followed by more data")

@@ -129,7 +129,7 @@ func TestReadWarningThenRecommend(t *testing.T) {
 	if moved[moveKey{"D-B", tent}].Float() != 150 || moved[moveKey{"D-B", quilt}].Float() != 200 {
 		t.Errorf("moved %v", moved)
 	}
-	if rec.Scenario.Code != "warning-TEST-CAP-1" || rec.Scenario.NameZH != "预警:测试市气象台发布暴雨橙色预警" {
+	if rec.Scenario.Code != "warning-TEST-CAP-1" || rec.Scenario.NameZH != "预警：测试市气象台发布暴雨橙色预警" {
 		t.Errorf("scenario %+v", rec.Scenario)
 	}
 }

@@ -207,7 +207,7 @@ func TestAssessment(t *testing.T) {
 	number(t, f, "概览", "B8", 0.875)
 	text(t, f, "概览", "B8", "87.5%")
 	number(t, f, "概览", "B9", 0.5)
-	text(t, f, "概览", "A12", "采购金额合计(元) Purchase cost (yuan)")
+	text(t, f, "概览", "A12", "采购金额合计（元） Purchase cost (yuan)")
 	number(t, f, "概览", "B12", 600000)
 	text(t, f, "概览", "B12", "600,000.00")
 	number(t, f, "概览", "B13", 90)
@@ -224,7 +224,7 @@ func TestAssessment(t *testing.T) {
 	// The purchase budget per holder (the city, then each district) and
 	// in all.
 	text(t, f, "概览", "A21", "储备层级 Tier")
-	text(t, f, "概览", "F21", "采购金额(元) Cost (yuan)")
+	text(t, f, "概览", "F21", "采购金额（元） Cost (yuan)")
 	text(t, f, "概览", "A22", "市级 city")
 	number(t, f, "概览", "D22", 1)
 	number(t, f, "概览", "F22", 600000)

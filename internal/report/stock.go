@@ -24,15 +24,15 @@ const (
 // The header rows of the stock workbook's tables.
 var (
 	catalogueHeads = []string{"物资编码 Item", "物资名称 Name", "英文名称 Name (EN)", "中类 Group", "小类 Category",
-		"单位 Unit", "规格 Spec", "保质期(天) Shelf life (days)", "用途 Purpose", "单位体积(m³) Unit volume (m³)",
+		"单位 Unit", "规格 Spec", "保质期（天） Shelf life (days)", "用途 Purpose", "单位体积（m³） Unit volume (m³)",
 		"在库 On hand", "预留 Reserved", "可用 Usable", "批次 Lots", "储备库 Depots"}
 	depotHeads = []string{"储备库编码 Depot", "储备库 Depot name", "英文名称 Name (EN)", "储备层级 Tier", "类型 Kind",
 		"储备主体 Held by", "区划代码 District", "所在区 District name", "地址 Address", "经度 Lon", "纬度 Lat",
-		"库容(m³) Capacity (m³)", "已用(m³) Used (m³)", "利用率 Utilisation", "批次 Lots", "物资种类 Items"}
+		"库容（m³） Capacity (m³)", "已用（m³） Used (m³)", "利用率 Utilisation", "批次 Lots", "物资种类 Items"}
 	lotHeads = []string{"储备库编码 Depot", "储备库 Depot name", "物资编码 Item", "物资名称 Name", "单位 Unit",
 		"批次码 Lot", "批号 Batch", "生产日期 Produced", "有效期至 Expires", "剩余天数 Days left", "质量 Quality",
 		"物权单位 Owner", "在库 On hand", "预留 Reserved", "可用 Usable"}
-	movementHeads = []string{"序号 Seq", "时间(北京时间) Time (UTC+8)", "类型 Kind", "储备库编码 Depot",
+	movementHeads = []string{"序号 Seq", "时间（北京时间） Time (UTC+8)", "类型 Kind", "储备库编码 Depot",
 		"储备库 Depot name", "物资编码 Item", "物资名称 Name", "单位 Unit", "批次码 Lot", "数量 Quantity", "单据 Posting",
 		"经办人 Actor", "事由 Reason", "哈希 Hash", "前序哈希 Previous hash"}
 )
@@ -84,7 +84,7 @@ func (b *book) stockSummary(sb StockBook) {
 		scope = sb.Depot + " " + sb.DepotZH
 	}
 	s.add("范围 Scope", scope)
-	s.add("制表时间(北京时间) Made at (UTC+8)", moment(sb.At.In(cst.Zone)))
+	s.add("制表时间（北京时间） Made at (UTC+8)", moment(sb.At.In(cst.Zone)))
 	if t, err := time.Parse(stock.DateLayout, sb.Today); err == nil {
 		s.add("效期判定日 Expiry judged on", day(t))
 	}
@@ -110,10 +110,10 @@ func (b *book) stockSummary(sb StockBook) {
 			soon++
 		}
 	}
-	s.add("物资种类(有库存) Items held", held)
+	s.add("物资种类（有库存） Items held", held)
 	s.add("储备库 Depots", len(sb.Depots))
 	s.add("批次 Lots", sb.LotsTotal, cutNote(len(sb.Lots), sb.LotsTotal))
-	s.add("在库合计 On hand", qty, "不同物资单位相加,仅供参考 Units of different items added up")
+	s.add("在库合计 On hand", qty, "不同物资单位相加，仅供参考 Units of different items added up")
 	s.add("预留合计 Reserved", reserved)
 	s.add("可用合计 Usable", usable)
 	cut := cutNote(len(sb.Lots), sb.LotsTotal)
@@ -140,7 +140,7 @@ func (b *book) ledgerRows(s *sheet, rep store.VerifyReport) {
 	if n := len(rep.Mismatches); n > 0 {
 		s.add("余额不符 Balances differing", n)
 		for _, m := range rep.Mismatches {
-			s.add("", m.DepotCode+" "+m.LotCode, fmt.Sprintf("存储 %s,按台账 %s Stored %s, ledger %s",
+			s.add("", m.DepotCode+" "+m.LotCode, fmt.Sprintf("存储 %s，按台账 %s Stored %s, ledger %s",
 				m.Stored, m.Ledger, m.Stored, m.Ledger))
 		}
 	}

@@ -24,7 +24,7 @@ func sampleStock() StockBook {
 	quilt := catalog.Item{Code: "1020101", NameZH: "棉被", NameEN: "Cotton quilt", UnitZH: "床",
 		ShelfLifeDays: 1825, Purpose: catalog.PurposeLife, VolumeM3: 0.05}
 	d := store.StockDepot{DepotView: store.DepotView{
-		Depot: depot.Depot{Code: "C-FS-RELIEF", NameZH: "市级救灾物资储备库(房山)", NameEN: "Fangshan relief depot",
+		Depot: depot.Depot{Code: "C-FS-RELIEF", NameZH: "市级救灾物资储备库（房山）", NameEN: "Fangshan relief depot",
 			Tier: area.LevelCity, Kind: depot.KindSpecial, OrgCode: "BJ-GRAIN", AreaCode: "110111", CapacityM3: 30000},
 		Usage: depot.NewUsage(7500, 30000), District: "110111"},
 		OrgZH: "北京市粮食和物资储备局", DistrictZH: "房山区", Lots: 3, Items: 2,
@@ -172,9 +172,9 @@ func TestStockTotalsWhenCut(t *testing.T) {
 
 func TestStockBrokenAndCut(t *testing.T) {
 	sb := StockBook{At: time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC), Today: "2026-06-01", Depot: "C-FS-RELIEF",
-		DepotZH: "市级救灾物资储备库(房山)", LotsTotal: 9, MovementsTotal: 12,
+		DepotZH: "市级救灾物资储备库（房山）", LotsTotal: 9, MovementsTotal: 12,
 		Ledger: store.VerifyReport{Entries: 12, Balances: 9, FirstBreak: &store.Breach{Seq: 7,
-			Reason: "entry content does not match its hash: it was altered", ZH: "记录内容与其哈希不符:已被篡改"},
+			Reason: "entry content does not match its hash: it was altered", ZH: "记录内容与其哈希不符：已被篡改"},
 			Mismatches: []store.BalanceMismatch{{DepotCode: "C-FS-RELIEF", LotCode: "LOT000001",
 				Stored: stock.Units(5), Ledger: stock.Units(3)}}}}
 	f, err := Stock(sb)
@@ -182,7 +182,7 @@ func TestStockBrokenAndCut(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, f = roundTrip(t, f)
-	text(t, f, "概览", "B2", "C-FS-RELIEF 市级救灾物资储备库(房山)")
+	text(t, f, "概览", "B2", "C-FS-RELIEF 市级救灾物资储备库（房山）")
 	number(t, f, "概览", "B7", 9)
 	text(t, f, "概览", "C7", "表中仅列出 0 条 Only 0 listed")
 	text(t, f, "概览", "C11", "表中仅列出 0 条 Only 0 listed") // the expiry counts are of the lots listed
@@ -190,10 +190,10 @@ func TestStockBrokenAndCut(t *testing.T) {
 	text(t, f, "概览", "C13", "表中仅列出 0 条 Only 0 listed")
 	text(t, f, "概览", "B14", "异常 Broken")
 	number(t, f, "概览", "B17", 7)
-	text(t, f, "概览", "C17", "记录内容与其哈希不符:已被篡改 entry content does not match its hash: it was altered")
+	text(t, f, "概览", "C17", "记录内容与其哈希不符：已被篡改 entry content does not match its hash: it was altered")
 	number(t, f, "概览", "B18", 1)
 	text(t, f, "概览", "B19", "C-FS-RELIEF LOT000001")
-	text(t, f, "概览", "C19", "存储 5,按台账 3 Stored 5, ledger 3")
+	text(t, f, "概览", "C19", "存储 5，按台账 3 Stored 5, ledger 3")
 	for _, s := range []string{"物资目录", "储备库", "批次", "流水"} {
 		text(t, f, s, "A2", none)
 	}

@@ -19,21 +19,21 @@ var (
 		"需求 Required", "实物储备 Physical", "协议储备 Agreement", "产能储备 Capacity", "合计储备 Held",
 		"保障率 Coverage", "按时到达 On time", "4小时内 Within 4 h", "6小时内 Within 6 h", "24小时内 Within 24 h",
 		"按时到达率 In time", "缺口 Gap", "临期轮换 Due for rotation", "依据 Sources", "假设 Assumption",
-		"采购金额(元) Purchase cost (yuan)"}
+		"采购金额（元） Purchase cost (yuan)"}
 	tierHeads = []string{"物资编码 Item", "物资名称 Name", "储备层级 Tier", "需求 Required", "储备 Held",
 		"保障率 Coverage", "缺口 Gap"}
 	areaHeads = []string{"事件 Event", "区划代码 District", "区名 District name", "物资编码 Item", "物资名称 Name",
 		"需求 Required", "本区库存 Local", "按时到达 On time", "4小时内 Within 4 h", "6小时内 Within 6 h",
 		"24小时内 Within 24 h", "按时到达率 In time"}
 	purchaseHeads = []string{"物资编码 Item", "物资名称 Name", "单位 Unit", "储备层级 Tier", "采购数量 Quantity",
-		"区划代码 District", "区名 District name", "单价(元) Unit price (yuan)", "金额(元) Cost (yuan)",
+		"区划代码 District", "区名 District name", "单价（元） Unit price (yuan)", "金额（元） Cost (yuan)",
 		"单价为假设 Price assumed"}
 	rotationHeads = []string{"储备库编码 Depot", "储备库 Depot name", "储备层级 Tier", "物资编码 Item", "物资名称 Name",
-		"批次 Lot", "到期日 Expires", "数量 Quantity", "进入轮换期 Due since", "轮换期(天) Rotation window (days)"}
+		"批次 Lot", "到期日 Expires", "数量 Quantity", "进入轮换期 Due since", "轮换期（天） Rotation window (days)"}
 	eventHeads = []string{"事件 Event", "灾种 Hazard", "响应级别 Level", "天数 Days", "区划代码 District",
 		"区名 District name", "转移安置人数 Relocated", "受灾人数 Affected", "救援队伍 Teams"}
 	budgetHeads = []string{"储备层级 Tier", "区划代码 District", "区名 District name", "采购行数 Lines",
-		"未定价行数 Unpriced lines", "采购金额(元) Cost (yuan)"}
+		"未定价行数 Unpriced lines", "采购金额（元） Cost (yuan)"}
 	noteHeads     = []string{"说明 Note", "Note (English)"}
 	districtHeads = []string{"区划代码 District", "区名 District name", "英文名称 Name (EN)", "常住人口 Population",
 		"灾种 Hazard", "响应级别 Level", "保障率 Coverage", "按时到达率 In time", "24小时内到达率 Within 24 h",
@@ -126,19 +126,19 @@ func (b *book) summary(prefix string, as readiness.Assessment) {
 	s.add("英文名称 Scenario (EN)", sc.NameEN)
 	s.add("常备情景 Standing", sc.Standing)
 	if as.At != 0 {
-		s.add("评估时间(北京时间) Assessed at (UTC+8)", moment(time.Unix(as.At, 0).In(cst.Zone)))
+		s.add("评估时间（北京时间） Assessed at (UTC+8)", moment(time.Unix(as.At, 0).In(cst.Zone)))
 	} else {
-		s.add("评估时间(北京时间) Assessed at (UTC+8)")
+		s.add("评估时间（北京时间） Assessed at (UTC+8)")
 	}
 	s.add("物资种类 Items", as.Summary.Items)
 	s.add("保障率 Coverage", share(as.Summary.Coverage))
 	s.add("按时到达率 In time", share(as.Summary.InTime))
 	s.add("24小时内到达率 Within 24 h", share(as.Summary.Within24))
 	s.add("短缺物资 Items short", as.Summary.Short)
-	s.add("采购金额合计(元) Purchase cost (yuan)", yuan(as.PurchaseCost))
-	s.add("规划期(天) Planning days", as.PlanningDays)
-	s.add("储备动用时间窗(小时) Window (h)", as.WindowHours)
-	s.add("首批到达时限(小时) First-batch deadline (h)", as.DeadlineHours)
+	s.add("采购金额合计（元） Purchase cost (yuan)", yuan(as.PurchaseCost))
+	s.add("规划期（天） Planning days", as.PlanningDays)
+	s.add("储备动用时间窗（小时） Window (h)", as.WindowHours)
+	s.add("首批到达时限（小时） First-batch deadline (h)", as.DeadlineHours)
 
 	s.skip()
 	top := s.head(eventHeads...)

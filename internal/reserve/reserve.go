@@ -47,7 +47,7 @@ type Agreement struct {
 func CheckParty(o org.Org) error {
 	if o.Kind != org.KindBureau && o.Kind != org.KindDepartment {
 		return apperr.New(apperr.Invalid, "reserve.party_invalid",
-			"签约主体「%s」须为应急管理部门或政府部门,不能是企业", "the contracting party %q must be a bureau or a government department, not an enterprise",
+			"签约主体「%s」须为应急管理部门或政府部门，不能是企业", "the contracting party %q must be a bureau or a government department, not an enterprise",
 			o.Code).WithField("party")
 	}
 	return nil
@@ -138,11 +138,11 @@ func common(code, org, item, from, until string, p geo.Point, hours float64, hou
 func checkDate(s, field string) error {
 	if _, err := time.Parse(stock.DateLayout, s); err != nil {
 		return apperr.New(apperr.Invalid, "date.invalid",
-			"日期「%s」无效,应为 YYYY-MM-DD", "date %q is invalid; want YYYY-MM-DD", s).WithField(field)
+			"日期「%s」无效，应为 YYYY-MM-DD", "date %q is invalid; want YYYY-MM-DD", s).WithField(field)
 	}
 	if s < FirstValidDate || s > LastValidDate {
 		return apperr.New(apperr.Invalid, "date.invalid",
-			"日期 %s 超出范围:应在 %s 到 %s 之间", "date %s is out of range: want %s to %s",
+			"日期 %s 超出范围：应在 %s 到 %s 之间", "date %s is out of range: want %s to %s",
 			s, FirstValidDate, LastValidDate).WithField(field)
 	}
 	return nil

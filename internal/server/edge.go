@@ -41,7 +41,7 @@ func allowHosts(hosts []string, next http.Handler) http.Handler {
 			return
 		}
 		httpx.WriteError(w, http.StatusBadRequest, apperr.New(apperr.Invalid, "request.host_not_allowed",
-			"本服务不接受主机名「%s」的请求;管理员可用 --allowed-hosts 允许它",
+			"本服务不接受主机名「%s」的请求；管理员可用 --allowed-hosts 允许它",
 			"this server does not answer to the host name %q; an administrator can allow it with --allowed-hosts", r.Host).
 			WithField("Host"))
 	})

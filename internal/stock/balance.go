@@ -29,7 +29,7 @@ func (b *Balance) Apply(lot string, kind EntryKind, delta Quantity) error {
 	case !kind.Reservation():
 		if b.OnHand > MaxQuantity-delta {
 			return apperr.New(apperr.Invalid, "stock.balance_too_large",
-				"批次 %s 在该库的结存将超过上限 %s(现有 %s,增加 %s)",
+				"批次 %s 在该库的结存将超过上限 %s（现有 %s，增加 %s）",
 				"lot %s would hold more than %s at the depot (has %s, adding %s)",
 				lot, MaxQuantity.String(), b.OnHand.String(), delta.String()).WithField("quantity")
 		}
@@ -42,7 +42,7 @@ func (b *Balance) Apply(lot string, kind EntryKind, delta Quantity) error {
 	default:
 		if b.Reserved < -delta {
 			return apperr.New(apperr.Conflict, "stock.not_reserved",
-				"批次 %s 仅预留 %s,无法释放 %s", "lot %s has only %s reserved, cannot release %s",
+				"批次 %s 仅预留 %s，无法释放 %s", "lot %s has only %s reserved, cannot release %s",
 				lot, b.Reserved.String(), (-delta).String()).WithField("quantity")
 		}
 		b.Reserved += delta
@@ -56,7 +56,7 @@ func (b Balance) insufficient(want Quantity) error {
 		return Insufficient(want, b.Free())
 	}
 	return apperr.New(apperr.Conflict, "stock.insufficient",
-		"库存不足:需要 %s,可用 %s(另有 %s 已为调度方案预留)",
+		"库存不足：需要 %s，可用 %s（另有 %s 已为调度方案预留）",
 		"insufficient stock: need %s, available %s (%s more reserved for plans)",
 		want.String(), b.Free().String(), b.Reserved.String()).WithField("quantity")
 }

@@ -70,7 +70,7 @@ func PickFEFO(cands []Candidate, want Quantity, today string) ([]Pick, error) {
 // goes negative.
 func Insufficient(want, have Quantity) error {
 	return apperr.New(apperr.Conflict, "stock.insufficient",
-		"库存不足:需要 %s,可用 %s", "insufficient stock: need %s, available %s",
+		"库存不足：需要 %s，可用 %s", "insufficient stock: need %s, available %s",
 		want.String(), have.String()).WithField("quantity")
 }
 
@@ -79,12 +79,12 @@ func Insufficient(want, have Quantity) error {
 func NotIssuable(lot Lot, today string) error {
 	if lot.Expired(today) {
 		return apperr.New(apperr.Conflict, "lot.expired",
-			"批次 %s 已于 %s 过期,不能发放(可报废或轮换)", "lot %s expired on %s and cannot be issued (scrap or rotate it)",
+			"批次 %s 已于 %s 过期，不能发放（可报废或轮换）", "lot %s expired on %s and cannot be issued (scrap or rotate it)",
 			lot.Code, lot.ExpiresOn).WithField("lot")
 	}
 	if lot.Quality != QualityGood {
 		return apperr.New(apperr.Conflict, "lot.not_good",
-			"批次 %s 质量状态为 %s,不能发放", "lot %s has quality %s and cannot be issued",
+			"批次 %s 质量状态为 %s，不能发放", "lot %s has quality %s and cannot be issued",
 			lot.Code, string(lot.Quality)).WithField("lot")
 	}
 	return nil

@@ -96,7 +96,7 @@ func (s LotSpec) Normalize(item catalog.Item) (LotSpec, error) {
 	}
 	if !s.Quality.Valid() {
 		return s, apperr.New(apperr.Invalid, "lot.quality_invalid",
-			"质量状态「%s」无效:应为 good、pending 或 damaged",
+			"质量状态「%s」无效：应为 good、pending 或 damaged",
 			"quality %q is invalid: want good, pending or damaged", string(s.Quality)).WithField("new_lot.quality")
 	}
 	produced, err := parseDate(s.ProducedOn, "new_lot.produced_on")
@@ -133,7 +133,7 @@ func parseDate(s, field string) (time.Time, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return t, apperr.New(apperr.Invalid, "date.malformed",
-			"日期「%s」格式错误:应为 YYYY-MM-DD", "date %q is malformed: want YYYY-MM-DD", s).WithField(field)
+			"日期「%s」格式错误：应为 YYYY-MM-DD", "date %q is malformed: want YYYY-MM-DD", s).WithField(field)
 	}
 	return t, nil
 }

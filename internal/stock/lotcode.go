@@ -69,7 +69,7 @@ func ValidateLotCode(code string) error {
 	}
 	if !ok {
 		return apperr.New(apperr.Invalid, "lot.code_malformed",
-			"批次码「%s」格式错误:应为 1–40 位大写字母、数字或 - _ . * ~ $ =",
+			"批次码「%s」格式错误：应为 1–40 位大写字母、数字或 - _ . * ~ $ =",
 			"lot code %q is malformed: want 1–40 of A–Z, 0–9, - _ . * ~ $ =", code).WithField("lot.code")
 	}
 	return nil
@@ -114,6 +114,6 @@ func Misread(code string) bool {
 // MisreadError is the error for a code that [Misread] reports: it says to
 // scan again rather than that the lot does not exist.
 func MisreadError(code string) *apperr.Error {
-	return apperr.New(apperr.Invalid, "lot.misread", "批次码「%s」的校验位不符,可能扫错或输错,请重新扫描",
+	return apperr.New(apperr.Invalid, "lot.misread", "批次码「%s」的校验位不符，可能扫错或输错，请重新扫描",
 		"lot code %s fails its check symbol: misread or mistyped? Scan it again", code)
 }

@@ -89,7 +89,7 @@ func (p Posting) Validate() error {
 			"一张单据最多 %d 行", "a posting may have at most %d lines", MaxLines).WithField("lines")
 	case len(p.IdempotencyKey) > 200:
 		return apperr.New(apperr.Invalid, "posting.key_too_long",
-			"幂等键过长(最多 200 字符)", "idempotency key is too long (200 characters at most)").WithField("idempotency_key")
+			"幂等键过长（最多 200 字符）", "idempotency key is too long (200 characters at most)").WithField("idempotency_key")
 	}
 	for i, l := range p.Lines {
 		if err := l.validate(); err != nil {
@@ -105,7 +105,7 @@ func (p Posting) Validate() error {
 func lineError(i int, e *apperr.Error) *apperr.Error {
 	c := *e
 	c.Field = "lines[" + strconv.Itoa(i) + "]." + e.Field
-	c.ZH = "第 " + strconv.Itoa(i+1) + " 行:" + e.ZH
+	c.ZH = "第 " + strconv.Itoa(i+1) + " 行：" + e.ZH
 	c.EN = "line " + strconv.Itoa(i+1) + ": " + e.EN
 	return &c
 }
@@ -129,12 +129,12 @@ func (l Line) validate() error {
 	case KindReceive:
 		if (l.Lot == "") == (l.NewLot == nil) {
 			return apperr.New(apperr.Invalid, "line.lot_choice",
-				"入库须指定已有批次(lot)或新批次(new_lot)之一", "a receipt needs exactly one of lot or new_lot").WithField("lot")
+				"入库须指定已有批次（lot）或新批次（new_lot）之一", "a receipt needs exactly one of lot or new_lot").WithField("lot")
 		}
 	case KindIssue, KindTransfer:
 		if l.Kind == KindTransfer && (l.ToDepot == "" || l.ToDepot == l.Depot) {
 			return apperr.New(apperr.Invalid, "line.to_depot",
-				"调拨须指定不同的调入库(to_depot)", "a transfer needs a different destination depot (to_depot)").WithField("to_depot")
+				"调拨须指定不同的调入库（to_depot）", "a transfer needs a different destination depot (to_depot)").WithField("to_depot")
 		}
 	case KindAdjust, KindScrap, KindReturn, KindReserve, KindRelease:
 		if l.Lot == "" {
@@ -142,7 +142,7 @@ func (l Line) validate() error {
 		}
 	default:
 		return apperr.New(apperr.Invalid, "line.kind_invalid",
-			"业务类型「%s」无效:应为 receive、issue、transfer、adjust、scrap、return、reserve 或 release",
+			"业务类型「%s」无效：应为 receive、issue、transfer、adjust、scrap、return、reserve 或 release",
 			"kind %q is invalid: want receive, issue, transfer, adjust, scrap, return, reserve or release", string(l.Kind)).WithField("kind")
 	}
 	if l.NewLot != nil && l.Kind != KindReceive {
@@ -169,7 +169,7 @@ func CheckUnit(q Quantity, counted bool, unitZH, unitEN string) error {
 		Kind:  apperr.Invalid,
 		Code:  "quantity.fractional",
 		Field: "quantity",
-		ZH:    "计量单位「" + unitZH + "」须为整数,实际为 " + q.String(),
+		ZH:    "计量单位「" + unitZH + "」须为整数，实际为 " + q.String(),
 		EN:    "unit \"" + unitEN + "\" takes whole numbers only, got " + q.String(),
 	}
 }

@@ -72,7 +72,7 @@ func (q Quantity) CheckRange() error {
 		return nil
 	}
 	return apperr.New(apperr.Invalid, "quantity.too_large",
-		"数量 %s 超出范围:绝对值最多为 %s", "quantity %s is out of range: at most %s either way",
+		"数量 %s 超出范围：绝对值最多为 %s", "quantity %s is out of range: at most %s either way",
 		q.String(), MaxQuantity.String()).WithField("quantity")
 }
 
@@ -83,7 +83,7 @@ func (q Quantity) CheckRange() error {
 func (q Quantity) CheckPositive() error {
 	if q <= 0 {
 		return apperr.New(apperr.Invalid, "quantity.not_positive",
-			"数量必须大于 0,实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField("quantity")
+			"数量必须大于 0，实际为 %s", "quantity must be greater than 0, got %s", q.String()).WithField("quantity")
 	}
 	return q.CheckRange()
 }
@@ -150,7 +150,7 @@ func ParseQuantity(s string) (Quantity, error) {
 // that the result fits in int64 with room to spare.
 func parse(s string) (Quantity, error) {
 	bad := apperr.New(apperr.Invalid, "quantity.malformed",
-		"数量「%s」格式错误:应为最多三位小数的十进制数", "quantity %q is malformed: want a decimal with at most 3 places", s).WithField("quantity")
+		"数量「%s」格式错误：应为最多三位小数的十进制数", "quantity %q is malformed: want a decimal with at most 3 places", s).WithField("quantity")
 	neg := strings.HasPrefix(s, "-")
 	s2 := strings.TrimPrefix(s, "-")
 	whole, frac, hasDot := strings.Cut(s2, ".")

@@ -205,7 +205,7 @@ func (s *Store) UpdateUser(ctx context.Context, u account.User) (account.User, e
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "user.stale", "用户 %s 已被他人修改,请刷新后重试",
+			return apperr.New(apperr.Conflict, "user.stale", "用户 %s 已被他人修改，请刷新后重试",
 				"user %s was changed by someone else: reload and try again", u.Username)
 		}
 		u.Version++

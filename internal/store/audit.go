@@ -142,11 +142,11 @@ func verifyAudit(ctx context.Context, tx *sql.Tx) (AuditReport, error) {
 		switch {
 		case r.Seq != rep.Records:
 			breach(r.Seq, fmt.Sprintf("audit record %d found where %d was expected", r.Seq, rep.Records),
-				fmt.Sprintf("审计记录序号应为 %d,实为 %d", rep.Records, r.Seq))
+				fmt.Sprintf("审计记录序号应为 %d，实为 %d", rep.Records, r.Seq))
 		case r.PrevHash != prev:
 			breach(r.Seq, "audit record does not chain to the one before", "审计记录与前一条的哈希不衔接")
 		case r.ComputeHash() != r.Hash:
-			breach(r.Seq, "audit record's hash does not match its content (altered)", "审计记录内容与哈希不符(被篡改)")
+			breach(r.Seq, "audit record's hash does not match its content (altered)", "审计记录内容与哈希不符（被篡改）")
 		}
 		prev = r.Hash
 	}
@@ -155,7 +155,7 @@ func verifyAudit(ctx context.Context, tx *sql.Tx) (AuditReport, error) {
 	}
 	if rep.Records != headSeq || (headSeq > 0 && prev != headHash) {
 		breach(headSeq, fmt.Sprintf("audit trail ends at %d but its head says %d (records removed)", rep.Records, headSeq),
-			fmt.Sprintf("审计记录止于 %d,链头为 %d(记录被删除)", rep.Records, headSeq))
+			fmt.Sprintf("审计记录止于 %d，链头为 %d（记录被删除）", rep.Records, headSeq))
 	}
 	rep.OK = rep.FirstBreak == nil
 	return rep, nil

@@ -121,7 +121,7 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 		}
 	default:
 		return rep, apperr.New(apperr.Invalid, "balances.group_by_invalid",
-			"分组方式「%s」无效:应为 lot、item 或 depot", "group_by %q is invalid: want lot, item or depot",
+			"分组方式「%s」无效：应为 lot、item 或 depot", "group_by %q is invalid: want lot, item or depot",
 			bq.GroupBy).WithField("group_by")
 	}
 	rows, err := s.query(ctx, query, append([]any{rep.Today}, args...)...)

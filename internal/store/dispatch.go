@@ -379,7 +379,7 @@ func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Tran
 		return p, fmt.Errorf("store: plan %d: %w", p.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return p, apperr.New(apperr.Conflict, "plan.changed", "方案 #%d 已被他人修改,请刷新",
+		return p, apperr.New(apperr.Conflict, "plan.changed", "方案 #%d 已被他人修改，请刷新",
 			"plan #%d was changed meanwhile; reload it", p.ID)
 	}
 	if t.Posting != nil {
@@ -410,7 +410,7 @@ func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Tran
 // stale turns a ledger or reserve refusal during a plan transition into a
 // conflict that tells the planner what to do.
 func stale(id int64, err error) error {
-	return restateConflict(err, false, "plan.stale", "方案 #%d 依据的库存已变化(%s),请重新计算方案",
+	return restateConflict(err, false, "plan.stale", "方案 #%d 依据的库存已变化（%s），请重新计算方案",
 		"the stock plan #%d counted on has changed (%s); recompute the plan", id)
 }
 

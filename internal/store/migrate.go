@@ -462,7 +462,7 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	}
 	if v != len(migrations) {
 		return apperr.New(apperr.Conflict, "store.schema_outdated",
-			"数据库结构版本为 %d,本程序需要 %d:请先运行 stockpile migrate",
+			"数据库结构版本为 %d，本程序需要 %d：请先运行 stockpile migrate",
 			"database schema is at version %d, this program needs %d: run stockpile migrate first", v, len(migrations))
 	}
 	return nil

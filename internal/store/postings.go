@@ -348,7 +348,7 @@ func (pp *poster) lot(ctx context.Context, code string, item catalog.Item) (stoc
 	}
 	if l.ItemCode != item.Code {
 		return l, apperr.New(apperr.Invalid, "lot.item_mismatch",
-			"批次 %s 属于物资 %s,不是 %s", "lot %s is of item %s, not %s", l.Code, l.ItemCode, item.Code).WithField("lot")
+			"批次 %s 属于物资 %s，不是 %s", "lot %s is of item %s, not %s", l.Code, l.ItemCode, item.Code).WithField("lot")
 	}
 	return l, nil
 }

@@ -121,6 +121,6 @@ func (s *Store) CancelRecommendation(ctx context.Context, id int64) (readiness.R
 }
 
 func recommendationStale(id int64, err error) error {
-	return restateConflict(err, false, "preposition.stale", "前置建议 #%d 依据的库存已变化(%s),请重新生成建议",
+	return restateConflict(err, false, "preposition.stale", "前置建议 #%d 依据的库存已变化（%s），请重新生成建议",
 		"the stock recommendation #%d counted on has changed (%s); recommend again", id)
 }

@@ -197,7 +197,7 @@ func (s *Store) PromiseReserve(ctx context.Context, kind, code string, delta sto
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return apperr.New(apperr.Conflict, "reserve.insufficient",
-			"储备 %s 可承诺数量不足(变动 %s)", "reserve %s cannot promise this much (change %s)",
+			"储备 %s 可承诺数量不足（变动 %s）", "reserve %s cannot promise this much (change %s)",
 			code, delta.String()).WithField("source")
 	}
 	return nil

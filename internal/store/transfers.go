@@ -181,7 +181,7 @@ func (s *Store) stepTransfer(ctx context.Context, id int64, actor string, to tra
 			return fmt.Errorf("store: transfer order %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "transfer.changed", "调拨单 #%d 已被他人修改,请刷新",
+			return apperr.New(apperr.Conflict, "transfer.changed", "调拨单 #%d 已被他人修改，请刷新",
 				"transfer order #%d was changed meanwhile; reload it", id)
 		}
 		r, err := tx.Post(ctx, p)
@@ -219,7 +219,7 @@ func inOrderTerms(o transfer.Order, perLot int, err error) error {
 		return err
 	}
 	c := *e
-	c.ZH = strings.TrimPrefix(c.ZH, "第 "+strconv.Itoa(k+1)+" 行:")
+	c.ZH = strings.TrimPrefix(c.ZH, "第 "+strconv.Itoa(k+1)+" 行：")
 	c.EN = strings.TrimPrefix(c.EN, "line "+strconv.Itoa(k+1)+": ")
 	switch field = strings.TrimPrefix(field, "."); field {
 	case "depot":
@@ -254,6 +254,6 @@ func lotAt(o transfer.Order, n int) (int, int) {
 // transferStale turns a ledger refusal of a new order's reservation into a
 // conflict that tells the person ordering what to do; other errors pass.
 func transferStale(err error) error {
-	return restateConflict(err, true, "transfer.stale", "调拨单所需库存已不可用(%s),请按当前库存重新下单",
+	return restateConflict(err, true, "transfer.stale", "调拨单所需库存已不可用（%s），请按当前库存重新下单",
 		"the stock the transfer order needs is not free (%s); order again from the stock there is now")
 }

@@ -105,11 +105,11 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 			switch {
 			case e.Seq != rep.Entries:
 				breach(e.Seq, fmt.Sprintf("expected entry %d here: entries are missing", rep.Entries),
-					fmt.Sprintf("此处应为第 %d 条:有记录缺失", rep.Entries))
+					fmt.Sprintf("此处应为第 %d 条：有记录缺失", rep.Entries))
 			case e.PrevHash != prev:
 				breach(e.Seq, "previous-hash link does not match the entry before", "前序哈希与上一条记录不符")
 			case hasher.Hash(e) != e.Hash:
-				breach(e.Seq, "entry content does not match its hash: it was altered", "记录内容与其哈希不符:已被篡改")
+				breach(e.Seq, "entry content does not match its hash: it was altered", "记录内容与其哈希不符：已被篡改")
 			}
 			prev = e.Hash
 			k := balanceKey{e.DepotID, e.LotID}
@@ -141,7 +141,7 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 	}
 	if head.seq != rep.Entries || head.hash != prev {
 		breach(rep.Entries+1, fmt.Sprintf("ledger head says %d entries, found %d: entries at the end are missing or the head was altered", head.seq, rep.Entries),
-			fmt.Sprintf("账本头记录 %d 条,实际 %d 条:末尾记录缺失或账本头被改动", head.seq, rep.Entries))
+			fmt.Sprintf("账本头记录 %d 条，实际 %d 条：末尾记录缺失或账本头被改动", head.seq, rep.Entries))
 	}
 	if err := s.verifyBalances(ctx, tx, sums, &rep); err != nil {
 		return rep, err

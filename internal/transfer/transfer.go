@@ -86,7 +86,7 @@ func (l Line) validate() error {
 	case l.To == "":
 		return apperr.Required("to", "调入库", "destination depot")
 	case l.From == l.To:
-		return apperr.New(apperr.Invalid, "transfer.same_depot", "调出库与调入库相同(%s)",
+		return apperr.New(apperr.Invalid, "transfer.same_depot", "调出库与调入库相同（%s）",
 			"source and destination are the same depot (%s)", l.From).WithField("to")
 	case l.Item == "":
 		return apperr.Required("item", "物资", "item")
@@ -146,7 +146,7 @@ func (o Order) expect(verbEN, verbZH string) error {
 		return nil
 	}
 	return apperr.New(apperr.Conflict, "transfer.status",
-		"调拨单 #%[1]d 当前状态为 %[2]s,不能%[3]s", "transfer order #%[1]d is %[2]s: it cannot %[4]s",
+		"调拨单 #%[1]d 当前状态为 %[2]s，不能%[3]s", "transfer order #%[1]d is %[2]s: it cannot %[4]s",
 		o.ID, string(o.Status), verbZH, verbEN).WithField("status")
 }
 

@@ -12,7 +12,7 @@ import (
 // order is a valid order #7: 30 tents from two lots of depot B to depot A,
 // and 5 m² of geotextile from B to a street depot.
 func order() Order {
-	return Order{ID: 7, Status: StatusOrdered, Reason: "前置:房山区暴雨红色预警", CreatedBy: "李调度",
+	return Order{ID: 7, Status: StatusOrdered, Reason: "前置：房山区暴雨红色预警", CreatedBy: "李调度",
 		Lines: []Line{
 			{From: "D-B", To: "C-A", Item: "1010101", Quantity: stock.Units(30),
 				Lots: []LotQuantity{{Lot: "T-1", Quantity: stock.Units(20)}, {Lot: "T-2", Quantity: stock.Units(10)}}},
@@ -60,7 +60,7 @@ func TestValidate(t *testing.T) {
 func TestReserve(t *testing.T) {
 	p := order().Reserve()
 	want := stock.Posting{IdempotencyKey: "transfer-7-ordered", Actor: "李调度",
-		Reason: "下达调拨单 #7 前置:房山区暴雨红色预警", Lines: []stock.Line{
+		Reason: "下达调拨单 #7 前置：房山区暴雨红色预警", Lines: []stock.Line{
 			{Kind: stock.KindReserve, Depot: "D-B", Item: "1010101", Lot: "T-1", Quantity: stock.Units(20)},
 			{Kind: stock.KindReserve, Depot: "D-B", Item: "1010101", Lot: "T-2", Quantity: stock.Units(10)},
 			{Kind: stock.KindReserve, Depot: "D-B", Item: "3010201", Lot: "G-1", Quantity: 5500},
@@ -85,7 +85,7 @@ func TestExecute(t *testing.T) {
 		return stock.Line{Kind: stock.KindTransfer, Depot: "D-B", ToDepot: to, Item: item, Lot: lot, Quantity: q}
 	}
 	want := stock.Posting{IdempotencyKey: "transfer-7-executed", Actor: "张主任",
-		Reason: "执行调拨单 #7 前置:房山区暴雨红色预警", Lines: []stock.Line{
+		Reason: "执行调拨单 #7 前置：房山区暴雨红色预警", Lines: []stock.Line{
 			rel("T-1", "1010101", stock.Units(20)), move("T-1", "1010101", "C-A", stock.Units(20)),
 			rel("T-2", "1010101", stock.Units(10)), move("T-2", "1010101", "C-A", stock.Units(10)),
 			rel("G-1", "3010201", 5500), move("G-1", "3010201", "S-C", 5500),
@@ -103,7 +103,7 @@ func TestCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.IdempotencyKey != "transfer-7-cancelled" || p.Actor != "李调度" || p.Reason != "取消调拨单 #7 前置:房山区暴雨红色预警" ||
+	if p.IdempotencyKey != "transfer-7-cancelled" || p.Actor != "李调度" || p.Reason != "取消调拨单 #7 前置：房山区暴雨红色预警" ||
 		len(p.Lines) != 3 {
 		t.Fatalf("cancellation posting %+v", p)
 	}
@@ -132,7 +132,7 @@ func TestStepsNeedAnOrderedOrder(t *testing.T) {
 			if !ok || e.Code != "transfer.status" || e.Kind != apperr.Conflict || e.Field != "status" {
 				t.Fatalf("%s a %s order: %v", c.name, st, err)
 			}
-			if !strings.Contains(e.EN, "#7 is "+string(st)+": it cannot "+c.name) || !strings.Contains(e.ZH, string(st)+","+c.zh) {
+			if !strings.Contains(e.EN, "#7 is "+string(st)+": it cannot "+c.name) || !strings.Contains(e.ZH, string(st)+"，"+c.zh) {
 				t.Errorf("%s a %s order: messages %q / %q", c.name, st, e.EN, e.ZH)
 			}
 			if len(p.Lines) != 0 {

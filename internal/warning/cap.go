@@ -152,7 +152,7 @@ func xmlError(err error) *apperr.Error {
 	case errors.Is(err, errCharset):
 		return capErr("cap.encoding", "", "CAP 文档须使用 UTF-8 编码", "CAP document must be encoded in UTF-8")
 	case errors.As(err, &syn):
-		return capErr("cap.xml", "", "CAP 文档不是有效的 XML(第 %d 行):%s",
+		return capErr("cap.xml", "", "CAP 文档不是有效的 XML（第 %d 行）：%s",
 			"CAP document is not well-formed XML (line %d): %s", syn.Line, clip(syn.Msg))
 	case err == io.EOF:
 		return capErr("cap.xml", "", "CAP 文档为空", "CAP document is empty")
@@ -165,9 +165,9 @@ func xmlError(err error) *apperr.Error {
 func (a *capAlert) check() error {
 	switch {
 	case a.XMLName.Local != "alert":
-		return capErr("cap.root", "alert", "根元素须为 alert,实际为「%s」", "root element must be alert, got %q", clip(a.XMLName.Local))
+		return capErr("cap.root", "alert", "根元素须为 alert，实际为「%s」", "root element must be alert, got %q", clip(a.XMLName.Local))
 	case a.XMLName.Space != CAPNamespace:
-		return capErr("cap.namespace", "alert", "命名空间须为 %s,实际为「%s」", "namespace must be %s, got %q",
+		return capErr("cap.namespace", "alert", "命名空间须为 %s，实际为「%s」", "namespace must be %s, got %q",
 			CAPNamespace, clip(a.XMLName.Space))
 	case strings.TrimSpace(a.Identifier) == "":
 		return capRequired("alert.identifier", "预警标识", "identifier")
@@ -179,14 +179,14 @@ func (a *capAlert) check() error {
 	switch st := strings.TrimSpace(a.Status); st {
 	case "", "Actual":
 	default:
-		return capErr("cap.status", "alert.status", "只接受实际预警(Actual),收到的是 %s",
+		return capErr("cap.status", "alert.status", "只接受实际预警（Actual），收到的是 %s",
 			"only actual alerts are accepted, got status %s", clip(st))
 	}
 	switch mt := strings.TrimSpace(a.MsgType); mt {
 	case "", "Alert", "Update":
 		return nil
 	default:
-		return capErr("cap.msg_type", "alert.msgType", "只接受发布或更新消息(Alert/Update),收到的是 %s",
+		return capErr("cap.msg_type", "alert.msgType", "只接受发布或更新消息（Alert/Update），收到的是 %s",
 			"only Alert and Update messages are accepted, got msgType %s", clip(mt))
 	}
 }
@@ -257,7 +257,7 @@ func (a *capAlert) times(in capInfo, path string) (onset, expires int64, err err
 func parseTime(s, field string) (int64, error) {
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
 	if err != nil || t.Unix() < 0 {
-		return 0, capErr("cap.time", field, "时间「%s」无效:应形如 2026-07-30T08:00:00+08:00(1970 年以后,带时区)",
+		return 0, capErr("cap.time", field, "时间「%s」无效：应形如 2026-07-30T08:00:00+08:00（1970 年以后，带时区）",
 			"time %q is invalid: want the form 2026-07-30T08:00:00+08:00 (after 1970, with a time zone)", clip(s))
 	}
 	return t.Unix(), nil

@@ -208,25 +208,25 @@ func wholeWord(before, after rune) bool { return !unicode.IsLetter(before) && !u
 func parsePolygon(s, field string, budget *int) ([]geo.Point, error) {
 	pairs := strings.Fields(s)
 	if len(pairs) > *budget {
-		return nil, capErr("cap.polygon_too_large", field, "多边形顶点过多:每条预警信息最多 %d 个",
+		return nil, capErr("cap.polygon_too_large", field, "多边形顶点过多：每条预警信息最多 %d 个",
 			"too many polygon vertices: at most %d per info block", MaxCAPPoints)
 	}
 	*budget -= len(pairs)
 	if len(pairs) < 4 {
-		return nil, capErr("cap.polygon", field, "多边形至少需要 4 个坐标点(首尾相同),实际为 %d 个",
+		return nil, capErr("cap.polygon", field, "多边形至少需要 4 个坐标点（首尾相同），实际为 %d 个",
 			"a polygon needs at least 4 points (first equal to last), got %d", len(pairs))
 	}
 	ring := make([]geo.Point, len(pairs))
 	for i, pair := range pairs {
 		p, ok := parseLatLon(pair)
 		if !ok {
-			return nil, capErr("cap.polygon", field, "多边形第 %d 个坐标「%s」无效:应为“纬度,经度”",
+			return nil, capErr("cap.polygon", field, "多边形第 %d 个坐标「%s」无效：应为“纬度，经度”",
 				"polygon point %d %q is invalid: want \"lat,lon\"", i+1, clip(pair))
 		}
 		ring[i] = p
 	}
 	if ring[0] != ring[len(ring)-1] {
-		return nil, capErr("cap.polygon", field, "多边形未闭合:首尾坐标须相同", "polygon is not closed: the first and last points must be equal")
+		return nil, capErr("cap.polygon", field, "多边形未闭合：首尾坐标须相同", "polygon is not closed: the first and last points must be equal")
 	}
 	return ring, nil
 }
@@ -234,7 +234,7 @@ func parsePolygon(s, field string, budget *int) ([]geo.Point, error) {
 // parseCircle reads a CAP circle: "lat,lon radius" with the radius in km.
 func parseCircle(s, field string) (capShape, error) {
 	parts := strings.Fields(s)
-	bad := capErr("cap.circle", field, "圆形区域「%s」无效:应为“纬度,经度 半径(公里)”",
+	bad := capErr("cap.circle", field, "圆形区域「%s」无效：应为“纬度，经度 半径（公里）”",
 		"circle %q is invalid: want \"lat,lon radius_km\"", clip(s))
 	if len(parts) != 2 {
 		return capShape{}, bad

@@ -74,7 +74,7 @@ func (in capInfo) level(path string) (int, error) {
 				return n, nil
 			}
 			return 0, capErr("cap.level", fmt.Sprintf("%s.parameter[%d].value", path, j),
-				"预警级别「%s」无效:应为 1–4、Ⅰ–Ⅳ 或 红/橙/黄/蓝", "level %q is invalid: want 1–4, I–IV or red/orange/yellow/blue",
+				"预警级别「%s」无效：应为 1–4、Ⅰ–Ⅳ 或 红/橙/黄/蓝", "level %q is invalid: want 1–4, I–IV or red/orange/yellow/blue",
 				clip(p.Value))
 		}
 	}
@@ -83,7 +83,7 @@ func (in capInfo) level(path string) (int, error) {
 		return n, nil
 	}
 	return 0, capErr("cap.severity", path+".severity",
-		"无法确定预警级别:严重程度「%s」应为 Extreme、Severe、Moderate 或 Minor,或提供 level 参数",
+		"无法确定预警级别：严重程度「%s」应为 Extreme、Severe、Moderate 或 Minor，或提供 level 参数",
 		"cannot tell the level: severity %q must be Extreme, Severe, Moderate or Minor, or give a level parameter", clip(sev))
 }
 

@@ -98,10 +98,10 @@ func (w Warning) Validate(known func(code string) bool) error {
 	case w.Hazard == "":
 		return invalid("warning.hazard", "hazard", "缺少灾种", "hazard is required")
 	case HazardNameZH(w.Hazard) == "":
-		return invalid("warning.hazard", "hazard", "灾种「%s」无效:应为 %s", "hazard %q is invalid: want one of %s",
+		return invalid("warning.hazard", "hazard", "灾种「%s」无效：应为 %s", "hazard %q is invalid: want one of %s",
 			clip(w.Hazard), strings.Join(Hazards, ", "))
 	case w.Level < 1 || w.Level > 4:
-		return invalid("warning.level", "level", "预警级别须为 1(Ⅰ级)到 4(Ⅳ级),实际为 %d",
+		return invalid("warning.level", "level", "预警级别须为 1（Ⅰ级）到 4（Ⅳ级），实际为 %d",
 			"level must be 1 (gravest) to 4, got %d", w.Level)
 	case w.Source != "" && w.Source != SourceJSON && w.Source != SourceCAP:
 		return invalid("warning.source", "source", "来源须为 json 或 cap", "source must be json or cap")

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stockpile-dev/stockpile/internal/zhtext"
 )
 
 // TestLocaleKeysExist finds every message key the templates and scripts
@@ -92,7 +94,7 @@ func TestLocaleChinesePunctuation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for key, zh := range c.zh {
-		if at := asciiPunctInChinese(zh); at >= 0 {
+		if at := zhtext.ASCIIPunct(zh); at >= 0 {
 			t.Errorf("%s: ASCII %q in Chinese text: %q (use ，：；（）？)", key, zh[at], zh)
 		}
 	}
@@ -104,8 +106,8 @@ func TestLocaleChinesePunctuation(t *testing.T) {
 		{"就绪：有可用批次，库容（立方米）", false}, {"时间 10:00", false}, {"库容 (m³)", false}, {"%s:%s", false},
 		{"https://example.org/a,b", false}, {"（可选）:", true}, {"继续?", true}, {"user:3、token:1", false},
 	} {
-		if got := asciiPunctInChinese(tc.s) >= 0; got != tc.want {
-			t.Errorf("asciiPunctInChinese(%q) = %v, want %v", tc.s, got, tc.want)
+		if got := zhtext.ASCIIPunct(tc.s) >= 0; got != tc.want {
+			t.Errorf("zhtext.ASCIIPunct(%q) = %v, want %v", tc.s, got, tc.want)
 		}
 	}
 }
