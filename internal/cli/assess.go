@@ -146,7 +146,16 @@ func printAssessment(w io.Writer, as readiness.Assessment) {
 	fmt.Fprintf(w, "purchase list 采购清单： %d lines · rotation 轮换： %d lots\n", len(as.Purchases), len(as.Rotation))
 	printBudgets(w, as)
 	for _, n := range as.Notes {
-		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
+		printNote(w, n)
+	}
+}
+
+// printNote prints a note in both languages, then the sources it rests
+// on, as they were recorded.
+func printNote(w io.Writer, n readiness.Note) {
+	fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
+	for _, src := range n.Sources {
+		fmt.Fprintf(w, "  来源 source: %s\n", src)
 	}
 }
 
@@ -256,7 +265,7 @@ func printRecommendation(w io.Writer, rec readiness.Recommendation) {
 	}
 	tw.Flush()
 	for _, n := range rec.Notes {
-		fmt.Fprintf(w, "注 %s\nnote %s\n", n.ZH, n.EN)
+		printNote(w, n)
 	}
 }
 

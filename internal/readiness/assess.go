@@ -299,7 +299,7 @@ func (a *Assessor) prepare(b *base, sc Scenario) (*work, error) {
 		}
 		w.out.Events = append(w.out.Events, r)
 		for _, n := range r.Notes {
-			if !slices.Contains(w.out.Notes, n) {
+			if !slices.ContainsFunc(w.out.Notes, func(m Note) bool { return m.ZH == n.ZH }) {
 				w.out.Notes = append(w.out.Notes, n)
 			}
 		}

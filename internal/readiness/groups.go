@@ -112,22 +112,25 @@ func (r *TierRule) notes(c Config, reserveTarget bool) []Note {
 		return x.Source
 	}
 	out := []Note{{
-		ZH: fmt.Sprintf("分级规则（生活保障物资）：各区储备本区一场区级Ⅱ级救助响应 %s 人 %g 天（%s），其余由市级承担",
-			grouped(r.DistrictLevel2.Relocated), r.DistrictLevel2.Days, src(r.DistrictLevel2)),
-		EN: fmt.Sprintf("tier rule (life support): each district holds one district-level Ⅱ relief response of its own, %s people for %g days (%s); the city the rest",
-			grouped(r.DistrictLevel2.Relocated), r.DistrictLevel2.Days, src(r.DistrictLevel2)),
+		ZH: fmt.Sprintf("分级规则（生活保障物资）：各区储备本区一场区级Ⅱ级救助响应 %s 人 %g 天，其余由市级承担",
+			grouped(r.DistrictLevel2.Relocated), r.DistrictLevel2.Days),
+		EN: fmt.Sprintf("tier rule (life support): each district holds one district-level Ⅱ relief response of its own, %s people for %g days; the city the rest",
+			grouped(r.DistrictLevel2.Relocated), r.DistrictLevel2.Days),
+		Sources: []string{src(r.DistrictLevel2)},
 	}, {
-		ZH: fmt.Sprintf("分级规则（救援物资）：各区储备本区一场%s级（较大）响应 %s 人、%d 支队伍所需，重大事件所需其余由市级承担（%s）",
-			roman(r.RescueDistrictLevel), grouped(c.planningSize(r.RescueDistrictLevel)), c.level(r.RescueDistrictLevel).Teams, r.RescueSource),
-		EN: fmt.Sprintf("tier rule (rescue): each district holds what a level %s (larger) response in it needs, %s people and %d teams; the city the rest, for major events (%s)",
-			roman(r.RescueDistrictLevel), grouped(c.planningSize(r.RescueDistrictLevel)), c.level(r.RescueDistrictLevel).Teams, r.RescueSource),
+		ZH: fmt.Sprintf("分级规则（救援物资）：各区储备本区一场%s级（较大）响应 %s 人、%d 支队伍所需，重大事件所需其余由市级承担",
+			roman(r.RescueDistrictLevel), grouped(c.planningSize(r.RescueDistrictLevel)), c.level(r.RescueDistrictLevel).Teams),
+		EN: fmt.Sprintf("tier rule (rescue): each district holds what a level %s (larger) response in it needs, %s people and %d teams; the city the rest, for major events",
+			roman(r.RescueDistrictLevel), grouped(c.planningSize(r.RescueDistrictLevel)), c.level(r.RescueDistrictLevel).Teams),
+		Sources: []string{r.RescueSource},
 	}}
 	if reserveTarget {
 		out = append(out, Note{
-			ZH: fmt.Sprintf("市级生活保障储备不少于同时开展 %d 场市级Ⅱ级救助响应（每场 %s 人 %g 天；%s;%s），市、区合计不少于本情景总量，另加 %g%% 安全冗余（%s），计入市级",
-				r.CityResponses, grouped(r.CityLevel2.Relocated), r.CityLevel2.Days, r.CityResponsesSource, src(r.CityLevel2), r.Margin*100, r.MarginSource),
-			EN: fmt.Sprintf("the city's life-support stock covers at least %d concurrent city-level Ⅱ relief responses (%s people for %g days each; %s; %s); city and districts together at least this scenario's total; plus a %g%% redundancy margin (%s), held by the city",
-				r.CityResponses, grouped(r.CityLevel2.Relocated), r.CityLevel2.Days, r.CityResponsesSource, src(r.CityLevel2), r.Margin*100, r.MarginSource),
+			ZH: fmt.Sprintf("市级生活保障储备不少于同时开展 %d 场市级Ⅱ级救助响应（每场 %s 人 %g 天），市、区合计不少于本情景总量，另加 %g%% 安全冗余，计入市级",
+				r.CityResponses, grouped(r.CityLevel2.Relocated), r.CityLevel2.Days, r.Margin*100),
+			EN: fmt.Sprintf("the city's life-support stock covers at least %d concurrent city-level Ⅱ relief responses (%s people for %g days each); city and districts together at least this scenario's total; plus a %g%% redundancy margin, held by the city",
+				r.CityResponses, grouped(r.CityLevel2.Relocated), r.CityLevel2.Days, r.Margin*100),
+			Sources: []string{r.CityResponsesSource, src(r.CityLevel2), r.MarginSource},
 		})
 	}
 	return out

@@ -124,6 +124,10 @@ type Hit struct {
 type Note struct {
 	ZH string `json:"zh"`
 	EN string `json:"en"`
+	// Sources are the settings' citations the note rests on, as they were
+	// recorded (in the language they were written in): shown beside the
+	// note, not inside its sentence.
+	Sources []string `json:"sources,omitempty"`
 }
 
 // resolve fills an event's defaults from the configuration and spreads
@@ -169,16 +173,18 @@ func (c Config) planningSize(level int) int64 {
 func (c Config) sizeNote(level int, people int64, source string) Note {
 	if level <= 1 {
 		return Note{
-			ZH: fmt.Sprintf("Ⅰ级响应按其启动标准 %s 人计算（%s）", grouped(people), source),
-			EN: fmt.Sprintf("a level Ⅰ response is planned at its threshold, %s people (%s)", grouped(people), source),
+			ZH:      fmt.Sprintf("Ⅰ级响应按其启动标准 %s 人计算", grouped(people)),
+			EN:      fmt.Sprintf("a level Ⅰ response is planned at its threshold, %s people", grouped(people)),
+			Sources: []string{source},
 		}
 	}
 	next := c.level(level - 1).Relocated
 	return Note{
-		ZH: fmt.Sprintf("%s级响应按其上限 %s 人计算，即低于%s级启动标准 %s 人（%s）", roman(level), grouped(people),
-			roman(level-1), grouped(next), source),
-		EN: fmt.Sprintf("a level %s response is planned at its upper bound, %s people, just below the level %s threshold of %s (%s)",
-			roman(level), grouped(people), roman(level-1), grouped(next), source),
+		ZH: fmt.Sprintf("%s级响应按其上限 %s 人计算，即低于%s级启动标准 %s 人", roman(level), grouped(people),
+			roman(level-1), grouped(next)),
+		EN: fmt.Sprintf("a level %s response is planned at its upper bound, %s people, just below the level %s threshold of %s",
+			roman(level), grouped(people), roman(level-1), grouped(next)),
+		Sources: []string{source},
 	}
 }
 

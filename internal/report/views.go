@@ -34,7 +34,7 @@ var (
 		"区名 District name", "转移安置人数 Relocated", "受灾人数 Affected", "救援队伍 Teams"}
 	budgetHeads = []string{"储备层级 Tier", "区划代码 District", "区名 District name", "采购行数 Lines",
 		"未定价行数 Unpriced lines", "采购金额（元） Cost (yuan)"}
-	noteHeads     = []string{"说明 Note", "Note (English)"}
+	noteHeads     = []string{"说明 Note", "Note (English)", "来源 Sources"}
 	districtHeads = []string{"区划代码 District", "区名 District name", "英文名称 Name (EN)", "常住人口 Population",
 		"灾种 Hazard", "响应级别 Level", "保障率 Coverage", "按时到达率 In time", "24小时内到达率 Within 24 h",
 		"物资种类 Items", "短缺物资 Items short", "本区储备4小时内 Own stock within 4 h",
@@ -173,7 +173,7 @@ func (b *book) summary(prefix string, as readiness.Assessment) {
 	s.skip()
 	s.head(noteHeads...)
 	for _, n := range as.Notes {
-		s.add(n.ZH, n.EN)
+		s.add(n.ZH, n.EN, strings.Join(n.Sources, "\n"))
 	}
 	if len(as.Notes) == 0 {
 		s.add(none)

@@ -33,7 +33,10 @@ export function drawDetail() {
   exp.onclick = () => exportAssessment({ scenario: as.scenario }, as.scenario.code, exp);
   const notes = new Map();
   for (const n of [...(as.notes || []), ...as.events.flatMap((e) => e.notes || [])]) notes.set(n.zh, n);
-  $('detail-notes').replaceChildren(...[...notes.values()].map((n) => el('div', { class: 'alert rd-note' }, t('readiness.assumption_note', pick(n.zh, n.en)))));
+  // A note's sources are shown as they were recorded, beside the note.
+  $('detail-notes').replaceChildren(...[...notes.values()].map((n) => el('div', { class: 'alert rd-note' },
+    t('readiness.assumption_note', pick(n.zh, n.en)),
+    ...(n.sources || []).map((src) => el('div', { class: 'rd-note-source' }, t('readiness.note_source', src))))));
   drawItemChart(as);
   drawItemTable(as);
   drawPurchases(as);
