@@ -77,6 +77,9 @@ type Actor struct {
 	// Address is where the request came from (an IP address, or "cli"),
 	// recorded with what the actor does.
 	Address string `json:"-"`
+	// MustChangePassword marks a user signed in with a one-time password:
+	// they act with no roles and may do nothing but change it.
+	MustChangePassword bool `json:"-"`
 	// Superuser acts outside the rule table: the system itself (demo data,
 	// migrations) and the operator at the database's own console
 	// (`stockpile user add` on a fresh database). No request over HTTP is

@@ -88,8 +88,19 @@ func (u *User) Validate() error {
 	return nil
 }
 
-// Actor is the user acting, from address.
+// Actor is the user signed in with their password, acting from address.
+// A user with a one-time password acts with no roles until they have
+// changed it.
 func (u User) Actor(address string) access.Actor {
+	a := u.actor(address)
+	if u.MustChangePassword {
+		a.Roles, a.MustChangePassword = nil, true
+	}
+	return a
+}
+
+// actor is the user with their roles and scope, whatever their password.
+func (u User) actor(address string) access.Actor {
 	id := access.KindUser + ":" + strconv.FormatInt(u.ID, 10)
 	return access.Actor{
 		Principal: access.Principal{ID: id},
@@ -183,9 +194,11 @@ func (t *Token) Validate(now time.Time) error {
 // Active reports whether the token may be used at now.
 func (t Token) Active(now time.Time) bool { return t.RevokedAt == 0 && now.Unix() < t.ExpiresAt }
 
-// Actor is the token acting for its user u, from address.
+// Actor is the token acting for its user u, from address: with u's roles
+// and scope, whether or not u has yet changed a one-time password (that
+// concerns signing in, not the token).
 func (t Token) Actor(u User, address string) access.Actor {
-	a := u.Actor(address)
+	a := u.actor(address)
 	a.Principal = access.Principal{ID: access.KindToken + ":" + strconv.FormatInt(t.ID, 10)}
 	a.Name = t.Name
 	return a

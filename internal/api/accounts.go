@@ -51,12 +51,13 @@ func (h *handler) signOut(w http.ResponseWriter, r *http.Request) {
 type meView struct {
 	User      account.User    `json:"user"`
 	Principal string          `json:"principal"`
+	Name      string          `json:"name"`    // the principal's: the user's name, or the token's
 	Actions   []access.Action `json:"actions"` // what the rules let them do, somewhere
 	ExpiresAt int64           `json:"expires_at,omitempty"`
 }
 
 func (h *handler) me(u account.User, who access.Actor, expires int64) meView {
-	v := meView{User: u, Principal: who.ID, ExpiresAt: expires, Actions: []access.Action{}}
+	v := meView{User: u, Principal: who.ID, Name: who.Name, ExpiresAt: expires, Actions: []access.Action{}}
 	for _, rule := range access.Rules {
 		if rule.Action != access.Public && who.Can(rule.Action) {
 			v.Actions = append(v.Actions, rule.Action)
@@ -65,16 +66,14 @@ func (h *handler) me(u account.User, who access.Actor, expires int64) meView {
 	return v
 }
 
-// getMe says who the request's principal is.
+// getMe says who the request's principal is: the user, or for a token
+// the user it acts for, beside the token's own principal id.
 func (h *handler) getMe(w http.ResponseWriter, r *http.Request) {
 	who := actor(r)
 	u, err := h.ops.Me(r.Context(), who)
-	if err != nil && who.Kind() != access.KindToken {
+	if err != nil {
 		h.error(w, r, err)
 		return
-	}
-	if who.Kind() == access.KindToken { // a token acts as its user, with the token's name
-		u = account.User{Username: who.ID, Name: who.Name, Roles: who.Roles, OrgCode: who.Scope.Org}
 	}
 	h.json(w, r, http.StatusOK, h.me(u, who, 0))
 }

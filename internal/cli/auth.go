@@ -85,12 +85,10 @@ func (a *app) signIn(ctx context.Context, svc *ops.Service) (access.Actor, error
 	if err != nil {
 		return access.Nobody(), err
 	}
-	if len(who.Roles) == 0 {
-		if u, err := svc.Me(ctx, who); err == nil && u.MustChangePassword {
-			return access.Nobody(), apperr.New(apperr.Forbidden, "auth.password_change_required",
-				"账号「%s」仍使用一次性密码：请先在网页登录并修改密码",
-				"account %q still has its one-time password: sign in on the web and change it first", u.Username)
-		}
+	if who.MustChangePassword {
+		return access.Nobody(), apperr.New(apperr.Forbidden, "auth.password_change_required",
+			"账号「%s」仍使用一次性密码：请先在网页登录并修改密码",
+			"account %q still has its one-time password: sign in on the web and change it first", a.user)
 	}
 	return who, nil
 }

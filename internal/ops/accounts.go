@@ -25,18 +25,22 @@ func (s *Service) userOf(ctx context.Context, who access.Actor) (account.User, e
 	return s.store.User(ctx, n)
 }
 
-// Me returns the signed-in user.
+// Me returns the signed-in user, or the user a token acts for.
 func (s *Service) Me(ctx context.Context, who access.Actor) (account.User, error) {
 	if !who.Signed() { // a user who must change their password has no roles, but is still themselves
 		return account.User{}, access.ErrSignInRequired()
 	}
-	return s.userOf(ctx, who)
+	return s.userOf(ctx, access.Actor{Principal: access.Principal{ID: who.User}})
 }
 
 // ChangePassword replaces who's password after checking the old one, and
-// ends their other sessions (keep is the current session's secret).
+// ends their other sessions (keep is the current session's secret). Only
+// a signed-in user may: a token has no password.
 func (s *Service) ChangePassword(ctx context.Context, who access.Actor, keep, old, next string) error {
-	u, err := s.Me(ctx, who)
+	if !who.Signed() {
+		return access.ErrSignInRequired()
+	}
+	u, err := s.userOf(ctx, who)
 	if err != nil {
 		return err
 	}

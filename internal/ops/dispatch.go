@@ -133,6 +133,16 @@ func (s *Service) allowPlan(ctx context.Context, who access.Actor, act access.Ac
 	if !who.Can(act) {
 		return who.Allow(act)
 	}
+	places, err := s.planPlaces(ctx, p)
+	if err != nil {
+		return err
+	}
+	return who.Allow(act, places...)
+}
+
+// planPlaces is where every source p draws on lies (depots, and the
+// organisations of its agreement and capacity reserves).
+func (s *Service) planPlaces(ctx context.Context, p dispatch.Plan) ([]access.Place, error) {
 	codes := map[string][]string{}
 	for _, l := range p.Lines {
 		codes[string(l.Source.Kind)] = append(codes[string(l.Source.Kind)], l.Source.Code)
@@ -141,25 +151,34 @@ func (s *Service) allowPlan(ctx context.Context, who access.Actor, act access.Ac
 	for kind, list := range codes {
 		found, err := s.store.Places(ctx, kind, list...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		places = append(places, found...)
 	}
-	return who.Allow(act, places...)
+	return places, nil
 }
 
-// MayActOnPlan reports whether who may take action a on p now: p's status
-// allows it and the rules let who take it on every source p draws on.
-// Screens offer only such actions.
-func (s *Service) MayActOnPlan(ctx context.Context, who access.Actor, p dispatch.Plan, a dispatch.Action) (bool, error) {
-	if !p.Allows(a) || !who.Can(actionOf(a)) {
-		return false, nil
+// PlanActions returns the actions who may take on p now: those p's status
+// allows and the rules let who take on every source p draws on. Screens
+// offer only these. The sources are looked up once for all four.
+func (s *Service) PlanActions(ctx context.Context, who access.Actor, p dispatch.Plan) (map[dispatch.Action]bool, error) {
+	out := map[dispatch.Action]bool{}
+	var places []access.Place
+	looked := false
+	for _, a := range []dispatch.Action{dispatch.ActApprove, dispatch.ActCancel, dispatch.ActExecute, dispatch.ActRecompute} {
+		if !p.Allows(a) || !who.Can(actionOf(a)) {
+			continue
+		}
+		if !looked {
+			var err error
+			if places, err = s.planPlaces(ctx, p); err != nil {
+				return nil, err
+			}
+			looked = true
+		}
+		out[a] = who.Allow(actionOf(a), places...) == nil
 	}
-	err := s.allowPlan(ctx, who, actionOf(a), p)
-	if apperr.IsKind(err, apperr.Forbidden) {
-		return false, nil
-	}
-	return err == nil, err
+	return out, nil
 }
 
 // actionOf is the permission a plan action needs.

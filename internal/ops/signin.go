@@ -74,9 +74,6 @@ func (s *Service) SignInCommand(ctx context.Context, username, password string) 
 		}
 		return record(ctx, tx, who, "session.command", userObject(u), nil, nil)
 	})
-	if u.MustChangePassword {
-		who.Roles = nil
-	}
 	return who, err
 }
 
@@ -236,11 +233,7 @@ func (s *Service) Authenticate(ctx context.Context, secret, address string) (acc
 			slog.WarnContext(ctx, "ops: cannot record session use", "error", err)
 		}
 	}
-	a := u.Actor(address)
-	if u.MustChangePassword {
-		a.Roles = nil
-	}
-	return a, nil
+	return u.Actor(address), nil
 }
 
 // AuthenticateToken returns who acts with the API token, from address.

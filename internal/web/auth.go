@@ -36,7 +36,7 @@ func (h *handler) gate(act access.Action, next http.HandlerFunc) http.Handler {
 		case !who.Signed():
 			h.sendTo(w, r, "/login", access.ErrSignInRequired())
 			return
-		case mustChangePassword(who) && act != access.Self && !wantsJSON(r):
+		case who.MustChangePassword && act != access.Self && !wantsJSON(r):
 			h.sendTo(w, r, "/password", nil)
 			return
 		default:
@@ -47,13 +47,6 @@ func (h *handler) gate(act access.Action, next http.HandlerFunc) http.Handler {
 		}
 		next(w, r)
 	})
-}
-
-// mustChangePassword reports whether who signed in with a one-time
-// password: such a user acts with no roles until they change it
-// (ops.Service.Authenticate), and every user otherwise has one.
-func mustChangePassword(who access.Actor) bool {
-	return who.Signed() && who.Kind() == access.KindUser && len(who.Roles) == 0 && !who.Superuser
 }
 
 // wantsJSON reports whether r is a page script's fetch of JSON
@@ -143,7 +136,7 @@ type demoAccount struct {
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	next := nextPath(r.URL.Query().Get("next"))
 	if who := access.FromContext(r.Context()); who.Signed() {
-		if mustChangePassword(who) {
+		if who.MustChangePassword {
 			next = "/password?next=" + url.QueryEscape(next)
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)

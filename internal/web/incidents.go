@@ -259,7 +259,7 @@ type planView struct {
 	Promised    []lineRow       // agreement and capacity lines, promised while approved
 	Map         planMap
 	// The actions the user may take on the plan now
-	// (ops.Service.MayActOnPlan): its status allows them, the user's roles
+	// (ops.Service.PlanActions): its status allows them, the user's roles
 	// too, and every source it draws on is in their scope.
 	CanApprove, CanCancel, CanExecute, CanRecompute bool
 }
@@ -332,13 +332,12 @@ type mapPlace struct {
 func (h *handler) buildPlanView(ctx context.Context, lang string, p dispatch.Plan) (planView, error) {
 	v := planView{Plan: p, StatusClass: statusClass(p.Status), Created: cst.Minute(p.CreatedAt)}
 	who := access.FromContext(ctx)
-	for a, can := range map[dispatch.Action]*bool{dispatch.ActApprove: &v.CanApprove, dispatch.ActCancel: &v.CanCancel,
-		dispatch.ActExecute: &v.CanExecute, dispatch.ActRecompute: &v.CanRecompute} {
-		var err error
-		if *can, err = h.ops.MayActOnPlan(ctx, who, p, a); err != nil {
-			return v, err
-		}
+	can, err := h.ops.PlanActions(ctx, who, p)
+	if err != nil {
+		return v, err
 	}
+	v.CanApprove, v.CanCancel = can[dispatch.ActApprove], can[dispatch.ActCancel]
+	v.CanExecute, v.CanRecompute = can[dispatch.ActExecute], can[dispatch.ActRecompute]
 	incidents, err := h.planIncidents(ctx, p)
 	if err != nil {
 		return v, err

@@ -112,7 +112,7 @@ func (p *page) Signed() bool { return p.who.Signed() }
 // RoleNames names the user's roles in the page's language, or says that
 // they must change their password first, when they have none yet.
 func (p *page) RoleNames() string {
-	if mustChangePassword(p.who) {
+	if p.who.MustChangePassword {
 		return p.T("auth.must_change_short")
 	}
 	names := make([]string, len(p.who.Roles))
@@ -198,7 +198,7 @@ type NavItem struct {
 func (p *page) Nav() []NavItem {
 	out := make([]NavItem, 0, len(p.h.nav))
 	for _, n := range p.h.nav {
-		if !p.who.Can(n.action) || mustChangePassword(p.who) {
+		if !p.who.Can(n.action) || p.who.MustChangePassword {
 			continue
 		}
 		n.Active = n.Key == p.Screen
