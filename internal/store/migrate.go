@@ -8,7 +8,7 @@ import (
 )
 
 // migration is one step of the schema. Statements are portable SQL with the
-// tokens {{id}} and {{bool}} rewritten per engine; sqliteOnly and
+// tokens {{id}}, {{bool}} and {{blob}} rewritten per engine; sqliteOnly and
 // postgresOnly hold what cannot be written portably (triggers).
 type migration struct {
 	name         string
@@ -386,6 +386,79 @@ var migrations = []migration{
 			WHERE a.level = 'city' AND o.kind = 'bureau') WHERE party_id IS NULL`,
 		`UPDATE capacity_reserves SET party_id = (SELECT MIN(o.id) FROM orgs o JOIN areas a ON a.id = o.area_id
 			WHERE a.level = 'city' AND o.kind = 'bureau') WHERE party_id IS NULL`,
+	}},
+	{name: "stock totals, retirement, unit mass, lot origin and imports", stmts: []string{
+		// Stock on hand per depot and item, and per area (its whole subtree)
+		// and item, changed by every posting in the same transaction as its
+		// entries and checked by Verify, so that reads of totals stop
+		// scanning balances and lots. lots counts the depot's lots of the
+		// item with stock on hand.
+		`CREATE TABLE depot_stock (
+			depot_id BIGINT NOT NULL REFERENCES depots (id),
+			item_id  BIGINT NOT NULL REFERENCES items (id),
+			quantity BIGINT NOT NULL CHECK (quantity >= 0),
+			reserved BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
+			lots     BIGINT NOT NULL DEFAULT 0 CHECK (lots >= 0),
+			PRIMARY KEY (depot_id, item_id)
+		)`,
+		`CREATE INDEX depot_stock_item ON depot_stock (item_id, depot_id)`,
+		`CREATE TABLE area_stock (
+			area_id  BIGINT NOT NULL REFERENCES areas (id),
+			item_id  BIGINT NOT NULL REFERENCES items (id),
+			quantity BIGINT NOT NULL CHECK (quantity >= 0),
+			reserved BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
+			PRIMARY KEY (area_id, item_id)
+		)`,
+		`INSERT INTO depot_stock (depot_id, item_id, quantity, reserved, lots)
+			SELECT depot_id, item_id, SUM(quantity), SUM(reserved), COUNT(*) FROM balances GROUP BY depot_id, item_id`,
+		`INSERT INTO area_stock (area_id, item_id, quantity, reserved)
+			SELECT anc.id, s.item_id, SUM(s.quantity), SUM(s.reserved)
+			FROM depot_stock s JOIN depots d ON d.id = s.depot_id JOIN areas a ON a.id = d.area_id
+			JOIN areas anc ON a.path LIKE anc.path || '%'
+			GROUP BY anc.id, s.item_id`,
+		// What is referenced is retired, never deleted: hidden from new work
+		// (pickers, planning, readiness), kept for history. 0 = in use,
+		// otherwise the time of retirement in unix microseconds. version
+		// counts edits, so that an edit based on a stale copy is refused.
+		`ALTER TABLE categories ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE items ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE areas ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE orgs ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE depots ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE agreement_reserves ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE capacity_reserves ADD COLUMN retired_at BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE categories ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		`ALTER TABLE items ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		`ALTER TABLE areas ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		`ALTER TABLE orgs ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		`ALTER TABLE depots ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		`ALTER TABLE agreement_reserves ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		`ALTER TABLE capacity_reserves ADD COLUMN version BIGINT NOT NULL DEFAULT 1`,
+		// The mass of one unit in tonnes, for loading trucks.
+		`ALTER TABLE items ADD COLUMN mass_t DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (mass_t >= 0)`,
+		// The depot a lot was first received at: with item, batch and owner
+		// it is the natural key an opening-stock import finds the lot by,
+		// also after its balance there went to zero.
+		`ALTER TABLE lots ADD COLUMN depot_id BIGINT REFERENCES depots (id)`,
+		`UPDATE lots SET depot_id = (SELECT m.depot_id FROM movements m WHERE m.lot_id = lots.id ORDER BY m.seq LIMIT 1)`,
+		`CREATE INDEX lots_key ON lots (item_id, batch, owner_id)`,
+		// Imports (导入): a file checked and previewed, then committed whole
+		// or discarded. The file stays until commit or discard, so that the
+		// confirmation applies exactly what was previewed.
+		`CREATE TABLE imports (
+			id           {{id}},
+			kind         TEXT NOT NULL,
+			filename     TEXT NOT NULL,
+			sha256       TEXT NOT NULL,
+			size         BIGINT NOT NULL,
+			status       TEXT NOT NULL CHECK (status IN ('previewed', 'committed', 'discarded', 'failed')),
+			created_by   TEXT NOT NULL,
+			created_at   BIGINT NOT NULL,
+			finished_at  BIGINT NOT NULL DEFAULT 0,
+			summary      TEXT NOT NULL,
+			data         {{blob}}
+		)`,
+		`CREATE INDEX imports_status ON imports (status, id)`,
 	}},
 }
 
