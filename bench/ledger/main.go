@@ -4,6 +4,15 @@
 //
 //	go run ./bench/ledger                      # SQLite and PostgreSQL, full size
 //	go run ./bench/ledger -engines sqlite -n 50000 -single 5000
+//	go run ./bench/ledger -engines sqlite -n 0 -single 0 -stream 1000000   # one import
+//	go run ./bench/ledger -engines sqlite -depots 3000 -n 1000000 -first 200000
+//
+// Beside the batched rate it prints a ceiling measured in the same run: the
+// same entries written bare into a scratch table (ceiling.go), and the rate
+// over the first -first lines against the rate over the last -window lines,
+// which shows how the rate holds up as the ledger grows. -stream posts one
+// streamed posting (PostStream, as an import does) and reports the heap it
+// took.
 //
 // Every engine gets a fresh database: a SQLite file in a temporary directory,
 // or a new schema on the PostgreSQL server named by -pg, dropped afterwards.
@@ -25,13 +34,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/bench/internal/benchfmt"
+
+	"github.com/stockpile-dev/stockpile/bench/internal/benchdb"
 	"github.com/stockpile-dev/stockpile/bench/internal/profile"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -39,8 +49,11 @@ import (
 
 // Targets.
 const (
-	targetBatchedSQLite = 20000 // movements/s, batched postings on SQLite
-	targetVerify        = 300000
+	targetBatchedSQLite = 30000 // movements/s, batched postings on SQLite
+	targetBatchedPG     = 0.25  // batched postings on PostgreSQL, of the CopyFrom ceiling
+	targetGrowth        = 0.80  // rate at the end of the run, of the rate over the first lines
+	targetVerifySQLite  = 600000
+	targetVerifyPG      = 1000000
 	targetP99           = 5 * time.Millisecond
 )
 
@@ -58,6 +71,9 @@ type config struct {
 	interval time.Duration
 	cpuprof  string
 	keep     bool
+	stream   int // lines of one streamed posting (PostStream); 0: none
+	first    int // lines whose rate is compared with the rate at the end
+	window   int // lines at the end of the batched run whose rate is measured
 }
 
 func main() {
@@ -75,6 +91,9 @@ func main() {
 	flag.DurationVar(&c.interval, "progress", 10*time.Second, "interval between progress lines on stderr")
 	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.BoolVar(&c.keep, "keep", false, "keep the benchmark databases (SQLite file, PostgreSQL schema) for inspection")
+	flag.IntVar(&c.stream, "stream", 0, "lines of one streamed posting (an import), after the other postings")
+	flag.IntVar(&c.first, "first", 1_000_000, "batched lines over which the starting rate is measured (at most half of -n)")
+	flag.IntVar(&c.window, "window", 100_000, "batched lines at the end over which the final rate is measured (at most a tenth of -n)")
 	flag.Parse()
 	for _, e := range strings.Split(*engines, ",") {
 		if e = strings.TrimSpace(e); e != "" {
@@ -132,7 +151,29 @@ func run(c config, out io.Writer) error {
 // phase is a timed run of postings.
 type phase struct {
 	postings, lines, entries int64
-	elapsed                  time.Duration // time inside Post only
+	elapsed                  time.Duration  // time inside Post only
+	marks                    []progressMark // after each posting
+}
+
+// progressMark is how far a phase had got, and in how long.
+type progressMark struct {
+	lines   int64
+	elapsed time.Duration
+}
+
+// rateBetween is the rate over the lines from about a to b: the postings
+// that end after a and up to b.
+func (p phase) rateBetween(a, b int64) (float64, int64) {
+	var from, to progressMark
+	for _, m := range p.marks {
+		if m.lines <= a {
+			from = m
+		}
+		if m.lines <= b {
+			to = m
+		}
+	}
+	return perSecond(to.lines-from.lines, to.elapsed-from.elapsed), to.lines - from.lines
 }
 
 func (p phase) rate() float64 { return perSecond(p.lines, p.elapsed) }
@@ -153,36 +194,33 @@ type latency struct {
 }
 
 type result struct {
-	db              *database
+	db              *benchdb.DB
 	batched, single phase
 	singleRequested int
 	byDepot, byItem latency
 	verify          store.VerifyReport
 	mix             mix // of the batched lines, the same on every engine
+	ceiling         ceiling
+	stream          streamRun
 	lotsHeld        int
 	size            string
 	note            string // what was done to the database before the queries
 }
 
 func runEngine(ctx context.Context, c config, engine string) (_ *result, err error) {
-	var db *database
-	if engine == "sqlite" {
-		db, err = newSQLite(ctx)
-	} else {
-		db, err = newPostgres(ctx, c.pg)
-	}
-	if db != nil && db.drop != nil && !c.keep {
+	db, err := benchdb.New(ctx, engine, c.pg, "ledger")
+	if db != nil && db.Drop != nil && !c.keep {
 		defer func() {
-			if derr := db.drop(); derr != nil {
-				logf("%s: removing the benchmark database: %v", engine, derr)
+			if derr := db.Drop(); derr != nil {
+				benchfmt.Logf("%s: removing the benchmark database: %v", engine, derr)
 			}
 		}()
 	}
 	if err != nil {
 		return nil, err
 	}
-	logf("%s: %s at %s", engine, db.version, db.where)
-	s, err := store.Open(ctx, db.dsn)
+	benchfmt.Logf("%s: %s at %s", engine, db.Version, db.Where)
+	s, err := store.Open(ctx, db.DSN)
 	if err != nil {
 		return nil, err
 	}
@@ -201,27 +239,36 @@ func runEngine(ctx context.Context, c config, engine string) (_ *result, err err
 		return nil, err
 	}
 	r.mix = g.mix
+	if r.batched.postings > 0 {
+		benchfmt.Logf("%s: ceiling: writing the same %s entries bare", engine, benchfmt.Count(r.batched.entries))
+		if r.ceiling, err = measureCeiling(ctx, db, r.batched.entries, r.batched.entries/r.batched.postings); err != nil {
+			return nil, fmt.Errorf("ceiling: %w", err)
+		}
+	}
 	if r.single, err = postPhase(ctx, c, s, g, engine+": one line per posting", r.singleRequested, 1); err != nil {
 		return nil, err
 	}
+	if r.stream, err = streamPhase(ctx, c, s, g, engine+": stream"); err != nil {
+		return nil, err
+	}
 	r.lotsHeld, _ = g.stockLots()
-	if db.tidy != nil {
-		if r.note, err = db.tidy(ctx); err != nil {
+	if db.Tidy != nil {
+		if r.note, err = db.Tidy(ctx); err != nil {
 			return nil, err
 		}
 		if r.note != "" {
-			logf("%s: %s", engine, r.note)
+			benchfmt.Logf("%s: %s", engine, r.note)
 		}
 	}
 
 	rng := rand.New(rand.NewPCG(c.seed, 0xba1a))
-	logf("%s: %d balance queries by depot", engine, c.queries)
+	benchfmt.Logf("%s: %d balance queries by depot", engine, c.queries)
 	if r.byDepot, err = queryPhase(ctx, s, c.queries, func() store.BalanceQuery {
 		return store.BalanceQuery{Depot: w.depots[rng.IntN(len(w.depots))], GroupBy: "lot"}
 	}); err != nil {
 		return nil, err
 	}
-	logf("%s: %d balance queries by item", engine, c.queries)
+	benchfmt.Logf("%s: %d balance queries by item", engine, c.queries)
 	if r.byItem, err = queryPhase(ctx, s, c.queries, func() store.BalanceQuery {
 		return store.BalanceQuery{Item: w.items[rng.IntN(len(w.items))], GroupBy: "item"}
 	}); err != nil {
@@ -235,10 +282,10 @@ func runEngine(ctx context.Context, c config, engine string) (_ *result, err err
 	}
 	pr.finish(r.verify.Entries)
 	if !r.verify.OK {
-		logf("%s: VERIFY FAILED: first break %+v, %d balance mismatches", engine, r.verify.FirstBreak,
+		benchfmt.Logf("%s: VERIFY FAILED: first break %+v, %d balance mismatches", engine, r.verify.FirstBreak,
 			len(r.verify.Mismatches))
 	}
-	r.size = db.size()
+	r.size = db.Size()
 	return r, nil
 }
 
@@ -265,6 +312,7 @@ func postPhase(ctx context.Context, c config, s *store.Store, g *generator, name
 		ph.postings++
 		ph.lines += int64(len(p.Lines))
 		ph.entries += int64(len(res.Entries))
+		ph.marks = append(ph.marks, progressMark{ph.lines, ph.elapsed})
 		pr.update(int64(done))
 	}
 	pr.finish(ph.lines)
@@ -307,7 +355,7 @@ type progress struct {
 
 func newProgress(name, unit string, interval time.Duration) *progress {
 	now := time.Now()
-	logf("%s: started", name)
+	benchfmt.Logf("%s: started", name)
 	return &progress{name: name, unit: unit, interval: interval, start: now, last: now}
 }
 
@@ -319,31 +367,26 @@ func (p *progress) update(done int64) {
 	p.last = now
 	el := now.Sub(p.start)
 	rate := perSecond(done, el)
-	line := fmt.Sprintf("%s: %s/%s %s (%.1f%%), %s/s", p.name, count(done), count(p.total), p.unit,
-		100*float64(done)/float64(max(p.total, 1)), count(int64(rate)))
+	line := fmt.Sprintf("%s: %s/%s %s (%.1f%%), %s/s", p.name, benchfmt.Count(done), benchfmt.Count(p.total), p.unit,
+		100*float64(done)/float64(max(p.total, 1)), benchfmt.Count(int64(rate)))
 	if rate > 0 && p.total > done {
 		line += ", about " + time.Duration(float64(p.total-done)/rate*float64(time.Second)).Round(time.Second).String() + " left"
 	}
-	logf("%s", line)
+	benchfmt.Logf("%s", line)
 }
 
 func (p *progress) finish(done int64) {
 	el := time.Since(p.start)
-	logf("%s: done, %s %s in %s (%s/s)", p.name, count(done), p.unit, el.Round(time.Millisecond),
-		count(int64(perSecond(done, el))))
-}
-
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
+	benchfmt.Logf("%s: done, %s %s in %s (%s/s)", p.name, benchfmt.Count(done), p.unit, el.Round(time.Millisecond),
+		benchfmt.Count(int64(perSecond(done, el))))
 }
 
 // report prints the results table.
 func report(out io.Writer, c config, rs []*result) {
 	fmt.Fprintf(out, "Stockpile ledger benchmark, %s\n", time.Now().Format("2006-01-02 15:04"))
-	fmt.Fprintf(out, "machine: %d CPUs (%s), %s/%s, %s\n", runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH,
-		runtime.Version())
+	fmt.Fprintf(out, "machine: %s\n", benchdb.Machine())
 	for _, r := range rs {
-		fmt.Fprintf(out, "%s: %s\n", r.db.engine, r.db.version)
+		fmt.Fprintf(out, "%s: %s\n", r.db.Engine, r.db.Version)
 	}
 	fmt.Fprintf(out, "workload: seed %d, %d depots × %d items; batched lines: %s\n", c.seed, c.depots, c.items,
 		rs[0].mix)
@@ -359,7 +402,7 @@ func report(out io.Writer, c config, rs []*result) {
 	}
 	head := []string{""}
 	for _, r := range rs {
-		head = append(head, r.db.engine)
+		head = append(head, r.db.Engine)
 	}
 	fmt.Fprintln(tw, strings.Join(append(head, "target"), "\t")+"\t")
 
@@ -367,77 +410,95 @@ func report(out io.Writer, c config, rs []*result) {
 		if r.batched.postings == 0 {
 			return "not run"
 		}
-		s := count(int64(r.batched.rate()))
-		if r.db.engine == "sqlite" {
-			s += mark(r.batched.rate() >= targetBatchedSQLite)
+		s := benchfmt.Count(int64(r.batched.rate()))
+		if r.db.Engine == "sqlite" {
+			s += benchfmt.Mark(r.batched.rate() >= targetBatchedSQLite)
 		}
 		return s
-	}, "≥ "+count(targetBatchedSQLite)+" (SQLite)")
+	}, "≥ "+benchfmt.Count(targetBatchedSQLite)+" (SQLite)")
+	row("   ceiling: the same entries written bare, movements/s", func(r *result) string {
+		if r.ceiling.elapsed == 0 {
+			return "not run"
+		}
+		rate := perSecond(r.batched.lines, r.ceiling.elapsed)
+		share := r.batched.rate() / rate
+		s := fmt.Sprintf("%s (%s); batched = %.0f %%", benchfmt.Count(int64(rate)), r.ceiling.how, 100*share)
+		if r.db.Engine == "postgres" {
+			s += benchfmt.Mark(share >= targetBatchedPG)
+		}
+		return s
+	}, fmt.Sprintf("≥ %.0f %% (PostgreSQL)", 100*targetBatchedPG))
+	row("   rate over the first lines / at the end", func(r *result) string {
+		n := r.batched.lines
+		if n == 0 {
+			return "not run"
+		}
+		first, fn := r.batched.rateBetween(0, min(int64(c.first), n/2))
+		last, ln := r.batched.rateBetween(n-min(int64(c.window), n/10), n)
+		return fmt.Sprintf("%s/s (first %s) / %s/s (last %s) = %.0f %%%s", benchfmt.Count(int64(first)), benchfmt.Count(fn),
+			benchfmt.Count(int64(last)), benchfmt.Count(ln), 100*last/first, benchfmt.Mark(last >= targetGrowth*first))
+	}, fmt.Sprintf("end ≥ %.0f %% of first", 100*targetGrowth))
 	row("   ledger entries/s", func(r *result) string {
-		return count(int64(perSecond(r.batched.entries, r.batched.elapsed)))
+		return benchfmt.Count(int64(perSecond(r.batched.entries, r.batched.elapsed)))
 	}, "")
 	row("   run", func(r *result) string {
-		return fmt.Sprintf("%s lines, %s postings, %s", count(r.batched.lines), count(r.batched.postings),
-			dur(r.batched.elapsed))
+		return fmt.Sprintf("%s lines, %s postings, %s", benchfmt.Count(r.batched.lines), benchfmt.Count(r.batched.postings),
+			benchfmt.Dur(r.batched.elapsed))
 	}, "")
 	row("2. one line per posting, movements/s", func(r *result) string {
 		if r.single.postings == 0 {
 			return "not run"
 		}
-		return count(int64(r.single.rate()))
+		return benchfmt.Count(int64(r.single.rate()))
 	}, "")
 	row("   run", func(r *result) string {
-		return fmt.Sprintf("%s postings, %s", count(r.single.postings), dur(r.single.elapsed))
+		return fmt.Sprintf("%s postings, %s", benchfmt.Count(r.single.postings), benchfmt.Dur(r.single.elapsed))
 	}, "")
+	if c.stream > 0 {
+		row("   one streamed posting (import), movements/s", func(r *result) string {
+			return fmt.Sprintf("%s: %s lines, %s entries in %s; heap at most %s, process peak %s",
+				benchfmt.Count(int64(perSecond(r.stream.lines, r.stream.elapsed))), benchfmt.Count(r.stream.lines),
+				benchfmt.Count(r.stream.entries), benchfmt.Dur(r.stream.elapsed), benchdb.MiB(int64(r.stream.maxHeap)), benchdb.MiB(r.stream.maxRSS))
+		}, "< 300 MiB for 1,000,000 lines")
+	}
 	lat := func(l latency) string {
 		if l.n == 0 {
 			return "not run"
 		}
-		return fmt.Sprintf("%s / %s / %s ms%s", ms(l.p50), ms(l.p99), ms(l.max), mark(l.p99 <= targetP99))
+		return fmt.Sprintf("%s / %s / %s ms%s", ms(l.p50), ms(l.p99), ms(l.max), benchfmt.Mark(l.p99 <= targetP99))
 	}
 	row("3. balances by depot (per lot), p50/p99/max", func(r *result) string { return lat(r.byDepot) },
 		"p99 ≤ 5 ms")
 	row("   queries, rows per answer", func(r *result) string {
-		return fmt.Sprintf("%s, %.0f", count(int64(r.byDepot.n)), r.byDepot.rows)
+		return fmt.Sprintf("%s, %.0f", benchfmt.Count(int64(r.byDepot.n)), r.byDepot.rows)
 	}, "")
 	row("   balances by item (one item), p50/p99/max", func(r *result) string { return lat(r.byItem) },
 		"p99 ≤ 5 ms")
 	row("4. verify, entries/s", func(r *result) string {
 		rate := perSecond(r.verify.Entries, r.verify.Elapsed)
-		return count(int64(rate)) + mark(rate >= targetVerify)
-	}, "≥ "+count(targetVerify))
+		target := float64(targetVerifySQLite)
+		if r.db.Engine == "postgres" {
+			target = targetVerifyPG
+		}
+		return benchfmt.Count(int64(rate)) + benchfmt.Mark(rate >= target)
+	}, "≥ "+benchfmt.Count(targetVerifySQLite)+" (SQLite), "+benchfmt.Count(targetVerifyPG)+" (PostgreSQL)")
 	row("   result", func(r *result) string {
 		ok := "OK"
 		if !r.verify.OK {
 			ok = "FAILED"
 		}
-		return fmt.Sprintf("%s: %s entries, %s balances, %s", ok, count(r.verify.Entries), count(r.verify.Balances),
-			dur(r.verify.Elapsed))
+		return fmt.Sprintf("%s: %s entries, %s balances, %s totals, %s", ok, benchfmt.Count(r.verify.Entries),
+			benchfmt.Count(r.verify.Balances), benchfmt.Count(r.verify.Totals), benchfmt.Dur(r.verify.Elapsed))
 	}, "OK")
 	row("ledger: lots with stock, size on disk", func(r *result) string {
-		return fmt.Sprintf("%s, %s", count(int64(r.lotsHeld)), r.size)
+		return fmt.Sprintf("%s, %s", benchfmt.Count(int64(r.lotsHeld)), r.size)
 	}, "")
 	tw.Flush()
 	for _, r := range rs {
 		if r.note != "" {
-			fmt.Fprintf(out, "\nnote, %s: %s\n", r.db.engine, r.note)
+			fmt.Fprintf(out, "\nnote, %s: %s\n", r.db.Engine, r.note)
 		}
 	}
-}
-
-func mark(ok bool) string {
-	if ok {
-		return " ✓"
-	}
-	return " ✗"
-}
-
-// dur rounds d for the table.
-func dur(d time.Duration) string {
-	if d < 10*time.Second {
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(100 * time.Millisecond).String()
 }
 
 func ms(d time.Duration) string {
@@ -446,44 +507,4 @@ func ms(d time.Duration) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.2f", v)
-}
-
-// count formats n with thousands separators.
-func count(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown model"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown model"
-}
-
-func moduleVersion(path string) string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range bi.Deps {
-			if m.Path == path {
-				return m.Version
-			}
-		}
-	}
-	return "?"
 }

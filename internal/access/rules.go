@@ -28,6 +28,10 @@ const (
 	OrgWrite     Action = "org.write"     // add organisations
 	DepotWrite   Action = "depot.write"   // add depots
 	ReserveWrite Action = "reserve.write" // add agreement and capacity reserves
+	// DataImport reaches the import routes; each row of a file is then
+	// checked against the write action of its kind (catalog.write,
+	// stock.post, …) and its place.
+	DataImport Action = "data.import"
 
 	DispatchRead   Action = "dispatch.read"   // incidents, plans, transfer orders, pre-positioning
 	IncidentWrite  Action = "incident.write"  // record, change and close incidents
@@ -98,12 +102,14 @@ var Rules = []Rule{
 	{Action: StockPost, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own, RolePartner: Own},
 		ZH: "登记出入库、调整、报废", EN: "post movements"},
 	{Action: CatalogWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own},
-		ZH: "新增物资（仅市级）", EN: "add catalogue items (city scope only)"},
-	{Action: AreaWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增下级区域", EN: "add areas"},
-	{Action: OrgWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增储备主体", EN: "add organisations"},
-	{Action: DepotWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增储备库", EN: "add depots"},
+		ZH: "新增、修改、停用物资和类目（仅市级）", EN: "add, edit and retire catalogue items and categories (city scope only)"},
+	{Action: AreaWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增、修改、停用下级区域", EN: "add, edit and retire areas"},
+	{Action: OrgWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增、修改、停用储备主体", EN: "add, edit and retire organisations"},
+	{Action: DepotWrite, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own}, ZH: "新增、修改、停用储备库", EN: "add, edit and retire depots"},
 	{Action: ReserveWrite, Grants: map[Role]Reach{RoleManager: Own, RolePartner: Own},
-		ZH: "新增协议储备、产能储备", EN: "add agreement and capacity reserves"},
+		ZH: "新增、修改、停用协议储备、产能储备", EN: "add, edit and retire agreement and capacity reserves"},
+	{Action: DataImport, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own, RoleKeeper: Own, RolePartner: Own},
+		ZH: "导入 Excel/CSV 文件（每行另按其数据类型的写权限和范围检查）", EN: "import Excel/CSV files (each row checked against its kind's write action and scope)"},
 	{Action: DispatchRead, Grants: map[Role]Reach{RoleAdmin: Everywhere, RoleCommander: Everywhere,
 		RoleManager: Everywhere, RoleKeeper: Everywhere, RoleViewer: Everywhere},
 		ZH: "查看事件、调度方案、调拨单、前置方案", EN: "read incidents, plans, transfer orders, pre-positioning"},

@@ -57,6 +57,7 @@ type handler struct {
 	logger  *slog.Logger
 	maxBody int64
 	version string
+	jobs    *importJobs // commits of imports running now
 }
 
 // route is one entry of the route table.
@@ -71,7 +72,8 @@ type route struct {
 // table below on a [http.ServeMux], with unknown paths and wrong methods
 // answered in JSON and panics turned into a JSON 500.
 func NewHandler(svc *ops.Service, opts Options) http.Handler {
-	h := &handler{ops: svc, store: svc.Store(), logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version}
+	h := &handler{ops: svc, store: svc.Store(), logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version,
+		jobs: &importJobs{}}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -117,7 +119,7 @@ func stockView(r *http.Request) *access.View {
 // routes is the route table. The handlers are methods of h; the table can
 // be built from a zero handler to list the routes.
 func (h *handler) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/healthz", access.Public, h.health},
 		{"GET", "/api/openapi.json", access.Public, h.openAPI},
 
@@ -138,21 +140,37 @@ func (h *handler) routes() []route {
 		{"GET", "/api/audit", access.AuditRead, h.listAudit},
 
 		{"GET", "/api/categories", access.ReferenceRead, h.listCategories},
+		{"POST", "/api/categories", access.CatalogWrite, h.createCategory},
+		{"PUT", "/api/categories/{code}", access.CatalogWrite, h.updateCategory},
+		{"POST", "/api/categories/{code}/retire", access.CatalogWrite, retire(h, (*ops.Service).SetCategoryRetired, true)},
+		{"POST", "/api/categories/{code}/restore", access.CatalogWrite, retire(h, (*ops.Service).SetCategoryRetired, false)},
 		{"GET", "/api/items", access.ReferenceRead, h.listItems},
 		{"POST", "/api/items", access.CatalogWrite, h.createItem},
 		{"GET", "/api/items/{code}", access.ReferenceRead, h.getItem},
+		{"PUT", "/api/items/{code}", access.CatalogWrite, h.updateItem},
+		{"POST", "/api/items/{code}/retire", access.CatalogWrite, retire(h, (*ops.Service).SetItemRetired, true)},
+		{"POST", "/api/items/{code}/restore", access.CatalogWrite, retire(h, (*ops.Service).SetItemRetired, false)},
 
 		{"GET", "/api/areas", access.ReferenceRead, h.listAreas},
 		{"POST", "/api/areas", access.AreaWrite, h.createArea},
 		{"GET", "/api/areas/{code}", access.ReferenceRead, h.getArea},
+		{"PUT", "/api/areas/{code}", access.AreaWrite, h.updateArea},
+		{"POST", "/api/areas/{code}/retire", access.AreaWrite, retire(h, (*ops.Service).SetAreaRetired, true)},
+		{"POST", "/api/areas/{code}/restore", access.AreaWrite, retire(h, (*ops.Service).SetAreaRetired, false)},
 
 		{"GET", "/api/orgs", access.ReferenceRead, h.listOrgs},
 		{"POST", "/api/orgs", access.OrgWrite, h.createOrg},
 		{"GET", "/api/orgs/{code}", access.ReferenceRead, h.getOrg},
+		{"PUT", "/api/orgs/{code}", access.OrgWrite, h.updateOrg},
+		{"POST", "/api/orgs/{code}/retire", access.OrgWrite, retire(h, (*ops.Service).SetOrgRetired, true)},
+		{"POST", "/api/orgs/{code}/restore", access.OrgWrite, retire(h, (*ops.Service).SetOrgRetired, false)},
 
 		{"GET", "/api/depots", access.StockRead, h.listDepots},
 		{"POST", "/api/depots", access.DepotWrite, h.createDepot},
 		{"GET", "/api/depots/{code}", access.StockRead, h.getDepot},
+		{"PUT", "/api/depots/{code}", access.DepotWrite, h.updateDepot},
+		{"POST", "/api/depots/{code}/retire", access.DepotWrite, retire(h, (*ops.Service).SetDepotRetired, true)},
+		{"POST", "/api/depots/{code}/restore", access.DepotWrite, retire(h, (*ops.Service).SetDepotRetired, false)},
 
 		{"GET", "/api/lots", access.StockRead, h.listLots},
 		{"GET", "/api/lots/{code}", access.StockRead, h.getLot},
@@ -167,12 +185,25 @@ func (h *handler) routes() []route {
 		{"GET", "/api/ledger/verify", access.LedgerVerify, h.verifyLedger},
 		{"GET", "/api/exports/stock.xlsx", access.StockRead, h.exportStock},
 
+		{"GET", "/api/imports/kinds", access.ReferenceRead, h.listImportKinds},
+		{"GET", "/api/imports/kinds/{kind}/template", access.ReferenceRead, h.importTemplate},
+		{"POST", "/api/imports", access.DataImport, h.createImport},
+		{"GET", "/api/imports/{id}", access.DataImport, h.getImport},
+		{"GET", "/api/imports/{id}/problems.xlsx", access.DataImport, h.importProblems},
+		{"POST", "/api/imports/{id}/commit", access.DataImport, h.commitImport},
+		{"POST", "/api/imports/{id}/discard", access.DataImport, h.discardImport},
 		{"GET", "/api/agreements", access.StockRead, h.listAgreements},
 		{"POST", "/api/agreements", access.ReserveWrite, h.createAgreement},
 		{"GET", "/api/agreements/{code}", access.StockRead, h.getAgreement},
+		{"PUT", "/api/agreements/{code}", access.ReserveWrite, h.updateAgreement},
+		{"POST", "/api/agreements/{code}/retire", access.ReserveWrite, retire(h, (*ops.Service).SetAgreementRetired, true)},
+		{"POST", "/api/agreements/{code}/restore", access.ReserveWrite, retire(h, (*ops.Service).SetAgreementRetired, false)},
 		{"GET", "/api/capacities", access.StockRead, h.listCapacities},
 		{"POST", "/api/capacities", access.ReserveWrite, h.createCapacity},
 		{"GET", "/api/capacities/{code}", access.StockRead, h.getCapacity},
+		{"PUT", "/api/capacities/{code}", access.ReserveWrite, h.updateCapacity},
+		{"POST", "/api/capacities/{code}/retire", access.ReserveWrite, retire(h, (*ops.Service).SetCapacityRetired, true)},
+		{"POST", "/api/capacities/{code}/restore", access.ReserveWrite, retire(h, (*ops.Service).SetCapacityRetired, false)},
 
 		{"GET", "/api/incidents", access.DispatchRead, h.listIncidents},
 		{"POST", "/api/incidents", access.IncidentWrite, h.saveIncident},
@@ -209,7 +240,7 @@ func (h *handler) routes() []route {
 		{"GET", "/api/transfers/{id}", access.DispatchRead, h.getTransfer},
 		{"POST", "/api/transfers/{id}/execute", access.TransferRun, h.transferAction((*ops.Service).ExecuteTransfer)},
 		{"POST", "/api/transfers/{id}/cancel", access.TransferCancel, h.transferAction((*ops.Service).CancelTransfer)},
-	}
+	}, h.exportRoutes()...) // GET /api/exports/<list>.xlsx|csv (exports.go)
 }
 
 // healthTimeout bounds the database check of /healthz, so that a load

@@ -7,9 +7,14 @@ import (
 )
 
 // listAreas lists the areas in the subtree under ?under= (all areas when
-// absent), parents before children.
+// absent), parents before children, selected by ?retired=.
 func (h *handler) listAreas(w http.ResponseWriter, r *http.Request) {
-	areas, err := h.store.Areas(r.Context(), r.URL.Query().Get("under"))
+	ret, err := retirement(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	areas, err := h.store.AreaList(r.Context(), r.URL.Query().Get("under"), ret)
 	if err != nil {
 		h.error(w, r, withField(err, "under"))
 		return
@@ -40,4 +45,20 @@ func (h *handler) createArea(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.created(w, r, locationOf("areas", a.Code), a)
+}
+
+// updateArea changes the area of the path's code: names, population,
+// point, terrain and outline (absent keeps it, null removes it).
+func (h *handler) updateArea(w http.ResponseWriter, r *http.Request) {
+	var a area.Area
+	if err := h.decodeEdit(w, r, &a, &a.Code); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	a, err := h.ops.UpdateArea(r.Context(), actor(r), a)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, a)
 }

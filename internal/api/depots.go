@@ -10,7 +10,7 @@ import (
 )
 
 // listDepots lists depots in the subtree of ?area=, of a ?tier=, run by an
-// ?org=, with how full each is.
+// ?org=, selected by ?retired=, with how full each is.
 func (h *handler) listDepots(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tier, err := httpx.OneOf(q, "tier", string(area.LevelCity), string(area.LevelDistrict),
@@ -19,8 +19,13 @@ func (h *handler) listDepots(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
+	ret, err := retirement(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
 	depots, err := h.store.Depots(r.Context(), store.DepotFilter{Area: q.Get("area"), Tier: tier, Org: q.Get("org"),
-		View: stockView(r)})
+		View: stockView(r), Retired: ret})
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -59,4 +64,20 @@ func (h *handler) createDepot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.created(w, r, locationOf("depots", d.Code), view)
+}
+
+// updateDepot changes the depot of the path's code; moved to another
+// area, it takes its stock totals along.
+func (h *handler) updateDepot(w http.ResponseWriter, r *http.Request) {
+	var d depot.Depot
+	if err := h.decodeEdit(w, r, &d, &d.Code); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	view, err := h.ops.UpdateDepot(r.Context(), actor(r), d)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, view)
 }

@@ -9,11 +9,17 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// reserveFilter reads ?item=, ?org= and ?active_on= (YYYY-MM-DD).
+// reserveFilter reads ?item=, ?org=, ?active_on= (YYYY-MM-DD) and
+// ?retired=.
 func reserveFilter(r *http.Request) (store.ReserveFilter, error) {
 	q := r.URL.Query()
 	day, err := httpx.Date(q, "active_on")
-	return store.ReserveFilter{Item: q.Get("item"), Org: q.Get("org"), ActiveOn: day, View: stockView(r)}, err
+	if err != nil {
+		return store.ReserveFilter{}, err
+	}
+	ret, err := retirement(r)
+	return store.ReserveFilter{Item: q.Get("item"), Org: q.Get("org"), ActiveOn: day, View: stockView(r),
+		Retired: ret}, err
 }
 
 // listAgreements lists agreement reserves (协议储备).
@@ -100,6 +106,37 @@ func (h *handler) createCapacity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.created(w, r, locationOf("capacities", c.Code), c)
+}
+
+// updateAgreement changes the agreement reserve of the path's code.
+func (h *handler) updateAgreement(w http.ResponseWriter, r *http.Request) {
+	var a reserve.Agreement
+	if err := h.decodeEdit(w, r, &a, &a.Code); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	a, err := h.ops.UpdateAgreement(r.Context(), actor(r), a)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, a)
+}
+
+// updateCapacity changes the production-capacity reserve of the path's
+// code.
+func (h *handler) updateCapacity(w http.ResponseWriter, r *http.Request) {
+	var c reserve.Capacity
+	if err := h.decodeEdit(w, r, &c, &c.Code); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	c, err := h.ops.UpdateCapacity(r.Context(), actor(r), c)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.json(w, r, http.StatusOK, c)
 }
 
 // visibleReserve is nil when the actor may see the agreement or capacity

@@ -79,6 +79,9 @@ type Error struct {
 	// Rows is the row-by-row report of a refused import: every bad row,
 	// not only the first.
 	Rows []Row
+	// RetryAfter is how many seconds an Unavailable error suggests waiting
+	// before trying again (the HTTP Retry-After header); 0 suggests nothing.
+	RetryAfter int
 }
 
 // Row is what is wrong with one row of an imported file.

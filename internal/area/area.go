@@ -56,6 +56,61 @@ type Area struct {
 	// classifies a point by the area whose outline contains it. Lists of
 	// areas leave it out; a single area carries it.
 	Boundary json.RawMessage `json:"boundary,omitempty"`
+	// RetiredAt is when the area was retired (unix µs), 0 while in use:
+	// a retired area is kept for history but takes no new areas,
+	// organisations, depots or users ([Area.CheckInUse]). Version counts
+	// its edits. Both are the store's: a request's retired_at is ignored,
+	// its version is the one an edit was based on.
+	RetiredAt int64 `json:"retired_at"`
+	Version   int64 `json:"version"`
+}
+
+// CheckInUse refuses new work in a retired area: a child area, an
+// organisation, a depot or a user placed in it.
+func (a Area) CheckInUse() error {
+	if a.RetiredAt != 0 {
+		return apperr.New(apperr.Conflict, "area.retired", "区域「%s」已停用，不能在其中新增下级区域、单位、储备库或用户",
+			"area %q is retired: no new areas, organisations, depots or users go in it", a.Code)
+	}
+	return nil
+}
+
+// CheckRetire refuses to retire an area while active is above zero: the
+// child areas, organisations and depots in it still in use.
+func (a Area) CheckRetire(active int) error {
+	if active > 0 {
+		return apperr.New(apperr.Conflict, "area.has_active_children",
+			"区域「%s」中还有 %d 个在用的下级区域、单位或储备库，请先停用或迁出",
+			"area %q still has %d child areas, organisations or depots in use: retire or move them first", a.Code, active)
+	}
+	return nil
+}
+
+// Revise returns the stored area a with edit applied: the name,
+// population, reference point, terrain and outline change; the code,
+// parent and level are fixed (a change of them is refused), since paths
+// and records name them.
+func (a Area) Revise(edit Area) (Area, error) {
+	if edit.Code != "" && edit.Code != a.Code {
+		return edit, fixed("code", "区域编码", "area code")
+	}
+	if edit.ParentCode != "" && edit.ParentCode != a.ParentCode {
+		return edit, fixed("parent_code", "上级区域", "parent area")
+	}
+	if edit.Level != "" && edit.Level != a.Level {
+		return edit, fixed("level", "区域层级", "area level")
+	}
+	out := a
+	out.NameZH, out.NameEN, out.Population, out.Point, out.Terrain, out.Boundary =
+		edit.NameZH, edit.NameEN, edit.Population, edit.Point, edit.Terrain, edit.Boundary
+	out.Version = edit.Version
+	return out, nil
+}
+
+// fixed is the refusal of an edit that changes what cannot change.
+func fixed(field, zh, en string) error {
+	return &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: field, ZH: zh + "不能修改",
+		EN: "the " + en + " cannot be changed"}
 }
 
 // MaxPopulation bounds an area's resident population: 2,000,000,000, more

@@ -54,6 +54,28 @@ type Category struct {
 	NameZH string `json:"name_zh"`
 	NameEN string `json:"name_en"`
 	Local  bool   `json:"local"` // true when the code is ours, not the standard's
+	// RetiredAt is when the category was retired (unix µs), 0 while in
+	// use; Version counts its edits. Both are the store's: a request's
+	// retired_at is ignored, its version is the one an edit was based on.
+	RetiredAt int64 `json:"retired_at"`
+	Version   int64 `json:"version"`
+}
+
+// Validate checks a category before it is stored: a code of 1, 3 or 5
+// digits in the GB/T 38565 structure (大类, 中类, 小类) and a Chinese
+// name. That its parent exists is the store's to check.
+func (c Category) Validate() error {
+	if n := len(c.Code); n != 1 && n != 3 && n != 5 {
+		return apperr.New(apperr.Invalid, "catalog.code_malformed", "类目编码「%s」应为 1、3 或 5 位数字",
+			"category code %q must have 1, 3 or 5 digits", c.Code).WithField("code")
+	}
+	if err := ValidateCode(c.Code, len(c.Code)); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.NameZH) == "" {
+		return required("name_zh", "类目名称", "category name")
+	}
+	return nil
 }
 
 // Level returns 1, 2 or 3 for a category code.
@@ -80,6 +102,45 @@ type Item struct {
 	ShelfLifeDays int     `json:"shelf_life_days,omitempty"` // 0: does not expire; at most MaxShelfLifeDays
 	Purpose       Purpose `json:"purpose"`
 	VolumeM3      float64 `json:"volume_m3"` // storage volume of one unit; 0: unknown; see MinVolumeM3, MaxVolumeM3
+	MassT         float64 `json:"mass_t"`    // mass of one unit in tonnes, for loading trucks; 0: unknown; at most MaxMassT
+	// RetiredAt is when the item was retired (unix µs), 0 while in use: a
+	// retired item is kept for history but takes no new lots or reserves
+	// (see [Item.CheckInUse]). Version counts its edits. Both are the
+	// store's: a request's retired_at is ignored, its version is the one an
+	// edit was based on.
+	RetiredAt int64 `json:"retired_at"`
+	Version   int64 `json:"version"`
+}
+
+// CheckInUse refuses new work on a retired item: a new lot (receipt) or a
+// new contract reserve of it.
+func (it Item) CheckInUse() error {
+	if it.RetiredAt != 0 {
+		return apperr.New(apperr.Conflict, "item.retired", "物资「%s」已停用，不能新增批次或储备",
+			"item %q is retired: it takes no new lots or reserves", it.Code).WithField("item")
+	}
+	return nil
+}
+
+// CheckInUse refuses new items and sub-categories under a retired
+// category.
+func (c Category) CheckInUse() error {
+	if c.RetiredAt != 0 {
+		return apperr.New(apperr.Conflict, "category.retired", "类目「%s」已停用，不能在其下新增",
+			"category %q is retired: nothing new goes under it", c.Code).WithField("code")
+	}
+	return nil
+}
+
+// CheckRetire refuses to retire a category while active is above zero:
+// the sub-categories and items under it that are still in use.
+func (c Category) CheckRetire(active int) error {
+	if active > 0 {
+		return apperr.New(apperr.Conflict, "category.has_active_children",
+			"类目「%s」下还有 %d 个在用的下级类目或物资，请先停用它们",
+			"category %q still has %d sub-categories or items in use: retire them first", c.Code, active)
+	}
+	return nil
 }
 
 // The ranges of an item's figures, refused outside them by
@@ -100,6 +161,9 @@ const (
 	MinVolumeM3      = 1e-6 // 1 cm³
 	MaxVolumeM3      = 1000.0
 	MaxShelfLifeDays = 36500
+	// MaxMassT bounds the mass of one unit: 1,000 t, far above the
+	// heaviest machine a depot keeps (a truck crane of some 50 t).
+	MaxMassT = 1000.0
 )
 
 // Class returns the item's top-level class, read from its code.
@@ -159,8 +223,34 @@ func (it Item) Validate() error {
 			"单位体积 %g 立方米超出范围：应为 0（未知）或 %g 到 %g 立方米",
 			"unit volume %g m³ is out of range: want 0 (unknown) or %g to %g m³",
 			it.VolumeM3, MinVolumeM3, MaxVolumeM3).WithField("volume_m3")
+	case !(it.MassT >= 0 && it.MassT <= MaxMassT): // NaN too
+		return apperr.New(apperr.Invalid, "catalog.mass_out_of_range",
+			"单位质量 %g 吨超出范围：应在 0（未知）到 %g 吨之间",
+			"unit mass %g t is out of range: want 0 (unknown) to %g t", it.MassT, MaxMassT).WithField("mass_t")
 	}
 	return nil
 }
 
 func required(field, zh, en string) error { return apperr.Required(field, zh, en) }
+
+// Revise returns the stored item it with edit applied: everything
+// but the code, which ledger entries and lots name, changes.
+func (it Item) Revise(edit Item) (Item, error) {
+	if edit.Code != "" && edit.Code != it.Code {
+		return edit, &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "code", ZH: "物资编码不能修改",
+			EN: "the item code cannot be changed"}
+	}
+	edit.ID, edit.Code, edit.RetiredAt = it.ID, it.Code, it.RetiredAt
+	return edit, edit.Validate()
+}
+
+// Revise returns the stored category c with edit applied: the
+// names and the local mark change; the code is fixed.
+func (c Category) Revise(edit Category) (Category, error) {
+	if edit.Code != "" && edit.Code != c.Code {
+		return edit, &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "code", ZH: "类目编码不能修改",
+			EN: "the category code cannot be changed"}
+	}
+	edit.Code, edit.RetiredAt = c.Code, c.RetiredAt
+	return edit, edit.Validate()
+}

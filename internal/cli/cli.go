@@ -122,7 +122,7 @@ Stockpile 管理城市应急物资储备：物资目录、区域、储备主体�
 	root.SetErr(a.stderr)
 	root.AddCommand(a.serveCommand(), a.migrateCommand(), a.demoCommand(), a.verifyCommand(), a.planCommand(),
 		a.assessCommand(), a.prepositionCommand(), a.normsCommand(),
-		a.userCommand(), a.tokenCommand(), a.auditCommand(),
+		a.userCommand(), a.tokenCommand(), a.auditCommand(), a.importCommand(), a.templateCommand(),
 		a.versionCommand())
 	return root
 }

@@ -33,6 +33,51 @@ type Depot struct {
 	Point      geo.Point  `json:"point"`
 	Address    string     `json:"address,omitempty"`
 	CapacityM3 float64    `json:"capacity_m3"` // 库容; 0: unknown; else MinCapacityM3 to MaxCapacityM3
+	// RetiredAt is when the depot was retired (unix µs), 0 while in use: a
+	// retired depot holds no stock, is no source or destination of plans,
+	// transfers and pre-positioning, and is kept for history
+	// ([Depot.CheckInUse]). Version counts its edits. Both are the
+	// store's: a request's retired_at is ignored, its version is the one
+	// an edit was based on.
+	RetiredAt int64 `json:"retired_at"`
+	Version   int64 `json:"version"`
+}
+
+// CheckInUse refuses new work at a retired depot: a transfer to it.
+func (d Depot) CheckInUse() error {
+	if d.RetiredAt != 0 {
+		return apperr.New(apperr.Conflict, "depot.retired", "储备库「%s」已停用，不能调入或调出",
+			"depot %q is retired: nothing moves to or from it", d.Code)
+	}
+	return nil
+}
+
+// CheckRetire refuses to retire a depot that still holds stock (held is
+// its quantity on hand, summed over items): move the stock first.
+func (d Depot) CheckRetire(held int64) error {
+	if held > 0 {
+		return apperr.New(apperr.Conflict, "depot.not_empty", "储备库「%s」仍有库存，请先调出全部库存再停用",
+			"depot %q still holds stock: move the stock out before retiring it", d.Code)
+	}
+	return nil
+}
+
+// Revise returns the stored depot d with edit applied: the names,
+// kind, organisation, area, position, address and capacity change; the
+// code and the tier are fixed.
+func (d Depot) Revise(edit Depot) (Depot, error) {
+	switch {
+	case edit.Code != "" && edit.Code != d.Code:
+		return edit, &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "code", ZH: "储备库编码不能修改",
+			EN: "the depot code cannot be changed"}
+	case edit.Tier != "" && edit.Tier != d.Tier:
+		return edit, &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "tier", ZH: "储备库层级不能修改",
+			EN: "the depot tier cannot be changed"}
+	}
+	out := d
+	out.NameZH, out.NameEN, out.Kind, out.OrgCode, out.AreaCode = edit.NameZH, edit.NameEN, edit.Kind, edit.OrgCode, edit.AreaCode
+	out.Point, out.Address, out.CapacityM3, out.Version = edit.Point, edit.Address, edit.CapacityM3, edit.Version
+	return out, out.Validate()
 }
 
 // The range of a depot's capacity, refused outside it by [Depot.Validate]:

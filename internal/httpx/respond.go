@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 )
@@ -49,8 +50,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	return nil
 }
 
-// WriteError writes e as a JSON error with status; it does not log.
+// WriteError writes e as a JSON error with status, and e's RetryAfter,
+// if any, as the Retry-After header; it does not log.
 func WriteError(w http.ResponseWriter, status int, e *apperr.Error) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	if err := WriteJSON(w, status, ErrorBody{Detail(e)}); err != nil {
 		http.Error(w, e.ZH+" / "+e.EN, status) // cannot happen: the body is strings only
 	}

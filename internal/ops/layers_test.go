@@ -21,6 +21,10 @@ var storeWrites = map[string]bool{
 	"SaveReadinessConfig": true, "SaveScenario": true, "PromiseReserve": true,
 	"CreateItem": true, "CreateArea": true, "CreateOrg": true, "CreateDepot": true,
 	"CreateAgreement": true, "CreateCapacity": true, "PutCategory": true,
+	"CreateCategory": true, "UpdateCategory": true, "SetCategoryRetired": true, "UpdateItem": true,
+	"SetItemRetired": true, "UpdateArea": true, "SetAreaRetired": true, "UpdateOrg": true, "SetOrgRetired": true,
+	"UpdateDepot": true, "SetDepotRetired": true, "UpdateAgreement": true, "SetAgreementRetired": true,
+	"UpdateCapacity": true, "SetCapacityRetired": true,
 }
 
 // TestSurfacesChangeDataThroughUseCases reads the surfaces' source and

@@ -42,11 +42,14 @@ var (
 // ledger entries, with the result of a ledger verification. Depot, when not
 // empty, names the one depot the book is limited to.
 type StockBook struct {
-	At        time.Time // when it was made
-	Today     string    // China's date expiry is judged on (YYYY-MM-DD)
-	Depot     string
-	DepotZH   string
+	At      time.Time // when it was made
+	Today   string    // China's date expiry is judged on (YYYY-MM-DD)
+	Depot   string
+	DepotZH string
+	// Ledger is a verification of the whole ledger, made when Verified
+	// (an export asked for it with ?verify=1).
 	Ledger    store.VerifyReport
+	Verified  bool
 	Items     []store.StockItem
 	Depots    []store.StockDepot
 	Lots      []store.StockLot
@@ -120,7 +123,11 @@ func (b *book) stockSummary(sb StockBook) {
 	s.add("已过期批次 Lots expired", expired, cut)
 	s.add(fmt.Sprintf("%d天内到期批次 Lots expiring within %d days", stock.RotationDays, stock.RotationDays), soon, cut)
 	s.add("台账记录 Ledger entries", sb.MovementsTotal, cutNote(len(sb.Movements), int(sb.MovementsTotal)))
-	b.ledgerRows(s, sb.Ledger)
+	if sb.Verified {
+		b.ledgerRows(s, sb.Ledger)
+	} else {
+		s.add("台账校验 Ledger check", "未校验 Not checked", "导出时加 verify=1 参数可校验全部台账 Export with verify=1 to check the whole ledger")
+	}
 	s.done()
 }
 

@@ -46,7 +46,7 @@ func sampleStock() StockBook {
 	return StockBook{
 		At:     time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC),
 		Today:  "2026-06-01",
-		Ledger: store.VerifyReport{Entries: 2, Balances: 3, OK: true},
+		Ledger: store.VerifyReport{Entries: 2, Balances: 3, OK: true}, Verified: true,
 		Items: []store.StockItem{
 			{Item: tent, GroupZH: "临时住宿", CategoryZH: "帐篷", Quantity: stock.Units(1200), Reserved: stock.Units(200),
 				Usable: stock.Units(800), Lots: 2, Depots: 1},
@@ -173,7 +173,7 @@ func TestStockTotalsWhenCut(t *testing.T) {
 func TestStockBrokenAndCut(t *testing.T) {
 	sb := StockBook{At: time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC), Today: "2026-06-01", Depot: "C-FS-RELIEF",
 		DepotZH: "市级救灾物资储备库（房山）", LotsTotal: 9, MovementsTotal: 12,
-		Ledger: store.VerifyReport{Entries: 12, Balances: 9, FirstBreak: &store.Breach{Seq: 7,
+		Verified: true, Ledger: store.VerifyReport{Entries: 12, Balances: 9, FirstBreak: &store.Breach{Seq: 7,
 			Reason: "entry content does not match its hash: it was altered", ZH: "记录内容与其哈希不符：已被篡改"},
 			Mismatches: []store.BalanceMismatch{{DepotCode: "C-FS-RELIEF", LotCode: "LOT000001",
 				Stored: stock.Units(5), Ledger: stock.Units(3)}}}}

@@ -39,6 +39,12 @@ type Agreement struct {
 	ValidUntil    string         `json:"valid_until"` // YYYY-MM-DD, inclusive
 	Point         geo.Point      `json:"point"`       // where deliveries start
 	Note          string         `json:"note,omitempty"`
+	// RetiredAt is when the reserve was retired (unix µs), 0 while in
+	// use: planning and readiness do not count a retired reserve. Version
+	// counts its edits. Both are the store's: a request's retired_at is
+	// ignored, its version is the one an edit was based on.
+	RetiredAt int64 `json:"retired_at"`
+	Version   int64 `json:"version"`
 }
 
 // CheckParty checks the organisation named as a contract reserve's
@@ -85,6 +91,9 @@ type Capacity struct {
 	ValidUntil  string         `json:"valid_until"`
 	Point       geo.Point      `json:"point"`
 	Note        string         `json:"note,omitempty"`
+	// RetiredAt and Version are as for [Agreement.RetiredAt].
+	RetiredAt int64 `json:"retired_at"`
+	Version   int64 `json:"version"`
 }
 
 // Validate checks a capacity reserve before it is stored.
@@ -152,4 +161,66 @@ func checkDate(s, field string) error {
 // naming field.
 func quantity(field string, q stock.Quantity) error {
 	return apperr.Rebase(q.CheckPositive(), "quantity", field)
+}
+
+// Revise returns the stored agreement a with edit applied: the
+// quantity, delivery hours, validity, place, note and contracting party
+// change; the code, the enterprise and the item are fixed, and the
+// quantity may not fall below what approved plans were promised.
+func (a Agreement) Revise(edit Agreement) (Agreement, error) {
+	if err := fixedRefs(a.Code, a.OrgCode, a.Item, edit.Code, edit.OrgCode, edit.Item); err != nil {
+		return edit, err
+	}
+	out := a
+	out.Quantity, out.DeliveryHours, out.ValidFrom, out.ValidUntil = edit.Quantity, edit.DeliveryHours, edit.ValidFrom, edit.ValidUntil
+	out.Point, out.Note, out.Party, out.Version = edit.Point, edit.Note, edit.Party, edit.Version
+	if err := out.Validate(); err != nil {
+		return out, err
+	}
+	if out.Quantity < a.Reserved {
+		return out, apperr.New(apperr.Conflict, "reserve.below_promised",
+			"数量 %s 少于已承诺给批准方案的 %s", "quantity %s is below the %s promised to approved plans",
+			out.Quantity.String(), a.Reserved.String()).WithField("quantity")
+	}
+	return out, nil
+}
+
+// Revise returns the stored capacity reserve c with edit applied,
+// as [Agreement.Revise] does.
+func (c Capacity) Revise(edit Capacity) (Capacity, error) {
+	if err := fixedRefs(c.Code, c.OrgCode, c.Item, edit.Code, edit.OrgCode, edit.Item); err != nil {
+		return edit, err
+	}
+	out := c
+	out.PerDay, out.LeadHours, out.ValidFrom, out.ValidUntil = edit.PerDay, edit.LeadHours, edit.ValidFrom, edit.ValidUntil
+	out.Point, out.Note, out.Party, out.Version = edit.Point, edit.Note, edit.Party, edit.Version
+	return out, out.Validate()
+}
+
+// CheckRetire refuses to retire a reserve part of which is promised to
+// approved plans (reserved above zero): execute or cancel them first.
+func CheckRetire(code string, reserved stock.Quantity) error {
+	if reserved > 0 {
+		return apperr.New(apperr.Conflict, "reserve.promised",
+			"储备「%s」已有 %s 承诺给批准的方案，请先执行或取消这些方案",
+			"reserve %q has %s promised to approved plans: execute or cancel them first", code, reserved.String())
+	}
+	return nil
+}
+
+// fixedRefs refuses an edit that names another code, enterprise or item
+// than the stored reserve's; empty means unchanged.
+func fixedRefs(code, org, item, newCode, newOrg, newItem string) error {
+	switch {
+	case newCode != "" && newCode != code:
+		return &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "code", ZH: "储备编码不能修改",
+			EN: "the reserve code cannot be changed"}
+	case newOrg != "" && newOrg != org:
+		return &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "org_code", ZH: "签约企业不能修改",
+			EN: "the enterprise cannot be changed"}
+	case newItem != "" && newItem != item:
+		return &apperr.Error{Kind: apperr.Invalid, Code: "edit.fixed", Field: "item", ZH: "物资不能修改",
+			EN: "the item cannot be changed"}
+	}
+	return nil
 }

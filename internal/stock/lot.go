@@ -83,11 +83,15 @@ type LotSpec struct {
 // (YYYY-MM-DD). A lot may be used on its expiry date.
 func (l Lot) Expired(today string) bool { return l.ExpiresOn != "" && l.ExpiresOn < today }
 
-// Normalize validates spec for item and fills in defaults: quality good, and
+// Normalize validates spec for item, which must be in use (a retired item
+// takes no new lots: item.retired), and fills in defaults: quality good, and
 // the expiry date from the production date and the item's shelf life when
 // the expiry is not given. Errors name the fields as the new_lot of a
 // [Line] holds them ("new_lot.expires_on").
 func (s LotSpec) Normalize(item catalog.Item) (LotSpec, error) {
+	if err := item.CheckInUse(); err != nil {
+		return s, err
+	}
 	if strings.TrimSpace(s.Batch) == "" {
 		return s, apperr.Required("new_lot.batch", "批次号", "batch number")
 	}

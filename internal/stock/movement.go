@@ -77,27 +77,48 @@ const MaxLines = 10000
 
 // Validate checks the shape of a posting before anything is looked up.
 func (p Posting) Validate() error {
+	if err := p.ValidateHeader(); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(p.Actor) == "":
-		return apperr.Required("actor", "经办人", "actor")
-	case strings.TrimSpace(p.Reason) == "":
-		return apperr.Required("reason", "事由", "reason")
 	case len(p.Lines) == 0:
 		return apperr.Required("lines", "明细行", "at least one line")
 	case len(p.Lines) > MaxLines:
 		return apperr.New(apperr.Invalid, "posting.too_many_lines",
 			"一张单据最多 %d 行", "a posting may have at most %d lines", MaxLines).WithField("lines")
+	}
+	for i, l := range p.Lines {
+		if err := ValidateLine(i, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateHeader checks what a posting says besides its lines: the actor,
+// the reason and the idempotency key. A streamed posting, whose lines come
+// one by one, is checked with it and then ValidateLine per line.
+func (p Posting) ValidateHeader() error {
+	switch {
+	case strings.TrimSpace(p.Actor) == "":
+		return apperr.Required("actor", "经办人", "actor")
+	case strings.TrimSpace(p.Reason) == "":
+		return apperr.Required("reason", "事由", "reason")
 	case len(p.IdempotencyKey) > 200:
 		return apperr.New(apperr.Invalid, "posting.key_too_long",
 			"幂等键过长（最多 200 字符）", "idempotency key is too long (200 characters at most)").WithField("idempotency_key")
 	}
-	for i, l := range p.Lines {
-		if err := l.validate(); err != nil {
-			if e, ok := apperr.As(err); ok {
-				return lineError(i, e)
-			}
-			return err
+	return nil
+}
+
+// ValidateLine checks the shape of line i of a posting, as Validate does;
+// the error names the line.
+func ValidateLine(i int, l Line) error {
+	if err := l.validate(); err != nil {
+		if e, ok := apperr.As(err); ok {
+			return lineError(i, e)
 		}
+		return err
 	}
 	return nil
 }

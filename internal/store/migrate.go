@@ -402,6 +402,12 @@ var migrations = []migration{
 			PRIMARY KEY (depot_id, item_id)
 		)`,
 		`CREATE INDEX depot_stock_item ON depot_stock (item_id, depot_id)`,
+		// The exceptions to the totals, found without scanning: lots not
+		// good or with an expiry (expired, expiring), the depots a lot lies
+		// in, and the balances with stock reserved.
+		`CREATE INDEX lots_state ON lots (quality, expires_on)`,
+		`CREATE INDEX balances_lot ON balances (lot_id)`,
+		`CREATE INDEX balances_reserved ON balances (depot_id) WHERE reserved > 0`,
 		`CREATE TABLE area_stock (
 			area_id  BIGINT NOT NULL REFERENCES areas (id),
 			item_id  BIGINT NOT NULL REFERENCES items (id),

@@ -24,7 +24,7 @@ func (s *Store) NearbySources(ctx context.Context, item string, view *access.Vie
 		CAST(SUM(`+usableExpr+`) AS BIGINT) AS usable
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN lots l ON l.id = b.lot_id
 		JOIN items i ON i.id = b.item_id
-		WHERE i.code = ? AND b.quantity > b.reserved`+w.and()+`
+		WHERE i.code = ? AND b.quantity > b.reserved AND d.retired_at = 0`+w.and()+`
 		GROUP BY d.code, d.name_zh, d.name_en, d.tier, d.lat, d.lon
 		ORDER BY d.code`, append([]any{today, item}, w.args...)...)
 	if err != nil {
@@ -48,7 +48,8 @@ func (s *Store) NearbySources(ctx context.Context, item string, view *access.Vie
 	rows, err = s.query(ctx, `SELECT r.code, o.name_zh, o.name_en, r.lat, r.lon, r.quantity - r.reserved,
 		r.delivery_hours
 		FROM agreement_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id
-		WHERE i.code = ? AND r.valid_from <= ? AND r.valid_until >= ? AND r.quantity > r.reserved`+ow.and()+`
+		WHERE i.code = ? AND r.valid_from <= ? AND r.valid_until >= ? AND r.quantity > r.reserved
+		AND r.retired_at = 0`+ow.and()+`
 		ORDER BY r.code`, append([]any{item, today, today}, ow.args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: nearby agreements: %w", err)

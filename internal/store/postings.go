@@ -12,6 +12,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/cst"
+	"github.com/stockpile-dev/stockpile/internal/depot"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
 
@@ -35,6 +36,10 @@ type PostingResult struct {
 // holds fails the whole posting with an insufficient-stock error. A posting
 // whose idempotency key was seen before is not applied again; the earlier
 // result is returned with Replayed set, or a conflict if the request differs.
+//
+// While a long posting (PostStream) holds the ledger, Post fails at once
+// with ledger.busy (503, RetryAfter set) rather than wait for it; so it does
+// when another process holds the ledger beyond a short wait.
 func (s *Store) Post(ctx context.Context, p stock.Posting) (PostingResult, error) {
 	var res PostingResult
 	if err := p.Validate(); err != nil {
@@ -45,11 +50,15 @@ func (s *Store) Post(ctx context.Context, p stock.Posting) (PostingResult, error
 		return res, fmt.Errorf("store: encode posting: %w", err)
 	}
 	sum := sha256.Sum256(body)
+	if err := s.ledgerFree(); err != nil {
+		return res, err
+	}
+	nested := s.tx != nil
 	err = s.InTx(ctx, func(tx *Store) error {
-		res, err = tx.post(ctx, p, hex.EncodeToString(sum[:]))
+		res, err = tx.post(ctx, p, hex.EncodeToString(sum[:]), nested)
 		return err
 	})
-	return res, err
+	return res, s.busy(err)
 }
 
 // ledgerHead is the end of the hash chain.
@@ -58,15 +67,15 @@ type ledgerHead struct {
 	hash string
 }
 
-func (s *Store) post(ctx context.Context, p stock.Posting, requestHash string) (PostingResult, error) {
+// prefetchLines is how many lines the poster looks up at a time: their
+// items, depots, lots and the stock they touch, in a few multi-row SELECTs.
+const prefetchLines = 1024
+
+func (s *Store) post(ctx context.Context, p stock.Posting, requestHash string, nested bool) (PostingResult, error) {
 	res := PostingResult{IdempotencyKey: p.IdempotencyKey, Actor: p.Actor, Reason: p.Reason}
-	// Taking the head row first serialises postings (PostgreSQL row lock;
-	// SQLite's BEGIN IMMEDIATE already holds the write lock), so the chain
-	// stays linear and the idempotency check below cannot race.
-	var head ledgerHead
-	if err := s.queryRow(ctx, `UPDATE ledger_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).
-		Scan(&head.seq, &head.hash); err != nil {
-		return res, fmt.Errorf("store: ledger head: %w", err)
+	head, err := s.takeHead(ctx, nested)
+	if err != nil {
+		return res, err
 	}
 	if p.IdempotencyKey != "" {
 		if done, err := s.replay(ctx, p.IdempotencyKey, requestHash); done != nil || err != nil {
@@ -76,50 +85,61 @@ func (s *Store) post(ctx context.Context, p stock.Posting, requestHash string) (
 			return res, err
 		}
 	}
-	res.CreatedAt = s.now().UnixMicro()
-	var key sql.NullString
-	if p.IdempotencyKey != "" {
-		key = sql.NullString{String: p.IdempotencyKey, Valid: true}
+	pp, err := s.newPoster(ctx, head, p, requestHash)
+	if err != nil {
+		return res, err
 	}
-	if err := s.queryRow(ctx, `INSERT INTO postings (idempotency_key, request_hash, actor, reason, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, key, requestHash, p.Actor, p.Reason, res.CreatedAt).Scan(&res.ID); err != nil {
-		return res, fmt.Errorf("store: insert posting: %w", err)
-	}
-	pp := &poster{s: s, head: head, res: &res, hasher: stock.NewHasher(), today: s.Today(), bal: newBalanceOverlay(s),
-		items: map[string]catalog.Item{}, depots: map[string]depotRef{}, lots: map[string]stock.Lot{}}
-	for i, line := range p.Lines {
-		if err := pp.line(ctx, line); err != nil {
-			return res, stock.LineError(i, err)
+	pp.keep = true
+	for start := 0; start < len(p.Lines); start += prefetchLines {
+		if err := pp.lines(ctx, p.Lines[start:min(start+prefetchLines, len(p.Lines))], start); err != nil {
+			return res, err
 		}
 	}
-	if err := pp.bal.flush(ctx); err != nil {
+	if err := pp.finish(ctx); err != nil {
 		return res, err
 	}
-	if err := pp.writeEntries(ctx); err != nil {
-		return res, err
-	}
-	if _, err := s.exec(ctx, `UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1`, pp.head.seq, pp.head.hash); err != nil {
-		return res, fmt.Errorf("store: ledger head: %w", err)
-	}
+	res.ID, res.CreatedAt, res.Entries = pp.id, pp.at, pp.entries
 	return res, nil
+}
+
+// takeHead locks the head of the chain and returns it. Taking the head row
+// first serialises postings (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
+// already holds the write lock), so the chain stays linear and the
+// idempotency check cannot race. On PostgreSQL the wait for the lock is
+// bounded (ledgerLockWait): a posting that finds the ledger held longer, by
+// another process's long posting, fails with ledger.busy. The bound is
+// lifted again only when the transaction goes on after the posting
+// (nested): a posting of its own commits right after, and the statement
+// cost a one-line posting a tenth of its round trips.
+func (s *Store) takeHead(ctx context.Context, nested bool) (ledgerHead, error) {
+	var head ledgerHead
+	if err := s.ledgerFree(); err != nil {
+		return head, err
+	}
+	bound, lift := s.dialect.lockWait()
+	if bound != "" {
+		if _, err := s.exec(ctx, bound); err != nil {
+			return head, fmt.Errorf("store: ledger head: %w", err)
+		}
+	}
+	if err := s.queryRow(ctx, `UPDATE ledger_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).
+		Scan(&head.seq, &head.hash); err != nil {
+		return head, s.busy(fmt.Errorf("store: ledger head: %w", err))
+	}
+	if lift != "" && nested {
+		if _, err := s.exec(ctx, lift); err != nil {
+			return head, fmt.Errorf("store: ledger head: %w", err)
+		}
+	}
+	return head, nil
 }
 
 // replay returns the stored result of an earlier posting with the same key,
 // or a conflict when that posting was a different request.
 func (s *Store) replay(ctx context.Context, key, requestHash string) (*PostingResult, error) {
-	var id int64
-	var storedHash string
-	err := s.queryRow(ctx, `SELECT id, request_hash FROM postings WHERE idempotency_key = ?`, key).Scan(&id, &storedHash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: idempotency key: %w", err)
-	}
-	if storedHash != requestHash {
-		return nil, apperr.New(apperr.Conflict, "idempotency.key_reused",
-			"幂等键「%s」已用于另一笔不同的单据", "idempotency key %q was already used for a different posting", key).
-			WithField("idempotency_key")
+	id, err := s.postingByKey(ctx, key, requestHash)
+	if id == 0 || err != nil {
+		return nil, err
 	}
 	res, err := s.Posting(ctx, id)
 	if err != nil {
@@ -127,6 +147,26 @@ func (s *Store) replay(ctx context.Context, key, requestHash string) (*PostingRe
 	}
 	res.Replayed = true
 	return &res, nil
+}
+
+// postingByKey returns the id of the posting stored under an idempotency
+// key, 0 when there is none, or a conflict when it was a different request.
+func (s *Store) postingByKey(ctx context.Context, key, requestHash string) (int64, error) {
+	var id int64
+	var storedHash string
+	err := s.queryRow(ctx, `SELECT id, request_hash FROM postings WHERE idempotency_key = ?`, key).Scan(&id, &storedHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: idempotency key: %w", err)
+	}
+	if storedHash != requestHash {
+		return 0, apperr.New(apperr.Conflict, "idempotency.key_reused",
+			"幂等键「%s」已用于另一笔不同的单据", "idempotency key %q was already used for a different posting", key).
+			WithField("idempotency_key")
+	}
+	return id, nil
 }
 
 // Posting returns a stored posting and its entries.
@@ -146,24 +186,111 @@ func (s *Store) Posting(ctx context.Context, id int64) (PostingResult, error) {
 type depotRef struct {
 	id, orgID int64
 	code      string
+	retiredAt int64   // 0 while in use
+	areas     []int64 // the depot's area and its ancestors
 }
 
 // poster applies the lines of one posting, caching what it looks up.
 // Balances change line by line in an overlay, so that later lines see
-// earlier ones; the balances and the ledger entries are written in
-// multi-row statements, which saves several statements per line. Nothing
-// else reads them before the posting commits.
+// earlier ones; new lots, balances, stock totals and ledger entries are
+// written in multi-row statements when the posting (or a chunk of a
+// stream) ends, which saves several statements per line. Nothing else
+// reads them before the posting commits.
 type poster struct {
-	s       *Store
-	written int // entries of res already inserted
-	head    ledgerHead
-	res     *PostingResult
-	hasher  *stock.Hasher
-	bal     *balanceOverlay
-	today   string
-	items   map[string]catalog.Item
-	depots  map[string]depotRef
-	lots    map[string]stock.Lot
+	s      *Store
+	id     int64 // the posting
+	actor  string
+	reason string
+	at     int64 // unix microseconds
+	head   ledgerHead
+	hasher *stock.Hasher
+	bal    *balanceOverlay
+	today  string
+
+	items  map[string]catalog.Item
+	depots map[string]depotRef
+	areas  map[int64][]int64 // depot id → its area and the ancestors
+	pathID map[string]int64  // area path → id
+	owners map[string]int64  // organisation code → id
+	lots   map[string]stock.Lot
+	absent map[string]bool // lot codes looked up and not found
+
+	newLots   []newLot // created, not yet inserted
+	lotIDs    []int64  // reserved ids for new lots
+	lastLotID int64    // the largest id reserved so far
+	receipts  int      // receipts of new lots left in the current chunk
+
+	pending []stock.Entry // entries not yet inserted
+	keep    bool          // keep every entry in entries (Post's result)
+	entries []stock.Entry
+	count   int64 // entries made
+}
+
+// newLot is a lot to insert.
+type newLot struct {
+	lot            stock.Lot
+	item, owner, d int64
+}
+
+// newPoster inserts the posting's row and returns a poster for its lines.
+func (s *Store) newPoster(ctx context.Context, head ledgerHead, p stock.Posting, requestHash string) (*poster, error) {
+	pp := &poster{s: s, head: head, actor: p.Actor, reason: p.Reason, at: s.now().UnixMicro(), hasher: stock.NewHasher(),
+		today: s.Today(), items: map[string]catalog.Item{}, depots: map[string]depotRef{}, areas: map[int64][]int64{},
+		pathID: map[string]int64{}, owners: map[string]int64{}}
+	pp.reset()
+	var key sql.NullString
+	if p.IdempotencyKey != "" {
+		key = sql.NullString{String: p.IdempotencyKey, Valid: true}
+	}
+	if err := s.queryRow(ctx, `INSERT INTO postings (idempotency_key, request_hash, actor, reason, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, key, requestHash, p.Actor, p.Reason, pp.at).Scan(&pp.id); err != nil {
+		return nil, fmt.Errorf("store: insert posting: %w", err)
+	}
+	return pp, nil
+}
+
+// reset empties what the poster holds of balances and lots, after a flush
+// has written them: a stream's memory stays bounded by its chunk.
+func (pp *poster) reset() {
+	pp.bal = newBalanceOverlay(pp.s, pp.areas)
+	pp.lots = map[string]stock.Lot{}
+	pp.absent = map[string]bool{}
+}
+
+// lines looks up what lines i0, i0+1, … need and applies them.
+func (pp *poster) lines(ctx context.Context, lines []stock.Line, i0 int) error {
+	if err := pp.prefetch(ctx, lines); err != nil {
+		return err
+	}
+	for i, l := range lines {
+		if err := pp.line(ctx, l); err != nil {
+			return stock.LineError(i0+i, err)
+		}
+	}
+	return nil
+}
+
+// flush writes what the lines so far changed: new lots first (balances and
+// entries refer to them), then balances and totals, then the entries.
+func (pp *poster) flush(ctx context.Context) error {
+	if err := pp.insertLots(ctx); err != nil {
+		return err
+	}
+	if err := pp.bal.flush(ctx); err != nil {
+		return err
+	}
+	return pp.writeEntries(ctx)
+}
+
+// finish flushes and moves the head of the chain to the last entry.
+func (pp *poster) finish(ctx context.Context) error {
+	if err := pp.flush(ctx); err != nil {
+		return err
+	}
+	if _, err := pp.s.exec(ctx, `UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1`, pp.head.seq, pp.head.hash); err != nil {
+		return fmt.Errorf("store: ledger head: %w", err)
+	}
+	return nil
 }
 
 func (pp *poster) line(ctx context.Context, l stock.Line) error {
@@ -262,51 +389,130 @@ func (pp *poster) pick(ctx context.Context, l stock.Line, item catalog.Item, fro
 
 // receiptLot returns the existing lot named by the line or creates its new
 // lot, owned by the depot's organisation unless the spec names an owner.
+// The new lot is inserted with the others at the next flush, under an id
+// reserved now, since the entry's hash covers it.
 func (pp *poster) receiptLot(ctx context.Context, l stock.Line, item catalog.Item, at depotRef) (stock.Lot, error) {
 	if l.NewLot == nil {
 		return pp.lot(ctx, l.Lot, item)
 	}
+	pp.receipts--
 	spec, err := l.NewLot.Normalize(item)
 	if err != nil {
 		return stock.Lot{}, err
 	}
-	ownerID := at.orgID
-	if spec.OwnerCode != "" {
-		o, err := pp.s.Org(ctx, spec.OwnerCode)
-		if err != nil {
-			return stock.Lot{}, withField(err, "new_lot.owner_code")
-		}
-		ownerID = o.ID
+	ownerID, err := pp.owner(ctx, spec.OwnerCode, at)
+	if err != nil {
+		return stock.Lot{}, err
 	}
 	lot := stock.Lot{Code: spec.Code, ItemCode: item.Code, Batch: spec.Batch, ProducedOn: spec.ProducedOn,
-		ExpiresOn: spec.ExpiresOn, Quality: spec.Quality, CreatedAt: pp.res.CreatedAt}
+		ExpiresOn: spec.ExpiresOn, Quality: spec.Quality, CreatedAt: pp.at}
 	if lot.Code == "" {
-		lot.Code = stock.LotCodeFor(pp.head.seq + 1) // the entry about to be written
+		// Codes made from the sequence number of the entry about to be
+		// written never repeat; one a person chose could still be such a
+		// code, which the lots' unique index refuses when they are written.
+		lot.Code = stock.LotCodeFor(pp.head.seq + 1)
+	} else if taken, err := pp.lotTaken(ctx, lot.Code); taken || err != nil {
+		if err == nil {
+			err = &apperr.Error{Kind: apperr.Conflict, Code: "lot.exists", ZH: "批次「" + lot.Code + "」已存在",
+				EN: fmt.Sprintf("lot %q already exists", lot.Code)}
+		}
+		return lot, withField(err, "new_lot.code")
 	}
-	err = pp.s.queryRow(ctx, `INSERT INTO lots (code, item_id, batch, produced_on, expires_on, quality, owner_id,
-		created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, lot.Code, item.ID, lot.Batch, lot.ProducedOn,
-		lot.ExpiresOn, string(lot.Quality), ownerID, lot.CreatedAt).Scan(&lot.ID)
-	if err != nil {
-		return lot, withField(pp.s.alreadyExists(err, "lot", "批次", lot.Code), "new_lot.code")
+	if lot.ID, err = pp.newLotID(ctx); err != nil {
+		return lot, err
 	}
 	pp.lots[lot.Code] = lot
+	pp.newLots = append(pp.newLots, newLot{lot: lot, item: item.ID, owner: ownerID, d: at.id})
 	pp.bal.addNew(at.id, lot, item.ID)
 	return lot, nil
 }
 
-// apply writes one ledger entry and the balance it changes.
+// lotTaken reports whether a lot with code exists, or was created by this
+// posting.
+func (pp *poster) lotTaken(ctx context.Context, code string) (bool, error) {
+	if _, ok := pp.lots[code]; ok {
+		return true, nil
+	}
+	if pp.absent[code] {
+		return false, nil
+	}
+	if err := pp.loadLots(ctx, []string{code}); err != nil {
+		return false, err
+	}
+	_, ok := pp.lots[code]
+	return ok, nil
+}
+
+// newLotID returns a reserved id for a new lot, reserving enough for the
+// receipts of new lots left in the chunk when none is left.
+func (pp *poster) newLotID(ctx context.Context) (int64, error) {
+	if len(pp.lotIDs) == 0 {
+		ids, err := pp.s.dialect.reserveIDs(ctx, pp.s, "lots", max(pp.receipts+1, 1), pp.lastLotID)
+		if err != nil {
+			return 0, fmt.Errorf("store: reserve lot ids: %w", err)
+		}
+		pp.lotIDs = ids
+		pp.lastLotID = ids[len(ids)-1]
+	}
+	id := pp.lotIDs[0]
+	pp.lotIDs = pp.lotIDs[1:]
+	return id, nil
+}
+
+// owner returns the id of the organisation named by code, or the depot's
+// when code is empty.
+func (pp *poster) owner(ctx context.Context, code string, at depotRef) (int64, error) {
+	if code == "" {
+		return at.orgID, nil
+	}
+	if id, ok := pp.owners[code]; ok {
+		return id, nil
+	}
+	o, err := pp.s.orgInUse(ctx, code, "new_lot.owner_code")
+	if err != nil {
+		return 0, err
+	}
+	pp.owners[code] = o.ID
+	return o.ID, nil
+}
+
+// lotRowsPerInsert bounds a multi-row lot insert: 128 rows of ten values.
+const lotRowsPerInsert = 128
+
+// insertLots inserts the lots created since the last flush.
+func (pp *poster) insertLots(ctx context.Context) error {
+	args := make([]any, 0, 10*len(pp.newLots))
+	for _, n := range pp.newLots {
+		l := n.lot
+		args = append(args, l.ID, l.Code, n.item, l.Batch, l.ProducedOn, l.ExpiresOn, string(l.Quality), n.owner,
+			l.CreatedAt, n.d)
+	}
+	err := pp.s.execRows(ctx, `INSERT INTO lots (id, code, item_id, batch, produced_on, expires_on, quality, owner_id,
+		created_at, depot_id) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 10, lotRowsPerInsert, args)
+	if err != nil {
+		if pp.s.dialect.isUniqueViolation(err) {
+			return apperr.New(apperr.Conflict, "lot.exists", "新批次的编码已存在", "a new lot's code already exists")
+		}
+		return fmt.Errorf("store: insert lots: %w", err)
+	}
+	pp.newLots = pp.newLots[:0]
+	return nil
+}
+
+// apply makes one ledger entry and changes the balance it moves.
 func (pp *poster) apply(ctx context.Context, kind stock.EntryKind, d depotRef, lot stock.Lot, item catalog.Item, delta stock.Quantity) error {
 	if err := pp.bal.change(ctx, kind, d.id, lot, item.ID, delta); err != nil {
 		return err
 	}
-	e := stock.Entry{Seq: pp.head.seq + 1, PostingID: pp.res.ID, Kind: kind, DepotID: d.id, LotID: lot.ID,
-		ItemID: item.ID, Delta: delta, Actor: pp.res.Actor, Reason: pp.res.Reason, At: pp.res.CreatedAt,
+	e := stock.Entry{Seq: pp.head.seq + 1, PostingID: pp.id, Kind: kind, DepotID: d.id, LotID: lot.ID,
+		ItemID: item.ID, Delta: delta, Actor: pp.actor, Reason: pp.reason, At: pp.at,
 		DepotCode: d.code, LotCode: lot.Code, ItemCode: item.Code}
 	pp.hasher.Seal(&e, pp.head.hash)
 	pp.head = ledgerHead{seq: e.Seq, hash: e.Hash}
-	pp.res.Entries = append(pp.res.Entries, e)
-	if len(pp.res.Entries)-pp.written == entryChunk {
-		return pp.writeEntries(ctx)
+	pp.pending = append(pp.pending, e)
+	pp.count++
+	if pp.keep {
+		pp.entries = append(pp.entries, e)
 	}
 	return nil
 }
@@ -323,16 +529,22 @@ func (pp *poster) item(ctx context.Context, code string) (catalog.Item, error) {
 	return it, nil
 }
 
+// depot looks up the depot a line names in field; a retired depot takes
+// part in no movement (depot.retired): it was emptied before it was
+// retired, and nothing may be received or transferred into it.
 func (pp *poster) depot(ctx context.Context, code, field string) (depotRef, error) {
-	if d, ok := pp.depots[code]; ok {
-		return d, nil
+	d, ok := pp.depots[code]
+	if !ok {
+		if err := pp.loadDepots(ctx, []string{code}); err != nil {
+			return depotRef{}, err
+		}
+		if d, ok = pp.depots[code]; !ok {
+			return depotRef{}, withField(apperr.NotFoundf("depot", "储备库", code), field)
+		}
 	}
-	d := depotRef{code: code}
-	err := pp.s.queryRow(ctx, `SELECT id, org_id FROM depots WHERE code = ?`, code).Scan(&d.id, &d.orgID)
-	if err != nil {
-		return d, withField(notFound(err, "depot", "储备库", code), field)
+	if err := (depot.Depot{Code: d.code, RetiredAt: d.retiredAt}).CheckInUse(); err != nil {
+		return d, withField(err, field)
 	}
-	pp.depots[code] = d
 	return d, nil
 }
 
@@ -353,24 +565,49 @@ func (pp *poster) lot(ctx context.Context, code string, item catalog.Item) (stoc
 	return l, nil
 }
 
-// entryChunk is the most entries one INSERT writes: 64 rows of 12 values
+// entryChunk is the most entries one INSERT writes: 128 rows of 12 values
 // stay below SQLite's and PostgreSQL's limits on bound parameters.
-const entryChunk = 64
+const entryChunk = 128
 
 const entryInsert = `INSERT INTO movements (seq, posting_id, kind, depot_id, lot_id, item_id, delta, actor, reason,
 	at, prev_hash, hash) VALUES `
 
 // writeEntries inserts the entries not yet written.
 func (pp *poster) writeEntries(ctx context.Context) error {
-	todo := pp.res.Entries[pp.written:]
-	args := make([]any, 0, 12*len(todo))
-	for _, e := range todo {
+	if q := pp.s.dialect.entryArrays(); q != "" {
+		return pp.writeEntryArrays(ctx, q)
+	}
+	args := make([]any, 0, 12*len(pp.pending))
+	for _, e := range pp.pending {
 		args = append(args, e.Seq, e.PostingID, string(e.Kind), e.DepotID, e.LotID, e.ItemID, int64(e.Delta),
 			e.Actor, e.Reason, e.At, e.PrevHash, e.Hash)
 	}
 	if err := pp.s.execRows(ctx, entryInsert, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 12, entryChunk, args); err != nil {
 		return fmt.Errorf("store: insert movements: %w", err)
 	}
-	pp.written = len(pp.res.Entries)
+	pp.pending = pp.pending[:0]
+	return nil
+}
+
+// writeEntryArrays inserts the entries not yet written in one statement of
+// a column per array (dialect.entryArrays).
+func (pp *poster) writeEntryArrays(ctx context.Context, query string) error {
+	if len(pp.pending) == 0 {
+		return nil
+	}
+	n := len(pp.pending)
+	seq, posting, depot, lot, item, delta, at := make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	kind, actor, reason, prev, hash := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n)
+	for i, e := range pp.pending {
+		seq[i], posting[i], depot[i], lot[i], item[i], delta[i], at[i] = e.Seq, e.PostingID, e.DepotID, e.LotID,
+			e.ItemID, int64(e.Delta), e.At
+		kind[i], actor[i], reason[i], prev[i], hash[i] = string(e.Kind), e.Actor, e.Reason, e.PrevHash, e.Hash
+	}
+	if _, err := pp.s.exec(ctx, query, seq, posting, kind, depot, lot, item, delta, actor, reason, at, prev, hash); err != nil {
+		return fmt.Errorf("store: insert movements: %w", err)
+	}
+	pp.pending = pp.pending[:0]
 	return nil
 }

@@ -29,7 +29,7 @@ func (inv *inventory) City(ctx context.Context) (area.Area, []area.Area, error) 
 	if err != nil {
 		return city, nil, err
 	}
-	all, err := inv.s.Areas(ctx, idx.home)
+	all, err := inv.s.AreaList(ctx, idx.home, InUse) // a retired district is not assessed
 	if err != nil {
 		return city, nil, err
 	}

@@ -19,6 +19,10 @@ type ReserveFilter struct {
 	// View limits the reserves to those of organisations an actor may see
 	// (access.Actor.View); nil does not limit.
 	View *access.View
+	// Retired selects by retirement; the zero value lists retired reserves
+	// too. Planning and readiness ask for InUse: a retired reserve is not
+	// counted.
+	Retired Retirement
 }
 
 func (f ReserveFilter) where() where {
@@ -29,17 +33,19 @@ func (f ReserveFilter) where() where {
 		w.add("r.valid_from <= ? AND r.valid_until >= ?", f.ActiveOn, f.ActiveOn)
 	}
 	w.visibleOrg(f.View, "o")
+	f.Retired.filter(&w, "r")
 	return w
 }
 
 const agreementSelect = `SELECT r.id, r.code, o.code, o.name_zh, COALESCE(p.code, ''), COALESCE(p.name_zh, ''),
-	i.code, i.name_zh, r.quantity, r.reserved, r.delivery_hours, r.valid_from, r.valid_until, r.lat, r.lon, r.note
+	i.code, i.name_zh, r.quantity, r.reserved, r.delivery_hours, r.valid_from, r.valid_until, r.lat, r.lon, r.note,
+	r.retired_at, r.version
 	FROM agreement_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id
 	LEFT JOIN orgs p ON p.id = r.party_id`
 
 func scanAgreement(r interface{ Scan(...any) error }) (a reserve.Agreement, err error) {
 	return a, r.Scan(&a.ID, &a.Code, &a.OrgCode, &a.OrgNameZH, &a.Party, &a.PartyNameZH, &a.Item, &a.ItemNameZH, &a.Quantity, &a.Reserved,
-		&a.DeliveryHours, &a.ValidFrom, &a.ValidUntil, &a.Point.Lat, &a.Point.Lon, &a.Note)
+		&a.DeliveryHours, &a.ValidFrom, &a.ValidUntil, &a.Point.Lat, &a.Point.Lon, &a.Note, &a.RetiredAt, &a.Version)
 }
 
 // CreateAgreement registers an agreement reserve (协议储备); its enterprise
@@ -86,13 +92,14 @@ func (s *Store) Agreements(ctx context.Context, f ReserveFilter) ([]reserve.Agre
 }
 
 const capacitySelect = `SELECT r.id, r.code, o.code, o.name_zh, COALESCE(p.code, ''), COALESCE(p.name_zh, ''),
-	i.code, i.name_zh, r.per_day, r.lead_hours, r.reserved, r.valid_from, r.valid_until, r.lat, r.lon, r.note
+	i.code, i.name_zh, r.per_day, r.lead_hours, r.reserved, r.valid_from, r.valid_until, r.lat, r.lon, r.note,
+	r.retired_at, r.version
 	FROM capacity_reserves r JOIN orgs o ON o.id = r.org_id JOIN items i ON i.id = r.item_id
 	LEFT JOIN orgs p ON p.id = r.party_id`
 
 func scanCapacity(r interface{ Scan(...any) error }) (c reserve.Capacity, err error) {
 	return c, r.Scan(&c.ID, &c.Code, &c.OrgCode, &c.OrgNameZH, &c.Party, &c.PartyNameZH, &c.Item, &c.ItemNameZH, &c.PerDay, &c.LeadHours,
-		&c.Reserved, &c.ValidFrom, &c.ValidUntil, &c.Point.Lat, &c.Point.Lon, &c.Note)
+		&c.Reserved, &c.ValidFrom, &c.ValidUntil, &c.Point.Lat, &c.Point.Lon, &c.Note, &c.RetiredAt, &c.Version)
 }
 
 // CreateCapacity registers a production-capacity reserve (生产能力储备).
@@ -137,14 +144,17 @@ func (s *Store) Capacities(ctx context.Context, f ReserveFilter) ([]reserve.Capa
 	return collect(rows, func(r *sql.Rows) (reserve.Capacity, error) { return scanCapacity(r) })
 }
 
-// reserveRefs resolves a reserve's enterprise and item and checks the
-// quantity (in field) against the item's unit.
+// reserveRefs resolves a reserve's enterprise and item, both in use, and
+// checks the quantity (in field) against the item's unit.
 func (s *Store) reserveRefs(ctx context.Context, orgCode, itemCode string, q stock.Quantity, field string) (orgID, itemID int64, err error) {
-	o, err := s.Org(ctx, orgCode)
+	o, err := s.orgInUse(ctx, orgCode, "org_code")
 	if err != nil {
-		return 0, 0, withField(err, "org_code")
+		return 0, 0, err
 	}
 	it, err := s.Item(ctx, itemCode)
+	if err == nil {
+		err = it.CheckInUse()
+	}
 	if err != nil {
 		return 0, 0, withField(err, "item")
 	}
@@ -169,14 +179,131 @@ func (s *Store) reserveParty(ctx context.Context, code string) (sql.NullInt64, e
 		}
 		return id, nil
 	}
-	o, err := s.Org(ctx, code)
+	o, err := s.orgInUse(ctx, code, "party")
 	if err != nil {
-		return sql.NullInt64{}, withField(err, "party")
+		return sql.NullInt64{}, err
 	}
 	if err := reserve.CheckParty(o); err != nil {
 		return sql.NullInt64{}, err
 	}
 	return sql.NullInt64{Int64: o.ID, Valid: true}, nil
+}
+
+// UpdateAgreement changes an agreement reserve's quantity, delivery hours,
+// validity, place, note and contracting party (reserve.Agreement.Revise),
+// if its version is still a.Version (else edit.stale), and bumps the
+// version. It returns the agreement before and after.
+func (s *Store) UpdateAgreement(ctx context.Context, a reserve.Agreement) (before, after reserve.Agreement, err error) {
+	if before, err = s.Agreement(ctx, a.Code); err != nil {
+		return before, after, err
+	}
+	if after, err = before.Revise(a); err != nil {
+		return before, after, err
+	}
+	it, err := s.Item(ctx, before.Item)
+	if err != nil {
+		return before, after, err
+	}
+	if err = stock.CheckUnit(after.Quantity, it.Counted, it.UnitZH, it.UnitEN); err != nil {
+		return before, after, withField(err, "quantity")
+	}
+	partyID, err := s.editedParty(ctx, before.Party, after.Party)
+	if err != nil {
+		return before, after, err
+	}
+	if err = s.bump(ctx, "agreement_reserves", a.Code, a.Version, `quantity = ?, delivery_hours = ?, valid_from = ?,
+		valid_until = ?, lat = ?, lon = ?, note = ?, party_id = ?`, int64(after.Quantity), after.DeliveryHours,
+		after.ValidFrom, after.ValidUntil, after.Point.Lat, after.Point.Lon, after.Note, partyID); err != nil {
+		return before, after, err
+	}
+	after, err = s.Agreement(ctx, a.Code)
+	return before, after, err
+}
+
+// UpdateCapacity changes a production-capacity reserve as UpdateAgreement
+// changes an agreement.
+func (s *Store) UpdateCapacity(ctx context.Context, c reserve.Capacity) (before, after reserve.Capacity, err error) {
+	if before, err = s.Capacity(ctx, c.Code); err != nil {
+		return before, after, err
+	}
+	if after, err = before.Revise(c); err != nil {
+		return before, after, err
+	}
+	it, err := s.Item(ctx, before.Item)
+	if err != nil {
+		return before, after, err
+	}
+	if err = stock.CheckUnit(after.PerDay, it.Counted, it.UnitZH, it.UnitEN); err != nil {
+		return before, after, withField(err, "per_day")
+	}
+	partyID, err := s.editedParty(ctx, before.Party, after.Party)
+	if err != nil {
+		return before, after, err
+	}
+	if err = s.bump(ctx, "capacity_reserves", c.Code, c.Version, `per_day = ?, lead_hours = ?, valid_from = ?,
+		valid_until = ?, lat = ?, lon = ?, note = ?, party_id = ?`, int64(after.PerDay), after.LeadHours,
+		after.ValidFrom, after.ValidUntil, after.Point.Lat, after.Point.Lon, after.Note, partyID); err != nil {
+		return before, after, err
+	}
+	after, err = s.Capacity(ctx, c.Code)
+	return before, after, err
+}
+
+// editedParty resolves the contracting party of an edited reserve: the
+// one it had may stay even if retired since; a new one must be in use.
+func (s *Store) editedParty(ctx context.Context, was, party string) (sql.NullInt64, error) {
+	if party != "" && party == was {
+		o, err := s.Org(ctx, party)
+		if err != nil {
+			return sql.NullInt64{}, withField(err, "party")
+		}
+		return sql.NullInt64{Int64: o.ID, Valid: true}, nil
+	}
+	return s.reserveParty(ctx, party)
+}
+
+// SetAgreementRetired retires (retired) or restores an agreement reserve.
+// One with units promised to approved plans is not retired; one whose
+// enterprise or item is retired is not restored. Planning and readiness
+// do not count a retired reserve.
+func (s *Store) SetAgreementRetired(ctx context.Context, code string, retired bool) (before, after reserve.Agreement, err error) {
+	if before, err = s.Agreement(ctx, code); err != nil {
+		return before, after, err
+	}
+	if retired {
+		err = reserve.CheckRetire(code, before.Reserved)
+	} else {
+		_, _, err = s.reserveRefs(ctx, before.OrgCode, before.Item, before.Quantity, "quantity")
+	}
+	if err == nil {
+		err = s.retire(ctx, "agreement_reserves", code, before.RetiredAt, before.Version, retired)
+	}
+	if err != nil {
+		return before, after, err
+	}
+	after, err = s.Agreement(ctx, code)
+	return before, after, err
+}
+
+// SetCapacityRetired retires (retired) or restores a production-capacity
+// reserve, as SetAgreementRetired does an agreement.
+func (s *Store) SetCapacityRetired(ctx context.Context, code string, retired bool) (before, after reserve.Capacity, err error) {
+	if before, err = s.Capacity(ctx, code); err != nil {
+		return before, after, err
+	}
+	if retired {
+		err = reserve.CheckRetire(code, before.Reserved)
+	} else {
+		_, _, err = s.reserveRefs(ctx, before.OrgCode, before.Item, before.PerDay, "per_day")
+	}
+	if err == nil {
+		err = s.retire(ctx, "capacity_reserves", code, before.RetiredAt, before.Version, retired)
+	}
+	if err != nil {
+		return before, after, err
+	}
+	after, err = s.Capacity(ctx, code)
+	return before, after, err
 }
 
 // PromiseReserve changes by delta the part of a contract reserve (kind

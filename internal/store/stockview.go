@@ -169,20 +169,63 @@ type StockLot struct {
 type LotPage struct {
 	Today string // China's date the expiry and usability were judged on
 	Rows  []StockLot
-	Total int // rows the query matches, on every page
+	// Total is how many rows the query matches, on every page; when
+	// Capped it is a lower bound (CountCap: "10,000+").
+	Total  int
+	Capped bool
+	More   bool // there are rows after this page
 }
+
+// CountCap bounds the counting of rows that no total kept per depot and
+// item answers: a page says "10,000+" rather than count the whole ledger.
+const CountCap = 10000
 
 // maxLotPage bounds one page of StockLots: a workbook takes them all.
 const maxLotPage = 200000
 
 // StockLots lists the depot lots q selects, a page at a time, with how many
-// match in all.
+// match in all. Filtered by depot, item or neither, in depot order, it
+// finds the page's depots from the lot counts of depot_stock, so the page
+// costs what its depots hold and the total is exact; other filters read
+// one row past the page and count at most CountCap rows.
 func (s *Store) StockLots(ctx context.Context, q LotQuery) (LotPage, error) {
 	page := LotPage{Today: s.Today()}
 	if q.Limit <= 0 {
 		q.Limit = 500
 	}
-	q.Limit = min(q.Limit, maxLotPage)
+	q.Limit, q.Offset = min(q.Limit, maxLotPage), max(q.Offset, 0)
+	w := lotWhere(q, page.Today)
+	if q.Lot == "" && q.Quality == "" && q.ExpiresBy == "" && !q.Expired && !q.ByExpiry && !byOwner(q.View) {
+		return s.lotsByDepot(ctx, q, page)
+	}
+	from := stockLotFrom + w.String()
+	order := `ORDER BY d.code, i.code, l.expires_on, l.code`
+	if q.ByExpiry {
+		order = `ORDER BY l.expires_on = '', l.expires_on, d.code, i.code, l.code`
+	}
+	var err error
+	if page.Rows, err = s.lotRows(ctx, from+order, page.Today, w.args, q.Limit+1, q.Offset); err != nil {
+		return page, err
+	}
+	page.More = len(page.Rows) > q.Limit
+	page.Rows = page.Rows[:min(len(page.Rows), q.Limit)]
+	if !page.More && (len(page.Rows) > 0 || q.Offset == 0) {
+		page.Total = q.Offset + len(page.Rows)
+		return page, nil
+	}
+	n, err := s.countCapped(ctx, `SELECT 1`+from, w.args)
+	page.Total = n
+	if n > CountCap {
+		page.Total, page.Capped = max(CountCap, q.Offset+len(page.Rows)), true
+	}
+	return page, err
+}
+
+const stockLotFrom = ` FROM balances b JOIN depots d ON d.id = b.depot_id JOIN items i ON i.id = b.item_id
+	JOIN lots l ON l.id = b.lot_id JOIN orgs o ON o.id = l.owner_id`
+
+// lotWhere filters the lots of StockLots by q.
+func lotWhere(q LotQuery, today string) where {
 	var w where
 	w.add("b.quantity > 0")
 	w.addIf(q.Depot, "d.code = ?")
@@ -193,26 +236,63 @@ func (s *Store) StockLots(ctx context.Context, q LotQuery) (LotPage, error) {
 		w.add("l.expires_on <> '' AND l.expires_on <= ?", q.ExpiresBy)
 	}
 	if q.Expired {
-		w.add("l.expires_on <> '' AND l.expires_on < ?", page.Today)
+		w.add("l.expires_on <> '' AND l.expires_on < ?", today)
 	}
 	w.visible(q.View, "d", "l.owner_id")
-	from := ` FROM balances b JOIN depots d ON d.id = b.depot_id JOIN items i ON i.id = b.item_id
-		JOIN lots l ON l.id = b.lot_id JOIN orgs o ON o.id = l.owner_id` + w.String()
-	if err := s.queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("store: stock lots: %w", err)
-	}
-	order := `ORDER BY d.code, i.code, l.expires_on, l.code`
-	if q.ByExpiry {
-		order = `ORDER BY l.expires_on = '', l.expires_on, d.code, i.code, l.code`
-	}
-	args := append(append([]any{page.Today}, w.args...), q.Limit, max(q.Offset, 0))
-	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh,
-		i.unit_en, l.code, l.batch, l.produced_on, l.expires_on, l.quality, o.code, o.name_zh, o.name_en,
-		b.quantity, b.reserved, `+usableExpr+from+order+` LIMIT ? OFFSET ?`, args...)
+	return w
+}
+
+// lotsByDepot finds the depots page q covers from their lot counts and
+// reads its rows from them alone.
+func (s *Store) lotsByDepot(ctx context.Context, q LotQuery, page LotPage) (LotPage, error) {
+	var w where
+	w.add("s.quantity > 0")
+	w.addIf(q.Depot, "d.code = ?")
+	w.addIf(q.Item, "i.code = ?")
+	w.visible(q.View, "d", "")
+	rows, err := s.query(ctx, `SELECT d.id, CAST(SUM(s.lots) AS BIGINT) FROM depot_stock s
+		JOIN depots d ON d.id = s.depot_id JOIN items i ON i.id = s.item_id`+w.String()+`GROUP BY d.id, d.code ORDER BY d.code`,
+		w.args...)
 	if err != nil {
 		return page, fmt.Errorf("store: stock lots: %w", err)
 	}
-	page.Rows, err = collect(rows, func(r *sql.Rows) (x StockLot, err error) {
+	counts, err := collect(rows, func(r *sql.Rows) (c [2]int64, err error) { return c, r.Scan(&c[0], &c[1]) })
+	if err != nil {
+		return page, err
+	}
+	var ids []any
+	skip := int64(-1)
+	for _, c := range counts {
+		from := int64(page.Total)
+		page.Total += int(c[1])
+		if int64(page.Total) > int64(q.Offset) && from < int64(q.Offset+q.Limit) {
+			if skip < 0 {
+				skip = int64(q.Offset) - from
+			}
+			ids = append(ids, c[0])
+		}
+	}
+	page.More = q.Offset+q.Limit < page.Total
+	if len(ids) == 0 {
+		return page, nil
+	}
+	var lw where
+	lw.add("b.depot_id IN ("+placeholders(len(ids))+")", ids...)
+	lw.addIf(q.Item, "i.code = ?")
+	page.Rows, err = s.lotRows(ctx, stockLotFrom+lw.String()+`ORDER BY d.code, i.code, l.expires_on, l.code`, page.Today,
+		lw.args, q.Limit, int(skip))
+	return page, err
+}
+
+// lotRows reads rows of StockLots from FROM…ORDER BY clause tail.
+func (s *Store) lotRows(ctx context.Context, tail, today string, args []any, limit, offset int) ([]StockLot, error) {
+	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh,
+		i.unit_en, l.code, l.batch, l.produced_on, l.expires_on, l.quality, o.code, o.name_zh, o.name_en,
+		b.quantity, b.reserved, `+usableExpr+tail+` LIMIT ? OFFSET ?`, append(append([]any{today}, args...), limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: stock lots: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (x StockLot, err error) {
 		var quality string
 		err = r.Scan(&x.Depot, &x.DepotZH, &x.DepotEN, &x.Item, &x.ItemZH, &x.ItemEN, &x.UnitZH, &x.UnitEN,
 			&x.Lot, &x.Batch, &x.ProducedOn, &x.ExpiresOn, &quality, &x.Owner, &x.OwnerZH, &x.OwnerEN,
@@ -220,7 +300,17 @@ func (s *Store) StockLots(ctx context.Context, q LotQuery) (LotPage, error) {
 		x.Quality = stock.Quality(quality)
 		return x, err
 	})
-	return page, err
+}
+
+// countCapped counts the rows of query (a SELECT) up to one past
+// CountCap.
+func (s *Store) countCapped(ctx context.Context, query string, args []any) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (`+query+` LIMIT `+fmt.Sprint(CountCap+1)+`) c`, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
+	return n, nil
 }
 
 // MovementQuery selects ledger entries for StockMovements, newest first;
@@ -246,14 +336,19 @@ type StockMovement struct {
 
 // MovementPage is a page of ledger entries, newest first.
 type MovementPage struct {
-	Rows  []StockMovement
-	Total int64 // entries the filters match, on every page
-	Older bool  // there are matching entries before this page
-	Newer bool  // there are matching entries after it
+	Rows []StockMovement
+	// Total is how many entries the filters match, on every page; when
+	// Capped it is a lower bound (CountCap: "10,000+").
+	Total  int64
+	Capped bool
+	Older  bool // there are matching entries before this page
+	Newer  bool // there are matching entries after it
 }
 
 // StockMovements returns a page of the ledger entries q selects, newest
-// first, and whether there are more on either side.
+// first, and whether there are more on either side. It reads the page and
+// one probe on each side, and counts at most CountCap entries, so its cost
+// follows the page rather than the ledger.
 func (s *Store) StockMovements(ctx context.Context, q MovementQuery) (MovementPage, error) {
 	var page MovementPage
 	if q.Limit <= 0 {
@@ -265,14 +360,32 @@ func (s *Store) StockMovements(ctx context.Context, q MovementQuery) (MovementPa
 	w.addIf(q.Lot, "l.code = ?")
 	w.addIf(q.Item, "i.code = ?")
 	w.visible(q.View, "d", "l.owner_id")
-	from := ` FROM movements m JOIN depots d ON d.id = m.depot_id JOIN lots l ON l.id = m.lot_id
-		JOIN items i ON i.id = m.item_id`
-	var first, last int64
-	err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(MIN(m.seq), 0), COALESCE(MAX(m.seq), 0)`+from+w.String(),
-		w.args...).Scan(&page.Total, &first, &last)
+	n, err := s.countCapped(ctx, `SELECT 1`+movementFrom+w.String(), w.args)
 	if err != nil {
-		return page, fmt.Errorf("store: stock movements: %w", err)
+		return page, err
 	}
+	page.Total, page.Capped = int64(min(n, CountCap)), n > CountCap
+	if page.Rows, err = s.movementRows(ctx, q, w); err != nil {
+		return page, err
+	}
+	if k := len(page.Rows); k > 0 {
+		page.Newer, err = s.movementExists(ctx, w, "m.seq > ?", page.Rows[0].Seq)
+		if err == nil {
+			page.Older, err = s.movementExists(ctx, w, "m.seq < ?", page.Rows[k-1].Seq)
+		}
+		return page, err
+	}
+	// An empty page past either end still leads back to the entries.
+	page.Older = q.After > 0 && page.Total > 0
+	page.Newer = q.Before > 0 && page.Total > 0
+	return page, nil
+}
+
+const movementFrom = ` FROM movements m JOIN depots d ON d.id = m.depot_id JOIN lots l ON l.id = m.lot_id
+	JOIN items i ON i.id = m.item_id`
+
+// movementRows reads the page of q, newest first.
+func (s *Store) movementRows(ctx context.Context, q MovementQuery, w where) ([]StockMovement, error) {
 	order := "DESC"
 	switch {
 	case q.After > 0:
@@ -283,12 +396,12 @@ func (s *Store) StockMovements(ctx context.Context, q MovementQuery) (MovementPa
 	}
 	rows, err := s.query(ctx, `SELECT m.seq, m.posting_id, m.kind, m.depot_id, m.lot_id, m.item_id, m.delta,
 		m.actor, m.reason, m.at, m.prev_hash, m.hash, d.code, l.code, i.code, d.name_zh, d.name_en, i.name_zh,
-		i.name_en, i.unit_zh, i.unit_en`+from+w.String()+`ORDER BY m.seq `+order+` LIMIT ?`,
+		i.name_en, i.unit_zh, i.unit_en`+movementFrom+w.String()+`ORDER BY m.seq `+order+` LIMIT ?`,
 		append(w.args, q.Limit)...)
 	if err != nil {
-		return page, fmt.Errorf("store: stock movements: %w", err)
+		return nil, fmt.Errorf("store: stock movements: %w", err)
 	}
-	page.Rows, err = collect(rows, func(r *sql.Rows) (x StockMovement, err error) {
+	out, err := collect(rows, func(r *sql.Rows) (x StockMovement, err error) {
 		var kind string
 		e := &x.Entry
 		err = r.Scan(&e.Seq, &e.PostingID, &kind, &e.DepotID, &e.LotID, &e.ItemID, &e.Delta, &e.Actor, &e.Reason,
@@ -297,19 +410,19 @@ func (s *Store) StockMovements(ctx context.Context, q MovementQuery) (MovementPa
 		e.Kind = stock.EntryKind(kind)
 		return x, err
 	})
-	if err != nil {
-		return page, err
-	}
 	if order == "ASC" {
-		slices.Reverse(page.Rows)
+		slices.Reverse(out)
 	}
-	if n := len(page.Rows); n > 0 {
-		page.Newer = page.Rows[0].Seq < last
-		page.Older = page.Rows[n-1].Seq > first
-	} else {
-		// An empty page past either end still leads back to the entries.
-		page.Older = q.After > 0 && page.Total > 0
-		page.Newer = q.Before > 0 && page.Total > 0
+	return out, err
+}
+
+// movementExists reports whether an entry w selects meets cond too.
+func (s *Store) movementExists(ctx context.Context, w where, cond string, seq int64) (bool, error) {
+	w.add(cond, seq)
+	rows, err := s.query(ctx, `SELECT 1`+movementFrom+w.String()+`LIMIT 1`, w.args...)
+	if err != nil {
+		return false, fmt.Errorf("store: stock movements: %w", err)
 	}
-	return page, nil
+	defer rows.Close()
+	return rows.Next(), rows.Err()
 }

@@ -22,8 +22,9 @@ type Store struct {
 	rdb     *sql.DB // reads outside transactions (SQLite: a separate pool)
 	dialect dialect
 	now     func() time.Time
-	rebinds *sync.Map // query text → dialect-specific text
-	shared  *sync.Map // query text → *sql.Stmt prepared on db, for every transaction
+	rebinds *sync.Map   // query text → dialect-specific text
+	shared  *sync.Map   // query text → *sql.Stmt prepared on db, for every transaction
+	gate    *ledgerGate // whether a long posting holds the ledger (stream.go)
 
 	tx       *sql.Tx
 	stmts    map[string]*sql.Stmt // statements of this transaction
@@ -46,7 +47,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // (created if absent). It does not migrate: call Migrate, or CheckSchema to
 // refuse an out-of-date database.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	s := &Store{now: time.Now, rebinds: new(sync.Map), shared: new(sync.Map)}
+	s := &Store{now: time.Now, rebinds: new(sync.Map), shared: new(sync.Map), gate: new(ledgerGate)}
 	for _, o := range opts {
 		o(s)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/depot"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
@@ -72,7 +73,8 @@ func lotCount(o transfer.Order) int {
 	return n
 }
 
-// checkDestinations checks that every destination depot exists. The
+// checkDestinations checks that every destination depot exists and is in
+// use. The
 // reserve posting checks the rest (source depots, items, lots), but it
 // does not touch the destinations, which only execution would find wrong.
 func (s *Store) checkDestinations(ctx context.Context, o transfer.Order) error {
@@ -81,9 +83,12 @@ func (s *Store) checkDestinations(ctx context.Context, o transfer.Order) error {
 		if seen[l.To] {
 			continue
 		}
-		var id int64
-		if err := s.queryRow(ctx, `SELECT id FROM depots WHERE code = ?`, l.To).Scan(&id); err != nil {
+		var id, retiredAt int64
+		if err := s.queryRow(ctx, `SELECT id, retired_at FROM depots WHERE code = ?`, l.To).Scan(&id, &retiredAt); err != nil {
 			return withField(notFound(err, "depot", "储备库", l.To), fmt.Sprintf("lines[%d].to", i))
+		}
+		if err := (depot.Depot{Code: l.To, RetiredAt: retiredAt}).CheckInUse(); err != nil { // no transfer to a retired depot
+			return withField(err, fmt.Sprintf("lines[%d].to", i))
 		}
 		seen[l.To] = true
 	}

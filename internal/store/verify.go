@@ -30,8 +30,11 @@ type BalanceMismatch struct {
 	LedgerReserved stock.Quantity `json:"ledger_reserved,omitempty"`
 }
 
-// sum is a balance recomputed from the ledger.
-type sum struct{ qty, reserved stock.Quantity }
+// sum is a balance recomputed from the ledger, and its lot's item.
+type sum struct {
+	qty, reserved stock.Quantity
+	item          int64
+}
 
 // VerifyReport is the outcome of Verify.
 type VerifyReport struct {
@@ -40,6 +43,12 @@ type VerifyReport struct {
 	OK         bool              `json:"ok"`
 	FirstBreak *Breach           `json:"first_break,omitempty"`
 	Mismatches []BalanceMismatch `json:"balance_mismatches,omitempty"`
+	// Totals is the number of stock totals checked (depot_stock and
+	// area_stock rows, and totals the ledger says should exist);
+	// TotalMismatches lists those that differ from the sums of the
+	// ledger (at most 100).
+	Totals          int64           `json:"totals"`
+	TotalMismatches []TotalMismatch `json:"total_mismatches,omitempty"`
 	// Audit is the check of the audit trail's own chain, read in the same
 	// snapshot.
 	Audit   AuditReport   `json:"audit"`
@@ -53,7 +62,7 @@ type balanceKey struct{ depot, lot int64 }
 const maxMismatches = 100
 
 // Verify recomputes the hash chain from the first entry, the audit trail's
-// chain (VerifyReport.Audit), and every balance
+// chain (VerifyReport.Audit), every balance and every stock total
 // from the entries, and reports the first entry that does not check out: one
 // whose sequence number, previous hash or own hash is not what the chain
 // says, or that drives a balance below zero. progress, if not nil, is called
@@ -64,6 +73,12 @@ const maxMismatches = 100
 // must be read from the same snapshot, or the entries and balances a
 // posting adds between two reads look like tampering.
 func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (VerifyReport, error) {
+	return s.verify(ctx, progress, minRangeEntries)
+}
+
+// verify is Verify with ranges of at least minRange entries checked in
+// parallel (verifyrange.go).
+func (s *Store) verify(ctx context.Context, progress func(done, total int64), minRange int64) (VerifyReport, error) {
 	start := time.Now()
 	var rep VerifyReport
 	// REPEATABLE READ gives PostgreSQL a snapshot for the whole transaction;
@@ -78,78 +93,28 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (V
 	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_head WHERE id = 1`).Scan(&head.seq, &head.hash); err != nil {
 		return rep, fmt.Errorf("store: verify: %w", err)
 	}
-	// Decoding the rows takes about twice as long as hashing and summing
-	// them, and both are CPU-bound: a second goroutine reads the entries in
-	// batches while this one checks them, so Verify runs on two cores.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches := make(chan []stock.Entry, 2)
-	free := make(chan []stock.Entry, 3)
-	var readErr error
-	go func() {
-		defer close(batches)
-		readErr = readEntries(ctx, tx, batches, free)
-	}()
-	sums := map[balanceKey]sum{}
-	hasher := stock.NewHasher()
-	prev := stock.GenesisHash
-	breach := func(seq int64, en, zh string) {
-		if rep.FirstBreak == nil {
-			rep.FirstBreak = &Breach{Seq: seq, Reason: en, ZH: zh}
-		}
+	sums, clean, err := s.verifyChainParallel(ctx, tx, head, minRange, progress, &rep)
+	if err != nil {
+		return rep, err
 	}
-	for batch := range batches {
-		for i := range batch {
-			e := &batch[i]
-			rep.Entries++
-			switch {
-			case e.Seq != rep.Entries:
-				breach(e.Seq, fmt.Sprintf("expected entry %d here: entries are missing", rep.Entries),
-					fmt.Sprintf("此处应为第 %d 条：有记录缺失", rep.Entries))
-			case e.PrevHash != prev:
-				breach(e.Seq, "previous-hash link does not match the entry before", "前序哈希与上一条记录不符")
-			case hasher.Hash(e) != e.Hash:
-				breach(e.Seq, "entry content does not match its hash: it was altered", "记录内容与其哈希不符：已被篡改")
-			}
-			prev = e.Hash
-			k := balanceKey{e.DepotID, e.LotID}
-			b := sums[k]
-			if e.Kind.Reservation() {
-				b.reserved += e.Delta
-			} else {
-				b.qty += e.Delta
-			}
-			sums[k] = b
-			switch {
-			case b.qty < 0:
-				breach(e.Seq, "balance goes negative after this entry", "该记录使库存变为负数")
-			case b.reserved < 0 || b.reserved > b.qty:
-				breach(e.Seq, "reserved units fall outside 0 and the quantity on hand after this entry",
-					"该记录使预留数量小于 0 或超过在库数量")
-			}
-			if progress != nil && rep.Entries%50000 == 0 {
-				progress(rep.Entries, head.seq)
-			}
+	if !clean {
+		// Something does not check out: the sequential pass names the
+		// first entry that breaks, exactly as it always has.
+		rep.Entries = 0
+		if sums, err = verifyChain(ctx, tx, head, progress, &rep); err != nil {
+			return rep, err
 		}
-		select {
-		case free <- batch:
-		default:
-		}
-	}
-	if readErr != nil {
-		return rep, readErr
-	}
-	if head.seq != rep.Entries || head.hash != prev {
-		breach(rep.Entries+1, fmt.Sprintf("ledger head says %d entries, found %d: entries at the end are missing or the head was altered", head.seq, rep.Entries),
-			fmt.Sprintf("账本头记录 %d 条，实际 %d 条：末尾记录缺失或账本头被改动", head.seq, rep.Entries))
 	}
 	if err := s.verifyBalances(ctx, tx, sums, &rep); err != nil {
+		return rep, err
+	}
+	if err := verifyTotals(ctx, tx, sums, &rep); err != nil {
 		return rep, err
 	}
 	if rep.Audit, err = verifyAudit(ctx, tx); err != nil {
 		return rep, err
 	}
-	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0 && rep.Audit.OK
+	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0 && len(rep.TotalMismatches) == 0 && rep.Audit.OK
 	rep.Elapsed = time.Since(start)
 	if progress != nil {
 		progress(rep.Entries, head.seq)
@@ -253,4 +218,77 @@ func (s *Store) verifyBalances(ctx context.Context, tx *sql.Tx, sums map[balance
 		}
 	}
 	return nil
+}
+
+// verifyChain checks the chain and recomputes every balance in one pass
+// in chain order, and records the first entry that does not check out.
+func verifyChain(ctx context.Context, tx *sql.Tx, head ledgerHead, progress func(done, total int64),
+	rep *VerifyReport) (map[balanceKey]sum, error) {
+	// Decoding the rows takes about twice as long as hashing and summing
+	// them, and both are CPU-bound: a second goroutine reads the entries in
+	// batches while this one checks them, so Verify runs on two cores.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []stock.Entry, 2)
+	free := make(chan []stock.Entry, 3)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = readEntries(ctx, tx, batches, free)
+	}()
+	sums := map[balanceKey]sum{}
+	hasher := stock.NewHasher()
+	prev := stock.GenesisHash
+	breach := func(seq int64, en, zh string) {
+		if rep.FirstBreak == nil {
+			rep.FirstBreak = &Breach{Seq: seq, Reason: en, ZH: zh}
+		}
+	}
+	for batch := range batches {
+		for i := range batch {
+			e := &batch[i]
+			rep.Entries++
+			switch {
+			case e.Seq != rep.Entries:
+				breach(e.Seq, fmt.Sprintf("expected entry %d here: entries are missing", rep.Entries),
+					fmt.Sprintf("此处应为第 %d 条：有记录缺失", rep.Entries))
+			case e.PrevHash != prev:
+				breach(e.Seq, "previous-hash link does not match the entry before", "前序哈希与上一条记录不符")
+			case hasher.Hash(e) != e.Hash:
+				breach(e.Seq, "entry content does not match its hash: it was altered", "记录内容与其哈希不符：已被篡改")
+			}
+			prev = e.Hash
+			k := balanceKey{e.DepotID, e.LotID}
+			b := sums[k]
+			b.item = e.ItemID
+			if e.Kind.Reservation() {
+				b.reserved += e.Delta
+			} else {
+				b.qty += e.Delta
+			}
+			sums[k] = b
+			switch {
+			case b.qty < 0:
+				breach(e.Seq, "balance goes negative after this entry", "该记录使库存变为负数")
+			case b.reserved < 0 || b.reserved > b.qty:
+				breach(e.Seq, "reserved units fall outside 0 and the quantity on hand after this entry",
+					"该记录使预留数量小于 0 或超过在库数量")
+			}
+			if progress != nil && rep.Entries%50000 == 0 {
+				progress(rep.Entries, head.seq)
+			}
+		}
+		select {
+		case free <- batch:
+		default:
+		}
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	if head.seq != rep.Entries || head.hash != prev {
+		breach(rep.Entries+1, fmt.Sprintf("ledger head says %d entries, found %d: entries at the end are missing or the head was altered", head.seq, rep.Entries),
+			fmt.Sprintf("账本头记录 %d 条，实际 %d 条：末尾记录缺失或账本头被改动", head.seq, rep.Entries))
+	}
+	return sums, nil
 }

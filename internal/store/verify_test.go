@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -78,6 +79,9 @@ func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
 				if rep, err := s.Verify(ctx, nil); err != nil || !rep.OK {
 					t.Fatalf("before tampering: %+v %v", rep, err)
 				}
+				if rep, err := s.VerifyInRanges(ctx, 2); err != nil || !rep.OK || rep.Entries != 10 {
+					t.Fatalf("before tampering, in ranges: %+v %v", rep, err)
+				}
 				raw := storetest.Insider(t, engine, dsn)
 				for _, q := range tc.tamper {
 					mustExec(t, raw, q)
@@ -88,6 +92,11 @@ func TestVerifyNamesFirstAlteredEntry(t *testing.T) {
 				}
 				if rep.OK {
 					t.Fatal("Verify says OK after tampering")
+				}
+				// Checked in ranges of two entries, the report is the same.
+				if ranged, err := s.VerifyInRanges(ctx, 2); err != nil || fmt.Sprint(ranged.FirstBreak, ranged.Mismatches) !=
+					fmt.Sprint(rep.FirstBreak, rep.Mismatches) {
+					t.Fatalf("in ranges: %+v %v\nwhole: %+v", ranged, err, rep)
 				}
 				if tc.wantSeq == 0 && rep.FirstBreak != nil {
 					t.Errorf("chain broken at %d; only a balance was edited", rep.FirstBreak.Seq)

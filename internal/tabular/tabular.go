@@ -4,17 +4,15 @@
 // reader finds the header row by them, hands back the data rows one at a
 // time, and the cell functions ([Number], [Date], [Point] …) turn what
 // people type into values, with an error in Chinese and English when they
-// cannot.
+// cannot. [NewWriter] and [Template] write tables the reader reads back;
+// [MarkProblems] returns a file to its sender with the bad cells marked.
+// docs/import-files.md gives the rules for people.
 //
 // Files come from outside and are read defensively: a file too large, a
 // zip bomb, a zip entry whose name climbs out of the archive, an oversized
 // shared-string table, or a cell holding a formula without a cached value
 // is refused before anything is imported (see [Limits]).
 package tabular
-
-import (
-	"io"
-)
 
 // Format is a file format.
 type Format string
@@ -56,11 +54,15 @@ type Row struct {
 // constant memory (xlsx: in the memory its shared strings take).
 type Reader interface {
 	// Format is the file's format; Encoding the character encoding a CSV
-	// file was found to use ("UTF-8", "UTF-8 BOM", "GB18030"); "" for xlsx.
+	// file was found to use ([UTF8], [UTF8BOM], [UTF16LE], [UTF16BE],
+	// [GB18030]); "" for xlsx.
 	Format() Format
 	Encoding() string
 	// Next returns the next row, or io.EOF after the last. Rows whose
-	// cells are all empty are skipped.
+	// cells are all empty are skipped and trailing empty cells dropped. A
+	// row breaking the Limits is an error (file.too_many_rows,
+	// file.too_many_columns), as is a CSV syntax error (file.bad_quotes);
+	// after an error Next returns it or io.EOF.
 	Next() (Row, error)
 	Close() error
 }
@@ -97,10 +99,9 @@ type Problem struct {
 // Writer writes a table row by row, in constant memory.
 type Writer interface {
 	// Row writes one row; values are string, int, int64, float64, bool
-	// (是/否) or nil (an empty cell).
+	// (是/否), time.Time (a date, with its time unless midnight) or nil
+	// (an empty cell). Another type, NaN or an infinity is an error.
 	Row(values ...any) error
 	// Close finishes the file; nothing is complete before it.
 	Close() error
 }
-
-var _ = io.EOF

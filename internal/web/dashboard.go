@@ -95,18 +95,31 @@ func (t Totals) ReservedItems() int { return len(t.reservedItems) }
 func (t Totals) Items() int  { return len(t.items) }
 func (t Totals) Depots() int { return len(t.depots) }
 
+// add counts one lot's balance.
 func (t *Totals) add(r store.BalanceRow) {
+	t.addTotal(store.DepotItemTotal{Depot: r.Depot, Item: r.Item, UnitZH: r.UnitZH, UnitEN: r.UnitEN,
+		Quantity: r.Quantity, Reserved: r.Reserved, Usable: r.Usable, VolumeM3: r.VolumeM3, Lots: 1,
+		UsableLots: count(r.Usable > 0), ReservedLots: count(r.Reserved > 0)})
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// addTotal counts what a depot holds of an item.
+func (t *Totals) addTotal(r store.DepotItemTotal) {
 	if t.items == nil {
 		t.items, t.depots, t.reservedItems = map[string]bool{}, map[string]bool{}, map[string]bool{}
 		t.units = map[unitKey]*UnitTotal{}
 	}
-	t.Lots++
+	t.Lots += r.Lots
 	t.items[r.Item], t.depots[r.Depot] = true, true
-	if r.Usable > 0 {
-		t.UsableLots++
-	}
-	if r.Reserved > 0 {
-		t.ReservedLots++
+	t.UsableLots += r.UsableLots
+	if r.ReservedLots > 0 {
+		t.ReservedLots += r.ReservedLots
 		t.reservedItems[r.Item] = true
 	}
 	k := unitKey(r.UnitZH)
@@ -151,13 +164,14 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "dashboard", h.newPage(r, "dashboard", "nav.dashboard", v))
 }
 
-// dashboardData reads the stock by lot, the depots and the districts, and
-// sums them; three queries whatever the number of depots. It counts what
-// who's scope reaches (access.Actor.View), and open incidents and plans
-// only for one who may read them.
+// dashboardData reads the stock per depot and item with the lots that
+// need attention (store.StockTotals), the depots and the districts, and
+// sums them; its cost follows the depots and items in scope, not their
+// lots. It counts what who's scope reaches (access.Actor.View), and open
+// incidents and plans only for one who may read them.
 func (h *handler) dashboardData(ctx context.Context, who access.Actor) (dashboardView, error) {
 	view := who.View(access.StockRead)
-	rep, err := h.store.Balances(ctx, store.BalanceQuery{GroupBy: "lot", View: &view})
+	rep, err := h.store.StockTotals(ctx, store.TotalsQuery{Horizon: stock.AddDays(h.store.Today(), expiringDays), View: &view})
 	if err != nil {
 		return dashboardView{}, err
 	}
@@ -185,9 +199,10 @@ func (h *handler) dashboardData(ctx context.Context, who access.Actor) (dashboar
 	return v, nil
 }
 
-// summarise groups lot balances by class, by depot tier and by the
-// district each depot stands in, and picks out expired and expiring lots.
-func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.Area) dashboardView {
+// summarise groups the stock per depot and item by class, by depot tier
+// and by the district each depot stands in, and picks out expired and
+// expiring lots.
+func summarise(rep store.StockTotals, depots []store.DepotView, areas []area.Area) dashboardView {
 	v := dashboardView{Today: rep.Today, Depots: len(depots)}
 	depotOf := map[string]store.DepotView{}
 	for _, d := range depots {
@@ -207,19 +222,20 @@ func summarise(rep store.BalanceReport, depots []store.DepotView, areas []area.A
 		m[key] = g
 		return g
 	}
-	soon := stock.AddDays(rep.Today, expiringDays)
 	for _, r := range rep.Rows {
 		d := depotOf[r.Depot]
-		v.Totals.add(r)
-		group(classes, r.Item[:1]).add(r)
-		group(tiers, string(d.Tier)).add(r)
-		group(districts, d.District).add(r)
+		v.Totals.addTotal(r)
+		group(classes, r.Item[:1]).addTotal(r)
+		group(tiers, string(d.Tier)).addTotal(r)
+		group(districts, d.District).addTotal(r)
+	}
+	for _, r := range rep.Exceptions {
 		switch {
 		case r.ExpiresOn == "":
 		case r.ExpiresOn < rep.Today:
 			v.Expired.add(r)
 			v.Soonest = append(v.Soonest, r)
-		case r.ExpiresOn <= soon:
+		case r.ExpiresOn <= rep.Horizon:
 			v.Expiring.add(r)
 			v.Soonest = append(v.Soonest, r)
 		}

@@ -44,7 +44,10 @@ type stockView struct {
 	Tabs   []stockTabLink
 	Today  string
 	Export string // link to the workbook, with the depot filter in force
-	Filter stockFilter
+	// ListXLSX and ListCSV link to the open tab's list as a file, with
+	// its filters (GET /api/exports/<list>.xlsx|csv).
+	ListXLSX, ListCSV string
+	Filter            stockFilter
 
 	// The choices of the filter form.
 	Depots  []stockOption
@@ -133,7 +136,8 @@ type stockDepotRow struct {
 type stockLotsTab struct {
 	Rows       []stockLotRow
 	Total      int
-	From, To   int // 1-based positions of the page's first and last row
+	Capped     bool // Total is a lower bound (store.CountCap): "10,000+"
+	From, To   int  // 1-based positions of the page's first and last row
 	Prev, Next string
 }
 
@@ -149,6 +153,7 @@ type stockLotRow struct {
 type stockMovesTab struct {
 	Rows          []stockMoveRow
 	Total         int64
+	Capped        bool   // Total is a lower bound (store.CountCap): "10,000+"
 	Older, Newer  string // links to the pages either side, "" when there is none
 	First, Latest bool   // the page holds the oldest or the newest entry
 }
@@ -287,6 +292,7 @@ func (h *handler) stockData(ctx context.Context, tab string, f stockFilter, form
 	if f.Depot != "" {
 		v.Export += "?depot=" + url.QueryEscape(f.Depot)
 	}
+	v.ListXLSX, v.ListCSV = stockListLinks(tab, f, v.Today)
 	var err error
 	switch tab {
 	case "items":
@@ -430,7 +436,7 @@ func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 	if err != nil {
 		return err
 	}
-	tab := &stockLotsTab{Total: page.Total}
+	tab := &stockLotsTab{Total: page.Total, Capped: page.Capped}
 	for _, l := range page.Rows {
 		tab.Rows = append(tab.Rows, stockLotRow{StockLot: l}.judged(page.Today))
 	}
@@ -440,7 +446,7 @@ func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 	if f.Page > 1 {
 		tab.Prev = "/stock/lots" + stockQuery(f, "page", strconv.Itoa(f.Page-1))
 	}
-	if q.Offset+len(tab.Rows) < page.Total {
+	if page.More {
 		tab.Next = "/stock/lots" + stockQuery(f, "page", strconv.Itoa(f.Page+1))
 	}
 	v.Lots = tab
@@ -473,7 +479,7 @@ func (h *handler) stockMovements(ctx context.Context, v *stockView) error {
 	if err != nil {
 		return err
 	}
-	tab := &stockMovesTab{Total: page.Total, First: !page.Older, Latest: !page.Newer}
+	tab := &stockMovesTab{Total: page.Total, Capped: page.Capped, First: !page.Older, Latest: !page.Newer}
 	for _, m := range page.Rows {
 		tab.Rows = append(tab.Rows, stockMoveRow{StockMovement: m,
 			At:       time.UnixMicro(m.At).In(cst.Zone).Format("2006-01-02 15:04:05"),
@@ -515,6 +521,43 @@ func stockQuery(f stockFilter, key, value string) string {
 		}
 	}
 	return "?" + q.Encode()
+}
+
+// stockListLinks are the links to a tab's list as .xlsx and CSV, with the
+// tab's filters as the export reads them.
+func stockListLinks(tab string, f stockFilter, today string) (xlsx, csv string) {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	switch tab {
+	case "items":
+		set("class", f.Class)
+		set("purpose", f.Purpose)
+		set("q", f.Q)
+	case "depots":
+		set("tier", f.Tier)
+	case "lots":
+		set("quality", f.Quality)
+		switch n, err := strconv.Atoi(f.Days); {
+		case f.Days == "expired":
+			set("expired", "1")
+		case err == nil:
+			set("expiring_before", stock.AddDays(today, n))
+		}
+		fallthrough
+	case "movements":
+		set("depot", f.Depot)
+		set("item", f.Item)
+		set("lot", f.Lot)
+	}
+	path, query := "/api/exports/"+tab, ""
+	if len(q) > 0 {
+		query = "?" + q.Encode()
+	}
+	return path + ".xlsx" + query, path + ".csv" + query
 }
 
 // stockSigned writes a ledger quantity with its sign: +120, -35.5.

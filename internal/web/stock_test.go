@@ -293,7 +293,9 @@ func TestStockHTMX(t *testing.T) {
 		if status != http.StatusOK || strings.Contains(body, "<html") || strings.Contains(body, `id="stock-filter"`) {
 			t.Fatalf("table partial: status %d, more than the table:\n%.300s", status, body)
 		}
-		contains(t, "table partial", body, "data-lot=", `href="/api/exports/stock.xlsx?depot=`+depot+`" download hx-swap-oob="true"`)
+		contains(t, "table partial", body, "data-lot=", `id="export-links" class="toolbar" hx-swap-oob="true"`,
+			`href="/api/exports/stock.xlsx?depot=`+depot+`" download`,
+			`href="/api/exports/lots.xlsx?depot=`+depot+`" download`, `href="/api/exports/lots.csv?depot=`+depot+`" download`)
 
 		status, body = site.htmx(t, "/stock/verify", "ledger-status")
 		if status != http.StatusOK || strings.Contains(body, "<html") {

@@ -159,6 +159,10 @@ func (h *handler) screens() []screen {
 			{"GET", "/readiness", access.ReadinessRead, h.readinessPage},
 			{"GET", "/readiness/saved", access.ReadinessRead, h.readinessSaved},
 		}},
+		{key: "masterdata", path: "/masterdata", icon: "☰", routes: h.masterRoutes()},
+		{key: "import", path: "/import", icon: "⇪", routes: []route{
+			{"GET", "/import", access.DataImport, h.importPage},
+		}},
 		{key: "admin", path: "/admin/users", icon: "⚙", routes: []route{
 			{"GET", "/admin/users", access.UserManage, h.usersPage},
 			{"GET", "/admin/tokens", access.TokenManage, h.tokensPage},
