@@ -85,8 +85,11 @@ func TestExportStock(t *testing.T) {
 		if v, _ := f.GetCellValue("概览", "B14"); v != "未校验 Not checked" {
 			t.Errorf("ledger check %q, want not checked (the export's cost follows its rows)", v)
 		}
-		f = workbookOf(t, a.do("GET", "/api/exports/stock.xlsx?verify=1", "", nil, false), "stockpile-stock-2026-06-01.xlsx")
-		if v, _ := f.GetCellValue("概览", "B14"); v != "完整 Intact" {
+		// One depot's workbook with the check: the whole ledger is
+		// verified all the same, without writing every lot twice.
+		checked := workbookOf(t, a.do("GET", "/api/exports/stock.xlsx?verify=1&depot="+known.Depot, "", nil, false),
+			"stockpile-stock-"+known.Depot+"-2026-06-01.xlsx")
+		if v, _ := checked.GetCellValue("概览", "B14"); v != "完整 Intact" {
 			t.Errorf("ledger check with verify=1 %q, want intact", v)
 		}
 		newest, err := a.s.StockMovements(ctx, store.MovementQuery{Limit: 1})
@@ -174,7 +177,15 @@ func TestExportLists(t *testing.T) {
 		keeper := a.addPrincipal(t, "keeper", account.User{Username: "keeper-fs", Roles: []access.Role{access.RoleKeeper},
 			AreaCode: "110111", OrgCode: "BJ-EMB", Depots: []string{"C-FS-RELIEF"}})
 		for _, e := range exports {
-			for _, format := range []string{"xlsx", "csv"} {
+			// Every list as CSV; the workbook of two small ones, since
+			// the writer is the same for every list (tabular tests it)
+			// and writing the demo's every lot and entry as .xlsx under
+			// the race detector took half a minute per engine.
+			formats := []string{"csv"}
+			if e.list.Name == "depots" || e.list.Name == "items" {
+				formats = append(formats, "xlsx")
+			}
+			for _, format := range formats {
 				rec := a.do("GET", "/api/exports/"+e.list.Name+"."+format, "", nil, false)
 				if cd, want := rec.Header().Get("Content-Disposition"),
 					"attachment; filename=stockpile-"+e.list.Name+"-2026-06-01."+format; cd != want {
