@@ -19,7 +19,11 @@ func ColumnsTable(spec Spec) string {
 		for _, ch := range c.Choices {
 			values = append(values, "`"+ch.Value+"` "+ch.ZH)
 		}
-		cells := []string{"`" + c.Key + "`", c.ZH, c.EN, c.Unit, req, strings.Join(values, "<br>"), c.Example}
+		head := c.ZH
+		if len(c.Aliases) > 0 {
+			head += "（也认 also：" + strings.Join(c.Aliases, "、") + "）"
+		}
+		cells := []string{"`" + c.Key + "`", head, c.EN, c.Unit, req, strings.Join(values, "<br>"), c.Example}
 		for i, s := range cells {
 			cells[i] = strings.ReplaceAll(s, "|", `\|`)
 		}

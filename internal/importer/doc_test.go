@@ -31,11 +31,19 @@ func TestDocsColumnTables(t *testing.T) {
 func TestSpecs(t *testing.T) {
 	for _, s := range Specs() {
 		seen := map[string]bool{}
+		heads := map[string]string{} // every header a column is read by → its key
 		for _, c := range s.Columns {
 			if seen[c.Key] || c.ZH == "" || c.EN == "" {
 				t.Errorf("%s: column %+v repeated or unnamed", s.Kind, c)
 			}
 			seen[c.Key] = true
+			for _, h := range append([]string{c.Key, c.ZH, c.EN}, c.Aliases...) {
+				h = strings.ToLower(h)
+				if k, dup := heads[h]; dup && k != c.Key {
+					t.Errorf("%s: header %q names both %s and %s", s.Kind, h, k, c.Key)
+				}
+				heads[h] = c.Key
+			}
 		}
 		for _, k := range s.Key {
 			if !seen[k] {

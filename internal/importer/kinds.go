@@ -82,6 +82,9 @@ func col(key, zh, en, unit string, req bool, example string, choices ...tabular.
 
 func note(c tabular.Column, n string) tabular.Column { c.Note = n; return c }
 
+// alias adds the other headers people give column c in their own files.
+func alias(c tabular.Column, names ...string) tabular.Column { c.Aliases = names; return c }
+
 // Shared columns.
 var (
 	levelChoices = []tabular.Choice{{Value: "city", ZH: "市级", EN: "City"}, {Value: "district", ZH: "区级", EN: "District"},
@@ -116,13 +119,13 @@ func categoriesSpec() Spec {
 func itemsSpec() Spec {
 	return Spec{Kind: Items, ZH: "物资目录", EN: "Catalogue items", Key: []string{"code"}, Action: access.CatalogWrite,
 		Columns: []tabular.Column{
-			note(col("code", "物资编码", "Item code", "", true, "1010101"), "7 位 GB/T 38565 编码 / 7-digit GB/T 38565 code"),
-			col("name_zh", "物资名称", "Name (Chinese)", "", true, "单帐篷"),
+			note(alias(col("code", "物资编码", "Item code", "", true, "1010101"), "编码", "物资代码", "物资编号"), "7 位 GB/T 38565 编码 / 7-digit GB/T 38565 code"),
+			alias(col("name_zh", "物资名称", "Name (Chinese)", "", true, "单帐篷"), "名称", "品名"),
 			col("name_en", "英文名称", "Name (English)", "", false, "Single tent"),
-			col("unit_zh", "计量单位", "Unit (Chinese)", "", true, "顶"),
+			alias(col("unit_zh", "计量单位", "Unit (Chinese)", "", true, "顶"), "单位"),
 			col("unit_en", "英文单位", "Unit (English)", "", false, "tent"),
 			col("counted", "按整数计", "Whole units", "", false, "是", boolChoices...),
-			col("spec", "规格型号", "Specification", "", false, "12 m²"),
+			alias(col("spec", "规格型号", "Specification", "", false, "12 m²"), "规格", "型号"),
 			col("shelf_life_days", "保质期", "Shelf life", "天 days", false, "0"),
 			col("purpose", "用途", "Purpose", "", true, "life",
 				tabular.Choice{Value: "rescue", ZH: "应急救援保障物资", EN: "Rescue"},
@@ -134,12 +137,12 @@ func itemsSpec() Spec {
 
 func areasSpec() Spec {
 	cols := []tabular.Column{
-		col("code", "区域编码", "Area code", "", true, "110111"),
+		alias(col("code", "区域编码", "Area code", "", true, "110111"), "编码", "行政区划代码", "区划代码"),
 		note(col("parent_code", "上级区域编码", "Parent area code", "", false, "110000"), "市级留空 / empty for the city"),
 		col("level", "层级", "Level", "", true, "district", levelChoices...),
-		col("name_zh", "区域名称", "Name (Chinese)", "", true, "房山区"),
+		alias(col("name_zh", "区域名称", "Name (Chinese)", "", true, "房山区"), "名称"),
 		col("name_en", "英文名称", "Name (English)", "", false, "Fangshan"),
-		col("population", "常住人口", "Population", "人 people", false, "1,312,778"),
+		alias(col("population", "常住人口", "Population", "人 people", false, "1,312,778"), "人口"),
 	}
 	cols = append(cols, pointColumns(false, "116.1433", "39.7488")...)
 	return Spec{Kind: Areas, ZH: "区域", EN: "Areas", Key: []string{"code"}, Action: access.AreaWrite,
@@ -155,50 +158,50 @@ func areasSpec() Spec {
 func orgsSpec() Spec {
 	return Spec{Kind: Orgs, ZH: "储备主体", EN: "Organisations", Key: []string{"code"}, Action: access.OrgWrite,
 		Columns: []tabular.Column{
-			col("code", "单位编码", "Organisation code", "", true, "BJ-GRAIN"),
-			col("name_zh", "单位名称", "Name (Chinese)", "", true, "北京市粮食和物资储备局"),
+			alias(col("code", "单位编码", "Organisation code", "", true, "BJ-GRAIN"), "编码", "统一社会信用代码"),
+			alias(col("name_zh", "单位名称", "Name (Chinese)", "", true, "北京市粮食和物资储备局"), "名称"),
 			col("name_en", "英文名称", "Name (English)", "", false, "Beijing Grain and Reserves Bureau"),
 			col("kind", "单位类型", "Kind", "", true, "department",
 				tabular.Choice{Value: "bureau", ZH: "应急管理部门", EN: "Bureau"},
 				tabular.Choice{Value: "department", ZH: "政府部门", EN: "Department"},
 				tabular.Choice{Value: "enterprise", ZH: "企业", EN: "Enterprise"}),
-			col("area_code", "所属区域", "Area code", "", true, "110000"),
+			alias(col("area_code", "所属区域", "Area code", "", true, "110000"), "区域编码", "所在区域"),
 		}}
 }
 
 func depotsSpec() Spec {
 	cols := []tabular.Column{
-		col("code", "储备库编码", "Depot code", "", true, "D-110111-01"),
-		col("name_zh", "储备库名称", "Name (Chinese)", "", true, "房山区救灾物资储备库"),
+		alias(col("code", "储备库编码", "Depot code", "", true, "D-110111-01"), "编码", "仓库编码", "库点编码"),
+		alias(col("name_zh", "储备库名称", "Name (Chinese)", "", true, "房山区救灾物资储备库"), "名称", "仓库名称", "库点名称"),
 		col("name_en", "英文名称", "Name (English)", "", false, "Fangshan relief depot"),
 		col("tier", "层级", "Tier", "", true, "district", levelChoices...),
 		col("kind", "类型", "Kind", "", true, "comprehensive",
 			tabular.Choice{Value: "comprehensive", ZH: "综合库", EN: "Comprehensive"},
 			tabular.Choice{Value: "special", ZH: "专项库", EN: "Special"}),
-		col("org_code", "管理单位", "Holding organisation", "", true, "110111-EMB"),
-		col("area_code", "所在区域", "Area code", "", true, "110111"),
+		alias(col("org_code", "管理单位", "Holding organisation", "", true, "110111-EMB"), "管理单位编码", "储备主体"),
+		alias(col("area_code", "所在区域", "Area code", "", true, "110111"), "区域编码", "所属区域"),
 	}
 	cols = append(cols, pointColumns(true, "116.1433", "39.7488")...)
 	return Spec{Kind: Depots, ZH: "储备库", EN: "Depots", Key: []string{"code"}, Action: access.DepotWrite,
 		Columns: append(cols,
-			col("address", "地址", "Address", "", false, "房山区良乡镇"),
-			col("capacity_m3", "库容", "Capacity", "立方米 m³", false, "5000"))}
+			alias(col("address", "地址", "Address", "", false, "房山区良乡镇"), "详细地址"),
+			alias(col("capacity_m3", "库容", "Capacity", "立方米 m³", false, "5000"), "库容量", "容积"))}
 }
 
 func stockSpec() Spec {
 	return Spec{Kind: Stock, ZH: "期初库存", EN: "Opening stock", Key: []string{"depot", "item", "batch", "owner"},
 		Action: access.StockPost,
 		Columns: []tabular.Column{
-			col("depot", "储备库编码", "Depot code", "", true, "D-110111-01"),
-			col("item", "物资编码", "Item code", "", true, "1010101"),
-			col("batch", "批次号", "Batch", "", true, "2026-01"),
+			alias(col("depot", "储备库编码", "Depot code", "", true, "D-110111-01"), "仓库编码", "库点编码"),
+			alias(col("item", "物资编码", "Item code", "", true, "1010101"), "物资代码", "物资编号"),
+			alias(col("batch", "批次号", "Batch", "", true, "2026-01"), "批次", "批号", "生产批号"),
 			note(col("owner", "物权单位", "Owner", "", false, "110111-EMB"), "空为储备库的管理单位 / empty: the depot's holder"),
 			col("produced_on", "生产日期", "Produced on", "", false, "2026-01-05"),
-			note(col("expires_on", "有效期至", "Expires on", "", false, ""), "空则按保质期推算 / empty: from the shelf life"),
+			note(alias(col("expires_on", "有效期至", "Expires on", "", false, ""), "失效日期", "到期日期", "有效期"), "空则按保质期推算 / empty: from the shelf life"),
 			col("quality", "质量状态", "Quality", "", false, "good",
 				tabular.Choice{Value: "good", ZH: "合格", EN: "Good"}, tabular.Choice{Value: "pending", ZH: "待检", EN: "Pending"},
 				tabular.Choice{Value: "damaged", ZH: "损坏", EN: "Damaged"}),
-			note(col("quantity", "数量", "Quantity", "", true, "1,200"), "库存应有的数量，非增减 / the quantity held, not a change"),
+			note(alias(col("quantity", "数量", "Quantity", "", true, "1,200"), "库存数量", "实存数量", "实有数量"), "库存应有的数量，非增减 / the quantity held, not a change"),
 		}}
 }
 
@@ -207,7 +210,7 @@ func reserveColumns(qtyKey, qtyZH, qtyEN, hoursKey, hoursZH, hoursEN string) []t
 		col("code", "储备编码", "Reserve code", "", true, "AG-2026-001"),
 		col("org_code", "签约企业", "Enterprise", "", true, "ENT-001"),
 		note(col("party", "签约主体", "Contracting party", "", false, "110111-EMB"), "空为市应急管理局 / empty: the city's bureau"),
-		col("item", "物资编码", "Item code", "", true, "1010101"),
+		alias(col("item", "物资编码", "Item code", "", true, "1010101"), "物资代码", "物资编号"),
 		col(qtyKey, qtyZH, qtyEN, "", true, "500"),
 		col(hoursKey, hoursZH, hoursEN, "小时 h", true, "12"),
 		col("valid_from", "有效期起", "Valid from", "", true, "2026-01-01"),
@@ -230,7 +233,7 @@ func capacitiesSpec() Spec {
 func pricesSpec() Spec {
 	return Spec{Kind: Prices, ZH: "单价", EN: "Unit prices", Key: []string{"item"}, Action: access.ReadinessConfigure,
 		Columns: []tabular.Column{
-			col("item", "物资编码", "Item code", "", true, "1010101"),
+			alias(col("item", "物资编码", "Item code", "", true, "1010101"), "物资代码", "物资编号"),
 			col("yuan", "单价", "Unit price", "元 yuan", true, "1,850"),
 			col("assumption", "估算", "Assumption", "", false, "否", boolChoices...),
 			col("source", "来源", "Source", "", true, "2025 年招标价"),
@@ -242,7 +245,7 @@ func normsSpec() Spec {
 		Action: access.ReadinessConfigure,
 		Columns: []tabular.Column{
 			col("hazard", "灾种", "Hazard", "", true, "flood"),
-			col("item", "物资编码", "Item code", "", true, "1010101"),
+			alias(col("item", "物资编码", "Item code", "", true, "1010101"), "物资代码", "物资编号"),
 			col("basis", "基数", "Basis", "", true, "relocated"),
 			col("quantity", "定额", "Quantity", "", true, "0.2"),
 			col("tier", "层级", "Tier", "", false, "", levelChoices...),

@@ -36,11 +36,11 @@ type Org struct {
 }
 
 // CheckInUse refuses new work for a retired organisation: a depot, an
-// agreement or capacity reserve, or a user of it.
+// agreement or capacity reserve, a lot it owns, or a user of it.
 func (o Org) CheckInUse() error {
 	if o.RetiredAt != 0 {
-		return apperr.New(apperr.Conflict, "org.retired", "单位「%s」已停用，不能新增其储备库、储备或用户",
-			"organisation %q is retired: it takes no new depots, reserves or users", o.Code)
+		return apperr.New(apperr.Conflict, "org.retired", "单位「%s」已停用，不能新增其储备库、储备、批次或用户",
+			"organisation %q is retired: it takes no new depots, reserves, lots or users", o.Code)
 	}
 	return nil
 }

@@ -45,7 +45,8 @@ type DepotSummary struct {
 	DamagedLots  int `json:"damaged_lots"`
 }
 
-// DepotSummaries returns every depot, in code order, with its stock figures,
+// DepotSummaries returns every depot in use (a retired one holds nothing
+// and takes part in no movement), in code order, with its stock figures,
 // counting as expiring what expires within expiringDays of today. Its cost
 // follows the depots and what they hold per item (StockTotals), not their
 // lots. view limits the depots to what an actor may see; nil does not
@@ -56,6 +57,7 @@ func (s *Store) DepotSummaries(ctx context.Context, expiringDays int, view *acce
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}
 	var w where
+	w.add("d.retired_at = 0")
 	w.visible(view, "d", "")
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, d.kind, o.code, o.name_zh, o.name_en,
 		a.code, a.path, d.lat, d.lon, d.address, d.capacity_m3

@@ -122,6 +122,13 @@ func TestDepotSummaries(t *testing.T) {
 		if sums[0].Expiring != 0 || sums[0].Expired != stock.Units(20) || sums[0].ExpiringLots != 0 || sums[0].ExpiredLots != 1 {
 			t.Errorf("5-day horizon: expiring %s expired %s", sums[0].Expiring, sums[0].Expired)
 		}
+		// A retired depot is off the map.
+		if _, _, err := s.SetDepotRetired(ctx, w.DepotB, true); err != nil {
+			t.Fatal(err)
+		}
+		if sums, err = s.DepotSummaries(ctx, 90, nil); err != nil || len(sums) != 1 || sums[0].Code != w.DepotA {
+			t.Errorf("with depot B retired: %+v, %v; want depot A alone", sums, err)
+		}
 	})
 }
 

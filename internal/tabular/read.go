@@ -122,6 +122,13 @@ func match(cell string, cols []Column) string {
 			return c.Key
 		}
 	}
+	for _, c := range cols {
+		for _, a := range c.Aliases {
+			if n == headerKey(a) {
+				return c.Key
+			}
+		}
+	}
 	return ""
 }
 

@@ -32,6 +32,9 @@ type Column struct {
 	Choices  []Choice // allowed values (a drop-down list in the template); nil for free input
 	Example  string   // the template's example value
 	Note     string   // a hint in Chinese and English for the template's note row
+	// Aliases are other headers people give the column in their own
+	// files ("名称" for "储备库名称"), matched as the headers are.
+	Aliases []string
 }
 
 // Choice is one allowed value of a column with a fixed set of values. A

@@ -102,6 +102,13 @@ func TestReadHeaderForms(t *testing.T) {
 	if e, ok := asErr(err); !ok || e.Code != "import.column_missing" || e.Field != "item_code" {
 		t.Errorf("missing column: %v", err)
 	}
+	// A header people use for the column in their own files.
+	aliased := append([]tabular.Column{}, stockCols[:2]...)
+	aliased[0].Aliases = []string{"编码", "物资代码"}
+	h, err = tabular.ReadHeader(open(t, []byte("编码,数量\nA001,5\n"), tabular.Limits{}), aliased)
+	if err != nil || h.Index["item_code"] != 0 {
+		t.Errorf("header by alias: %+v, %v", h, err)
+	}
 }
 
 // TestTemplate: the xlsx template reads back with every column and no data

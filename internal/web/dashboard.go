@@ -175,7 +175,7 @@ func (h *handler) dashboardData(ctx context.Context, who access.Actor) (dashboar
 	if err != nil {
 		return dashboardView{}, err
 	}
-	depots, err := h.store.Depots(ctx, store.DepotFilter{View: &view})
+	depots, err := h.store.Depots(ctx, store.DepotFilter{View: &view, Retired: store.InUse})
 	if err != nil {
 		return dashboardView{}, err
 	}

@@ -35,7 +35,7 @@ func TestImportScreen(t *testing.T) {
 			t.Errorf("untranslated key %s", m)
 		}
 		for _, want := range []string{`value="depots" selected`, `value="stock"`, `/api/imports/kinds/depots/template?format=xlsx`,
-			"储备库编码", "坐标系"} {
+			"储备库编码", "坐标系", "仓库编码"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("manager's import page lacks %q", want)
 			}

@@ -182,10 +182,10 @@ func (h *handler) newIncidentPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "incident-new", h.newPage(r, "dispatch", "dispatch.new.title", v))
 }
 
-// streetGroups lists the streets and townships under their districts, in
-// code order.
+// streetGroups lists the streets and townships in use under their
+// districts, in code order.
 func (h *handler) streetGroups(ctx context.Context) ([]streetGroup, error) {
-	areas, err := h.store.Areas(ctx, "")
+	areas, err := h.store.AreaList(ctx, "", store.InUse)
 	if err != nil {
 		return nil, err
 	}
