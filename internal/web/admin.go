@@ -108,10 +108,11 @@ func (h *handler) usersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // userChoices fills the choices of the user form: the areas and depots in
-// the administrator's scope, and every organisation.
+// the administrator's scope, and every organisation, all in use: a user
+// cannot be placed in what is retired.
 func (h *handler) userChoices(ctx context.Context, who access.Actor, v *usersView) error {
 	view := who.View(access.UserManage)
-	areas, err := h.store.Areas(ctx, "")
+	areas, err := h.store.AreaList(ctx, "", store.InUse)
 	if err != nil {
 		return err
 	}
@@ -120,10 +121,10 @@ func (h *handler) userChoices(ctx context.Context, who access.Actor, v *usersVie
 			v.Areas = append(v.Areas, a)
 		}
 	}
-	if v.Orgs, err = h.store.Orgs(ctx, ""); err != nil {
+	if v.Orgs, err = h.store.OrgList(ctx, "", store.InUse); err != nil {
 		return err
 	}
-	v.Depots, err = h.store.Depots(ctx, store.DepotFilter{View: &view})
+	v.Depots, err = h.store.Depots(ctx, store.DepotFilter{View: &view, Retired: store.InUse})
 	return err
 }
 

@@ -99,6 +99,17 @@ func TestMasterDataScreen(t *testing.T) {
 		if strings.Contains(site.page(t, "/masterdata/depots"), "S-TEST-EMPTY") {
 			t.Error("a retired depot is listed without the switch")
 		}
+		// Nor is it offered for new work: not in the lots' filter (it holds
+		// nothing) nor the user form, but still in the ledger's filter.
+		option := `<option value="S-TEST-EMPTY"`
+		if strings.Contains(site.page(t, "/stock/lots"), option) {
+			t.Error("the lots' filter offers a retired depot")
+		}
+		contains(t, "the ledger's filter", site.page(t, "/stock/movements"), option)
+		if got := site.fetch(t, site.as(t, "admin-city"), "GET", "/admin/users", nil); strings.Contains(got.body, `value="S-TEST-EMPTY"`) ||
+			!strings.Contains(got.body, `value="C-FS-RELIEF"`) {
+			t.Errorf("the user form's depots with a retired one: %d", got.status)
+		}
 		got = site.fetch(t, site.client, "POST", "/masterdata/depots/S-TEST-EMPTY/restore", url.Values{})
 		if got.status != http.StatusSeeOther {
 			t.Fatalf("restore: %d %.300s", got.status, got.body)

@@ -305,7 +305,7 @@ func (h *handler) stockData(ctx context.Context, tab string, f stockFilter, form
 		err = h.stockMovements(ctx, v)
 	}
 	if err == nil && form && (tab == "lots" || tab == "movements") {
-		err = h.stockChoices(ctx, v)
+		err = h.stockChoices(ctx, v, tab == "lots")
 	}
 	return v, err
 }
@@ -343,9 +343,15 @@ func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 }
 
 // stockChoices fills the depot and item selects of the filter form: the
-// depots the actor may see, and the whole catalogue.
-func (h *handler) stockChoices(ctx context.Context, v *stockView) error {
-	depots, err := h.store.Depots(ctx, store.DepotFilter{View: visible(ctx)})
+// depots the actor may see, only those in use when held stock is listed
+// (held: a retired depot holds nothing, though its movements stay in the
+// ledger), and the whole catalogue (a retired item may still be held).
+func (h *handler) stockChoices(ctx context.Context, v *stockView, held bool) error {
+	f := store.DepotFilter{View: visible(ctx)}
+	if held {
+		f.Retired = store.InUse
+	}
+	depots, err := h.store.Depots(ctx, f)
 	if err != nil {
 		return err
 	}
