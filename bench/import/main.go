@@ -95,6 +95,8 @@ type result struct {
 	summary, second    ops.Import
 	verify             store.VerifyReport
 	peakRSS            int64 // bytes, the process's high-water mark after the commit
+	peakAnon           int64 // bytes, the largest anonymous resident set sampled during the first pass
+	size               string
 }
 
 func run(c config, out io.Writer) error {
@@ -276,7 +278,10 @@ func runEngine(ctx context.Context, c config, engine string, data []byte) (_ *re
 		logf("%s: %s commit in %s: %d ledger lines", engine, name, commit, done.LedgerLines)
 		return done, preview, commit, nil
 	}
-	if r.summary, r.preview, r.commit, err = pass("first"); err != nil {
+	stopSampling := sampleAnon()
+	r.summary, r.preview, r.commit, err = pass("first")
+	r.peakAnon = stopSampling()
+	if err != nil {
 		return nil, err
 	}
 	r.peakRSS = peakRSS()
@@ -291,6 +296,7 @@ func runEngine(ctx context.Context, c config, engine string, data []byte) (_ *re
 	if r.verify, err = s.Verify(ctx, nil); err != nil {
 		return nil, err
 	}
+	r.size = db.Size()
 	return r, nil
 }
 
@@ -360,19 +366,52 @@ func writeHeap(path string) error {
 	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
-// peakRSS is the process's resident-set high-water mark (VmHWM).
-func peakRSS() int64 {
+// peakRSS is the process's resident-set high-water mark (VmHWM). It
+// counts the pages of the database file that SQLite's memory map has
+// touched, which are the kernel's page cache, shared with the file and
+// dropped under memory pressure; sampleAnon measures without them.
+func peakRSS() int64 { return statusKB("VmHWM:") }
+
+// statusKB reads one figure of /proc/self/status, in bytes.
+func statusKB(field string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}
 	}
 	return 0
+}
+
+// sampleAnon samples the process's anonymous resident memory (RssAnon:
+// the Go heap, SQLite's page cache, the drivers' buffers; not the mapped
+// database file) every 20 ms until the returned function is called, which
+// returns the largest sample.
+func sampleAnon() func() int64 {
+	done := make(chan struct{})
+	peak := make(chan int64)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		top := statusKB("RssAnon:")
+		for {
+			select {
+			case <-tick.C:
+				top = max(top, statusKB("RssAnon:"))
+			case <-done:
+				peak <- max(top, statusKB("RssAnon:"))
+				return
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		return <-peak
+	}
 }
 
 func report(out io.Writer, c config, size int, parse time.Duration, rs []*result) {
@@ -406,7 +445,8 @@ func report(out io.Writer, c config, size int, parse time.Duration, rs []*result
 		return count(int64(float64(c.rows) / (r.preview + r.commit).Seconds()))
 	}, "")
 	row("   ledger lines posted", func(r *result) string { return count(r.summary.LedgerLines) }, "")
-	row("   peak resident memory", func(r *result) string { return benchdb.MiB(r.peakRSS) }, "< 300 MiB + the file")
+	row("   peak resident memory, anonymous", func(r *result) string { return benchdb.MiB(r.peakAnon) }, "< 300 MiB + the file")
+	row("   peak resident memory, with the mapped database", func(r *result) string { return benchdb.MiB(r.peakRSS) }, "")
 	row("2. the same file again", func(r *result) string {
 		return fmt.Sprintf("%s; %d unchanged, %d lines posted%s", dur(r.again+r.againCommit), r.second.Unchanged,
 			r.second.LedgerLines, mark(r.second.LedgerLines == 0 && r.second.Unchanged == int64(c.rows)))
@@ -414,7 +454,7 @@ func report(out io.Writer, c config, size int, parse time.Duration, rs []*result
 	row("3. verify afterwards", func(r *result) string {
 		return fmt.Sprintf("%s entries in %s%s", count(r.verify.Entries), dur(r.verify.Elapsed), mark(r.verify.OK))
 	}, "ok")
-	row("   database size", func(r *result) string { return r.db.Size() }, "")
+	row("   database size", func(r *result) string { return r.size }, "")
 	tw.Flush()
 	fmt.Fprintln(out, "\n✓ meets the target, ✗ misses it")
 }

@@ -53,7 +53,7 @@ func (a *app) verify(ctx context.Context, s *store.Store, asJSON bool) error {
 		if !rep.Audit.OK {
 			fmt.Fprintln(a.stderr, "FAILED: 审计日志校验未通过 the audit trail does not verify")
 		}
-		if rep.FirstBreak != nil || len(rep.Mismatches) > 0 {
+		if rep.FirstBreak != nil || len(rep.Mismatches) > 0 || len(rep.TotalMismatches) > 0 || len(rep.BrokenRefs) > 0 {
 			fmt.Fprintln(a.stderr, "FAILED: 台账校验未通过 the ledger does not verify")
 		}
 		return exitError(1)
@@ -71,6 +71,14 @@ func printVerifyReport(w io.Writer, rep store.VerifyReport) {
 	for _, m := range rep.Mismatches {
 		fmt.Fprintf(w, "余额不符 balance mismatch: depot %s lot %s stored %s (reserved %s), ledger says %s (reserved %s)\n",
 			m.DepotCode, m.LotCode, m.Stored, m.StoredReserved, m.Ledger, m.LedgerReserved)
+	}
+	for _, m := range rep.TotalMismatches {
+		fmt.Fprintf(w, "汇总不符 stock total mismatch: %s %s item %s stored %s, ledger says %s\n",
+			m.Scope, m.Code, m.Item, m.Stored, m.Ledger)
+	}
+	for _, r := range rep.BrokenRefs {
+		fmt.Fprintf(w, "引用断裂 broken reference: %s %s: %s %d does not exist or does not match\n",
+			r.Table, r.Row, r.Field, r.Value)
 	}
 	printAuditReport(w, rep.Audit)
 	if rep.OK {

@@ -151,6 +151,15 @@ func (b *book) ledgerRows(s *sheet, rep store.VerifyReport) {
 				m.Stored, m.Ledger, m.Stored, m.Ledger))
 		}
 	}
+	if n := len(rep.TotalMismatches); n > 0 {
+		s.add("汇总不符 Stock totals differing", n)
+	}
+	if n := len(rep.BrokenRefs); n > 0 {
+		s.add("引用断裂 Broken references", n)
+		for _, r := range rep.BrokenRefs {
+			s.add("", r.Table+" "+r.Row, fmt.Sprintf("%s = %d", r.Field, r.Value))
+		}
+	}
 }
 
 // cutNote says that a sheet shows only the first shown of total rows.

@@ -254,7 +254,7 @@ func (s *Store) ImportLots(ctx context.Context, keys []importer.LotKey) (map[imp
 		lk := lotKey{item, k.Batch, owner}
 		byDepot, ok := want[lk]
 		if !ok {
-			conds = append(conds, `(CAST(? AS BIGINT), ?, CAST(? AS BIGINT))`)
+			conds = append(conds, `(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT))`)
 			args = append(args, item, k.Batch, owner)
 			byDepot = map[int64][]importer.LotKey{}
 			want[lk] = byDepot
@@ -266,8 +266,8 @@ func (s *Store) ImportLots(ctx context.Context, keys []importer.LotKey) (map[imp
 	}
 	rows, err := s.query(ctx, `SELECT l.code, l.item_id, l.batch, l.owner_id, COALESCE(l.depot_id, 0),
 		COALESCE(b.depot_id, 0), COALESCE(b.quantity, 0), COALESCE(b.reserved, 0)
-		FROM lots l LEFT JOIN balances b ON b.lot_id = l.id
-		WHERE (l.item_id, l.batch, l.owner_id) IN (VALUES `+strings.Join(conds, ", ")+`)`, args...)
+		FROM (VALUES `+strings.Join(conds, ", ")+`) AS v CROSS JOIN lots l LEFT JOIN balances b ON b.lot_id = l.id
+		WHERE l.item_id = v.column1 AND l.batch = v.column2 AND l.owner_id = v.column3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: import lots: %w", err)
 	}

@@ -153,8 +153,8 @@ func (o *balanceOverlay) load(ctx context.Context, keys []stockKey) error {
 
 func (o *balanceOverlay) loadSome(ctx context.Context, args []any) error {
 	rows, err := o.s.query(ctx, `SELECT b.depot_id, b.item_id, l.id, l.code, l.expires_on, l.produced_on, l.quality,
-		b.quantity, b.reserved FROM balances b JOIN lots l ON l.id = b.lot_id
-		WHERE (b.item_id, b.depot_id) IN (VALUES `+rowsOf("(CAST(? AS BIGINT), CAST(? AS BIGINT))", len(args)/2)+`)`,
+		b.quantity, b.reserved FROM `+valuesOf(pairRow, len(args)/2)+` CROSS JOIN balances b CROSS JOIN lots l
+		WHERE b.item_id = v.column1 AND b.depot_id = v.column2 AND l.id = b.lot_id`,
 		args...)
 	if err != nil {
 		return fmt.Errorf("store: read balances: %w", err)
@@ -220,8 +220,8 @@ func (o *balanceOverlay) loadLots(ctx context.Context, keys []heldKey) error {
 }
 
 func (o *balanceOverlay) loadLotsSome(ctx context.Context, args []any, want map[balanceKey]heldKey) error {
-	rows, err := o.s.query(ctx, `SELECT depot_id, lot_id, quantity, reserved FROM balances
-		WHERE (depot_id, lot_id) IN (VALUES `+rowsOf("(CAST(? AS BIGINT), CAST(? AS BIGINT))", len(args)/2)+`)`, args...)
+	rows, err := o.s.query(ctx, `SELECT b.depot_id, b.lot_id, b.quantity, b.reserved FROM `+valuesOf(pairRow, len(args)/2)+`
+		CROSS JOIN balances b WHERE b.depot_id = v.column1 AND b.lot_id = v.column2`, args...)
 	if err != nil {
 		return fmt.Errorf("store: read balances: %w", err)
 	}
@@ -249,6 +249,27 @@ func (o *balanceOverlay) loadLotsSome(ctx context.Context, args []any, want map[
 func rowsOf(row string, n int) string {
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
+
+// pairRow is a row of two integer keys for valuesOf and inValues.
+const pairRow = "(CAST(? AS BIGINT), CAST(? AS BIGINT))"
+
+// valuesOf is a table v of n rows, its columns column1, column2, … (the
+// name both engines give the columns of VALUES), for a statement to look
+// its keys up from: "FROM valuesOf CROSS JOIN t WHERE t.a = v.column1 …".
+// SQLite then searches t's index once per row of v. A row-value
+// IN (VALUES …) scanned the whole table or index instead (EXPLAIN QUERY
+// PLAN: "SCAN balances … LIST SUBQUERY"), so that every posting's cost
+// grew with the ledger; and a plain JOIN of 256 rows made SQLite's planner
+// scan t and search v ("AUTOMATIC COVERING INDEX"). CROSS JOIN keeps the
+// order on SQLite; PostgreSQL plans it as any inner join.
+func valuesOf(row string, n int) string {
+	return "(VALUES " + rowsOf(row, n) + ") AS v"
+}
+
+// inValues is the tail of a condition "(a, b) IN " for statements that
+// cannot join (DELETE): a subquery over valuesOf, which SQLite also
+// searches an index for, unlike IN (VALUES …).
+const inValues = "(SELECT * FROM (VALUES "
 
 // balanceRowsPerInsert bounds a multi-row balance upsert: 256 rows of five
 // values stay far below both engines' limits on bound parameters.
@@ -288,8 +309,7 @@ func (o *balanceOverlay) flush(ctx context.Context) error {
 		5, balanceRowsPerInsert, upserts); err != nil {
 		return fmt.Errorf("store: write balances: %w", err)
 	}
-	if err := o.s.execRows(ctx, `DELETE FROM balances WHERE (depot_id, lot_id) IN (VALUES `,
-		"(CAST(? AS BIGINT), CAST(? AS BIGINT))", `)`,
+	if err := o.s.execRows(ctx, `DELETE FROM balances WHERE (depot_id, lot_id) IN `+inValues, pairRow, `) AS v)`,
 		2, balanceRowsPerInsert, deletes); err != nil {
 		return fmt.Errorf("store: delete empty balances: %w", err)
 	}

@@ -148,8 +148,8 @@ func (tt totalsTable) apply(ctx context.Context, s *Store, m map[stockKey]*total
 	if err := tt.takeAway(ctx, s, width, downs, nDown); err != nil {
 		return err
 	}
-	if err := s.execRows(ctx, "DELETE FROM "+tt.name+" WHERE quantity = 0 AND ("+tt.key+", item_id) IN (VALUES ",
-		"(CAST(? AS BIGINT), CAST(? AS BIGINT))", ")", 2, balanceRowsPerInsert, emptied); err != nil {
+	if err := s.execRows(ctx, "DELETE FROM "+tt.name+" WHERE quantity = 0 AND ("+tt.key+", item_id) IN "+inValues,
+		pairRow, ") AS v)", 2, balanceRowsPerInsert, emptied); err != nil {
 		return fmt.Errorf("store: delete empty %s: %w", tt.name, err)
 	}
 	return nil

@@ -49,6 +49,9 @@ type VerifyReport struct {
 	// ledger (at most 100).
 	Totals          int64           `json:"totals"`
 	TotalMismatches []TotalMismatch `json:"total_mismatches,omitempty"`
+	// BrokenRefs lists references of the entries and lots that lead
+	// nowhere (at most 100; verifyrefs.go).
+	BrokenRefs []BrokenRef `json:"broken_references,omitempty"`
 	// Audit is the check of the audit trail's own chain, read in the same
 	// snapshot.
 	Audit   AuditReport   `json:"audit"`
@@ -111,10 +114,14 @@ func (s *Store) verify(ctx context.Context, progress func(done, total int64), mi
 	if err := verifyTotals(ctx, tx, sums, &rep); err != nil {
 		return rep, err
 	}
+	if err := verifyRefs(ctx, tx, sums, &rep); err != nil {
+		return rep, err
+	}
 	if rep.Audit, err = verifyAudit(ctx, tx); err != nil {
 		return rep, err
 	}
-	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0 && len(rep.TotalMismatches) == 0 && rep.Audit.OK
+	rep.OK = rep.FirstBreak == nil && len(rep.Mismatches) == 0 && len(rep.TotalMismatches) == 0 &&
+		len(rep.BrokenRefs) == 0 && rep.Audit.OK
 	rep.Elapsed = time.Since(start)
 	if progress != nil {
 		progress(rep.Entries, head.seq)

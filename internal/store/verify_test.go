@@ -154,3 +154,61 @@ func TestVerifyCatchesRecomputedHash(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyFindsBrokenReferences plays an insider who removes or
+// repoints what entries and lots refer to: on PostgreSQL no foreign key
+// stops it (migration step 8), so Verify must name it, on both engines.
+func TestVerifyFindsBrokenReferences(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		tamper string
+		want   store.BrokenRef
+	}{
+		{"a lot removed", `DELETE FROM lots WHERE code = (SELECT MIN(code) FROM lots)`,
+			store.BrokenRef{Table: "movements", Field: "lot_id"}},
+		{"a lot of another item", `UPDATE lots SET item_id = (SELECT MAX(id) FROM items) WHERE code = (SELECT MIN(code) FROM lots)`,
+			store.BrokenRef{Table: "movements", Field: "item_id"}},
+		{"a lot's owner gone", `UPDATE lots SET owner_id = 987654 WHERE code = (SELECT MIN(code) FROM lots)`,
+			store.BrokenRef{Table: "lots", Field: "owner_id", Value: 987654}},
+		{"an entry's depot gone", `UPDATE lots SET depot_id = 987655 WHERE code = (SELECT MIN(code) FROM lots)`,
+			store.BrokenRef{Table: "lots", Field: "depot_id", Value: 987655}},
+	}
+	for _, engine := range storetest.Engines {
+		for _, tc := range cases {
+			t.Run(engine+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				s, dsn := tamperSetup(t, engine)
+				ctx := context.Background()
+				if rep, err := s.Verify(ctx, nil); err != nil || !rep.OK || len(rep.BrokenRefs) > 0 {
+					t.Fatalf("before tampering: %+v %v", rep, err)
+				}
+				mustExec(t, storetest.Insider(t, engine, dsn), tc.tamper)
+				rep, err := s.Verify(ctx, nil)
+				if err != nil || rep.OK {
+					t.Fatalf("Verify after tampering: %+v %v", rep, err)
+				}
+				for _, r := range rep.BrokenRefs {
+					if r.Table == tc.want.Table && r.Field == tc.want.Field && (tc.want.Value == 0 || r.Value == tc.want.Value) {
+						return
+					}
+				}
+				t.Errorf("broken references %+v, want one like %+v", rep.BrokenRefs, tc.want)
+			})
+		}
+	}
+}
+
+// TestLedgerTablesWithoutForeignKeysOnPostgres checks that migration step
+// 8 found the constraints it drops by their names.
+func TestLedgerTablesWithoutForeignKeysOnPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.DSN(t, "postgres")
+	storetest.OpenDSN(t, "postgres", dsn)
+	var n int
+	err := storetest.Raw(t, "postgres", dsn).QueryRow(`SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'
+		AND conrelid::regclass::text IN ('movements', 'lots', 'balances', 'depot_stock', 'area_stock')`).Scan(&n)
+	if err != nil || n != 0 {
+		t.Fatalf("foreign keys left on the ledger's tables: %d (%v)", n, err)
+	}
+}
