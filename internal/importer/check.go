@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -115,7 +116,7 @@ type Checker struct {
 // hands out each good row while the file has shown no problem; without,
 // it only counts them (a preview), and Next returns ok false at the end.
 func NewChecker(spec Spec, r tabular.Reader, h tabular.Header, env Env, keep bool) *Checker {
-	return &Checker{r: r, ch: &checker{spec: spec, h: h, env: env, keep: keep, seen: map[uint64]int{},
+	return &Checker{r: r, ch: &checker{spec: spec, h: h, env: env, keep: keep, seen: map[uint64]int32{},
 		refs: map[refKey]ref{}, inFile: map[string]any{}}}
 }
 
@@ -179,10 +180,10 @@ type checker struct {
 	keep   bool // queue good rows for Next
 	queue  []Record
 	sum    Summary
-	seen   map[uint64]int // hash of a key → the row it was first on
-	refs   map[refKey]ref // kind and code → the stored thing
-	inFile map[string]any // areas and categories of earlier rows, by code
-	batch  []Record       // opening stock waiting for its lots
+	seen   map[uint64]int32 // hash of a key → the row it was first on (int32: a million keys take a quarter less)
+	refs   map[refKey]ref   // kind and code → the stored thing
+	inFile map[string]any   // areas and categories of earlier rows, by code
+	batch  []Record         // opening stock waiting for its lots
 }
 
 // row parses and checks one row.
@@ -218,9 +219,9 @@ func (ch *checker) row(ctx context.Context, row tabular.Row) error {
 func (ch *checker) duplicate(key string, line int) (int, bool) {
 	sum := fnv64a(key)
 	if first, ok := ch.seen[sum]; ok {
-		return first, true
+		return int(first), true
 	}
-	ch.seen[sum] = line
+	ch.seen[sum] = int32(min(line, math.MaxInt32))
 	return 0, false
 }
 
