@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -63,6 +64,36 @@ func TestImportLots(t *testing.T) {
 			g := got[k]
 			if g.Lot != v.Lot && !v.Ambiguous || g.OnHand != v.OnHand && !v.Ambiguous || g.Ambiguous != v.Ambiguous {
 				t.Errorf("%v: %+v, want %+v", k, g, v)
+			}
+		}
+	})
+}
+
+// TestImportLotsMany: keys beyond one query's worth are all found, each
+// with its own lot.
+func TestImportLotsMany(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := storetest.Build(t, s)
+		const n = 600 // more than two queries of lotKeysPerSelect
+		p := stock.Posting{Actor: "test", Reason: "期初"}
+		keys := make([]importer.LotKey, n)
+		for i := range n {
+			batch := fmt.Sprintf("M%04d", i)
+			p.Lines = append(p.Lines, stock.Line{Kind: stock.KindReceive, Depot: w.DepotA, Item: storetest.Tent,
+				Quantity: stock.Units(int64(i + 1)), NewLot: &stock.LotSpec{Code: "LOT-" + batch, Batch: batch}})
+			keys[i] = importer.LotKey{Depot: w.DepotA, Item: storetest.Tent, Batch: batch, Owner: w.Bureau}
+		}
+		if _, err := s.Post(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ImportLots(ctx, keys)
+		if err != nil || len(got) != n {
+			t.Fatalf("found %d of %d keys: %v", len(got), n, err)
+		}
+		for i, k := range keys {
+			if g := got[k]; g.Lot != "LOT-"+k.Batch || g.OnHand != stock.Units(int64(i+1)) || g.Ambiguous {
+				t.Fatalf("%v: %+v", k, g)
 			}
 		}
 	})
