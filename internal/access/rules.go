@@ -51,6 +51,8 @@ const (
 	UserManage  Action = "user.manage"  // users: add, change, disable, end sessions
 	TokenManage Action = "token.manage" // API tokens for partner systems: issue, revoke
 	AuditRead   Action = "audit.read"   // search the audit trail
+
+	EventRead Action = "events.read" // follow the change feed, each event shown by its own read action and scope
 )
 
 // Reach is how far a role's grant of an action goes.
@@ -140,6 +142,8 @@ var Rules = []Rule{
 	{Action: UserManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理用户（本级及下级）", EN: "manage users in scope"},
 	{Action: TokenManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理接口令牌", EN: "manage API tokens"},
 	{Action: AuditRead, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "查询审计日志（仅市级）", EN: "search the audit trail (city scope only)"},
+	{Action: EventRead, Grants: all(Own), ZH: "订阅变更事件（每条事件再按其内容的查看权限和范围过滤）",
+		EN: "follow the change feed (each event shown by the read action and scope of what it is about)"},
 }
 
 // RuleOf returns the rule of action a.

@@ -48,6 +48,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// Version is reported by /healthz.
 	Version string
+	// EventPoll is how often an event stream looks for new events; zero
+	// means DefaultEventPoll.
+	EventPoll time.Duration
 }
 
 // handler holds everything the route handlers need.
@@ -58,6 +61,8 @@ type handler struct {
 	maxBody int64
 	version string
 	jobs    *importJobs // commits of imports running now
+	// eventPoll is how often an event stream looks for new events.
+	eventPoll time.Duration
 }
 
 // route is one entry of the route table.
@@ -73,7 +78,10 @@ type route struct {
 // answered in JSON and panics turned into a JSON 500.
 func NewHandler(svc *ops.Service, opts Options) http.Handler {
 	h := &handler{ops: svc, store: svc.Store(), logger: opts.Logger, maxBody: opts.MaxBodyBytes, version: opts.Version,
-		jobs: &importJobs{}}
+		jobs: &importJobs{}, eventPoll: opts.EventPoll}
+	if h.eventPoll <= 0 {
+		h.eventPoll = DefaultEventPoll
+	}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -138,6 +146,7 @@ func (h *handler) routes() []route {
 		{"POST", "/api/tokens", access.TokenManage, h.createToken},
 		{"POST", "/api/tokens/{id}/revoke", access.TokenManage, h.revokeToken},
 		{"GET", "/api/audit", access.AuditRead, h.listAudit},
+		{"GET", "/api/events", access.EventRead, h.listEvents},
 
 		{"GET", "/api/categories", access.ReferenceRead, h.listCategories},
 		{"POST", "/api/categories", access.CatalogWrite, h.createCategory},

@@ -454,12 +454,14 @@ func snapshot(t *testing.T, s *store.Store) string {
 		}
 		before = page[len(page)-1].Seq
 	}
+	lastEvent, err := s.LastEventID(ctx) // the change feed: refused sign-ins' records are events too
+	check(err)
 	return fmt.Sprintf("master=%d items=%d areas=%d orgs=%d depots=%d ledger=%d@%s balances=%d/%s/%s reserves=%d/%d/%s/%s "+
 		"incidents=%d plans=%v readiness=%x scenarios=%d prepositions=%v transfers=%d users=%v tokens=%v audit=%d"+
-		" | trail=%d",
+		" | trail=%d events=%d",
 		master, len(items), len(areas), len(orgs), len(depots), ledger.Total, head, bal.Totals.Rows, bal.Totals.Quantity,
 		bal.Totals.Reserved, len(agreements), len(capacities), held, promised, len(incidents), planStatus,
-		sha256.Sum256(cfgJSON), len(scs), recStatus, len(orders), userVersions, tokenStates, audited, trailHead)
+		sha256.Sum256(cfgJSON), len(scs), recStatus, len(orders), userVersions, tokenStates, audited, trailHead, lastEvent)
 }
 
 // withoutRefusals is a snapshot without the head of the audit trail: what

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -76,7 +77,11 @@ func New(ctx context.Context, svc *ops.Service, opts Options) (http.Handler, err
 	if hosts == nil {
 		hosts = LoopbackHosts
 	}
-	var h http.Handler = gzhttp.GzipHandler(mux)
+	gzip, err := gzhttp.NewWrapper(gzhttp.ContentTypeFilter(compressible))
+	if err != nil {
+		return nil, err
+	}
+	var h http.Handler = gzip(mux)
 	h = guard.handler(h)
 	h = deadline(orDefault(opts.RequestTimeout, DefaultRequestTimeout), h)
 	h = checkURL(h)
@@ -84,6 +89,16 @@ func New(ctx context.Context, svc *ops.Service, opts Options) (http.Handler, err
 	h = allowHosts(hosts, h)
 	h = trustProxies(opts.TrustedProxies, h)
 	return headers(h), nil
+}
+
+// compressible says which responses gzip may compress: what gzhttp
+// compresses by default (not archives, images, video), but not an event
+// stream, whose events must reach the client as they are written, not
+// when a compressed block is full, and which proxies pass through as it
+// is only when it is not compressed.
+func compressible(contentType string) bool {
+	return gzhttp.DefaultContentTypeFilter(contentType) &&
+		!strings.HasPrefix(strings.TrimSpace(strings.ToLower(contentType)), "text/event-stream")
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -31,8 +31,10 @@ func (s *Store) Audit(ctx context.Context, r audit.Record) (audit.Record, error)
 			nullJSON(r.Before), nullJSON(r.After), r.PrevHash, r.Hash); err != nil {
 			return fmt.Errorf("store: audit: %w", err)
 		}
-		_, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, r.Seq, r.Hash)
-		return err
+		if _, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, r.Seq, r.Hash); err != nil {
+			return fmt.Errorf("store: audit head: %w", err)
+		}
+		return tx.auditEvent(ctx, r) // the change feed's event, under the head's lock (events.go)
 	})
 	return r, err
 }

@@ -493,6 +493,28 @@ var migrations = []migration{
 		`ALTER TABLE area_stock DROP CONSTRAINT IF EXISTS area_stock_area_id_fkey`,
 		`ALTER TABLE area_stock DROP CONSTRAINT IF EXISTS area_stock_item_id_fkey`,
 	}},
+	// The change feed (events.go): an event per posting and per audit
+	// record, written in the change's transaction. Ids come from
+	// audit_head.event_seq, taken under the audit head's row lock, so they
+	// are handed out in commit order and a follower never sees a gap that
+	// fills in later; every transaction that writes an event takes
+	// ledger_head (if it posts) before audit_head, as audit records
+	// already do. places are where the change lies, for who may see it
+	// (event.Visible): JSON [{"a": area path, "o": org, "d": depot}].
+	{name: "the change feed", stmts: []string{
+		`ALTER TABLE audit_head ADD COLUMN event_seq BIGINT NOT NULL DEFAULT 0`,
+		`CREATE TABLE events (
+			id             BIGINT PRIMARY KEY,
+			at             BIGINT NOT NULL,
+			kind           TEXT NOT NULL,
+			principal      TEXT NOT NULL,
+			object_kind    TEXT NOT NULL,
+			object_id      TEXT NOT NULL,
+			object_version BIGINT NOT NULL DEFAULT 0,
+			data           TEXT,
+			places         TEXT NOT NULL
+		)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.

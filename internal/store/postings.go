@@ -98,6 +98,9 @@ func (s *Store) post(ctx context.Context, p stock.Posting, requestHash string, n
 	if err := pp.finish(ctx); err != nil {
 		return res, err
 	}
+	if err := pp.postingEvent(ctx, int64(len(p.Lines)), head.seq+1); err != nil {
+		return res, err
+	}
 	res.ID, res.CreatedAt, res.Entries = pp.id, pp.at, pp.entries
 	return res, nil
 }

@@ -117,6 +117,9 @@ func (s *Store) postStream(ctx context.Context, p stock.Posting, next func() (st
 	if _, err := s.exec(ctx, `UPDATE postings SET request_hash = ? WHERE id = ?`, rh.sum(), pp.id); err != nil {
 		return res, fmt.Errorf("store: posting: %w", err)
 	}
+	if err := pp.postingEvent(ctx, res.Lines, first); err != nil {
+		return res, err
+	}
 	res.PostingID, res.Entries = pp.id, pp.count
 	if pp.count > 0 {
 		res.FirstSeq, res.LastSeq = first, pp.head.seq
