@@ -25,8 +25,8 @@ type place struct {
 	Depot    string `json:"d,omitempty"`
 }
 
-// appendEvent stores e under the next id. The caller holds the audit
-// head's row lock (Audit), or appendEvent takes it (lockAuditHead).
+// appendEvent stores e under the next id, taken from the audit head's
+// row, whose lock the transaction then holds to its commit.
 func (s *Store) appendEvent(ctx context.Context, e event.Event) (int64, error) {
 	if err := s.queryRow(ctx, `UPDATE audit_head SET event_seq = event_seq + 1 WHERE id = 1 RETURNING event_seq`).
 		Scan(&e.ID); err != nil {
@@ -63,20 +63,18 @@ func (s *Store) auditEvent(ctx context.Context, r audit.Record) error {
 }
 
 // postingEvent appends the event of the posting pp has written: lines
-// lines, its entries from first on. Postings take the ledger head, then
-// the audit head here, the order every transaction keeps.
+// lines, its entries from first on, placed at the depots it named.
+// appendEvent takes the audit head after the ledger head, the order every
+// transaction keeps.
 func (pp *poster) postingEvent(ctx context.Context, lines, first int64) error {
-	if _, err := pp.s.exec(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
 	codes := make([]string, 0, len(pp.depots))
 	for code := range pp.depots {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
-	places, err := pp.s.depotPlaces(ctx, codes)
-	if err != nil {
-		return err
+	places := make([]access.Place, len(codes))
+	for i, code := range codes {
+		places[i] = pp.depots[code].place
 	}
 	data := event.Posting{ID: pp.id, Reason: pp.reason, Lines: lines, Entries: pp.count, Depots: codes}
 	if pp.count > 0 {
@@ -89,31 +87,6 @@ func (pp *poster) postingEvent(ctx context.Context, lines, first int64) error {
 	_, err = pp.s.appendEvent(ctx, event.Event{At: pp.at, Kind: event.KindPosting, Principal: pp.actor,
 		Object: audit.Object{Kind: "posting", ID: fmt.Sprint(pp.id)}, Data: body, Places: places})
 	return err
-}
-
-// depotPlaces returns where the depots of codes lie (as Places does for
-// one), a query per chunk of codes.
-func (s *Store) depotPlaces(ctx context.Context, codes []string) ([]access.Place, error) {
-	var out []access.Place
-	err := inChunks(codes, func(marks string, args []any) error {
-		rows, err := s.query(ctx, `SELECT d.code, a.path, o.code, d.tier FROM depots d JOIN areas a ON a.id = d.area_id
-			JOIN orgs o ON o.id = d.org_id WHERE d.code IN (`+marks+`) ORDER BY d.code`, args...)
-		if err != nil {
-			return fmt.Errorf("store: depot places: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p access.Place
-			var tier string
-			if err := rows.Scan(&p.Depot, &p.AreaPath, &p.Org, &tier); err != nil {
-				return fmt.Errorf("store: depot places: %w", err)
-			}
-			p.AreaPath = tierPath(p.AreaPath, tier)
-			out = append(out, p)
-		}
-		return rows.Err()
-	})
-	return out, err
 }
 
 // MaxEventPage bounds a page of events.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/cst"
@@ -189,8 +190,9 @@ func (s *Store) Posting(ctx context.Context, id int64) (PostingResult, error) {
 type depotRef struct {
 	id, orgID int64
 	code      string
-	retiredAt int64   // 0 while in use
-	areas     []int64 // the depot's area and its ancestors
+	retiredAt int64        // 0 while in use
+	areas     []int64      // the depot's area and its ancestors
+	place     access.Place // where it lies, for scope (as Places says)
 }
 
 // poster applies the lines of one posting, caching what it looks up.

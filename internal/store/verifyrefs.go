@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -64,7 +65,7 @@ func verifyRefs(ctx context.Context, tx *sql.Tx, sums map[balanceKey]sum, rep *V
 		if !depots[k.depot] {
 			broken(BrokenRef{Table: "movements", Row: row, Field: "depot_id", Value: k.depot})
 		}
-		i, found := slices.BinarySearchFunc(lots, k.lot, func(l lotRef, id int64) int { return cmpInt(l.id, id) })
+		i, found := slices.BinarySearchFunc(lots, k.lot, func(l lotRef, id int64) int { return cmp.Compare(l.id, id) })
 		switch {
 		case !found:
 			broken(BrokenRef{Table: "movements", Row: row, Field: "lot_id", Value: k.lot})
@@ -73,16 +74,6 @@ func verifyRefs(ctx context.Context, tx *sql.Tx, sums map[balanceKey]sum, rep *V
 		}
 	}
 	return nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // readLotRefs reads every lot in id order, calling check with its
