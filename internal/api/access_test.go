@@ -539,6 +539,8 @@ func TestAnonymousChangesNothing(t *testing.T) {
 				csv, 201},
 			{"POST /api/imports/{id}/commit", "/api/imports/1/commit", "", nil, 200},
 			{"POST /api/imports/{id}/discard", "/api/imports/2/discard", "", nil, 200},
+			{"POST /api/upserts/{kind}", "/api/upserts/orgs",
+				`{"rows":[{"code":"PUSH-ORG","name_zh":"推送单位","kind":"enterprise","area_code":"110111"}]}`, nil, 201},
 		}
 		listed := map[string]bool{}
 		for _, w := range writes {

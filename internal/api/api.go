@@ -201,6 +201,7 @@ func (h *handler) routes() []route {
 		{"GET", "/api/imports/{id}/problems.xlsx", access.DataImport, h.importProblems},
 		{"POST", "/api/imports/{id}/commit", access.DataImport, h.commitImport},
 		{"POST", "/api/imports/{id}/discard", access.DataImport, h.discardImport},
+		{"POST", "/api/upserts/{kind}", access.DataImport, h.pushRows},
 		{"GET", "/api/agreements", access.StockRead, h.listAgreements},
 		{"POST", "/api/agreements", access.ReserveWrite, h.createAgreement},
 		{"GET", "/api/agreements/{code}", access.StockRead, h.getAgreement},

@@ -31,17 +31,12 @@ func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	p := stock.Posting{IdempotencyKey: req.IdempotencyKey, Reason: req.Reason, Lines: req.Lines}
-	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if p.IdempotencyKey != "" && p.IdempotencyKey != key {
-			h.error(w, r, apperr.New(apperr.Invalid, "idempotency.key_mismatch",
-				"请求头 Idempotency-Key「%s」与请求体中的 idempotency_key「%s」不一致",
-				"the Idempotency-Key header %q differs from idempotency_key %q in the body",
-				key, p.IdempotencyKey).WithField("idempotency_key"))
-			return
-		}
-		p.IdempotencyKey = key
+	key, err := idempotencyKey(r, req.IdempotencyKey)
+	if err != nil {
+		h.error(w, r, err)
+		return
 	}
+	p := stock.Posting{IdempotencyKey: key, Reason: req.Reason, Lines: req.Lines}
 	res, err := h.ops.Post(r.Context(), actor(r), p)
 	if err != nil {
 		h.error(w, r, err)
@@ -53,6 +48,22 @@ func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/postings/"+strconv.FormatInt(res.ID, 10))
 	h.json(w, r, status, res)
+}
+
+// idempotencyKey is a request's idempotency key: the Idempotency-Key
+// header, or the body's idempotency_key; both may be given if they agree.
+func idempotencyKey(r *http.Request, inBody string) (string, error) {
+	key := r.Header.Get("Idempotency-Key")
+	switch {
+	case key == "":
+		return inBody, nil
+	case inBody != "" && inBody != key:
+		return "", apperr.New(apperr.Invalid, "idempotency.key_mismatch",
+			"请求头 Idempotency-Key「%s」与请求体中的 idempotency_key「%s」不一致",
+			"the Idempotency-Key header %q differs from idempotency_key %q in the body",
+			key, inBody).WithField("idempotency_key")
+	}
+	return key, nil
 }
 
 // movementPage is a page of ledger entries. NextAfter is the sequence

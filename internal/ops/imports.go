@@ -43,6 +43,8 @@ type Import struct {
 	CreatedBy  string `json:"created_by"`
 	CreatedAt  int64  `json:"created_at"`
 	FinishedAt int64  `json:"finished_at"`
+	// IdempotencyKey is the key rows were pushed under (PushRows).
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	importSummary
 	Passwords []OneTimePassword `json:"one_time_passwords,omitempty"`
 }
@@ -86,25 +88,43 @@ func (s *Service) PreviewImport(ctx context.Context, who access.Actor, kind, fil
 	if err != nil {
 		return Import{}, err
 	}
-	if err := who.Allow(spec.Action); err != nil {
+	sum, err := s.checkNew(ctx, who, spec, filename, data)
+	if err != nil {
 		return Import{}, err
+	}
+	return s.storePreview(ctx, who, spec, filename, data, "", sum)
+}
+
+// checkNew checks a file of spec's kind that who wants to import, noting
+// where the ledger and the audit trail stood before the check read
+// anything (the basis on which a commit may skip checking it again).
+func (s *Service) checkNew(ctx context.Context, who access.Actor, spec importer.Spec, filename string, data []byte) (importSummary, error) {
+	if err := who.Allow(spec.Action); err != nil {
+		return importSummary{}, err
 	}
 	basis, err := s.store.ImportBasis(ctx) // before the check reads anything
 	if err != nil {
-		return Import{}, err
+		return importSummary{}, err
 	}
 	sum, err := s.checkImport(ctx, s.store, who, spec, filename, data, nil)
 	if err != nil {
-		return Import{}, err
+		return importSummary{}, err
 	}
 	sum.Basis = &basis
+	return sum, nil
+}
+
+// storePreview stores a checked file as a previewed import, under an
+// idempotency key when rows were pushed ("" for a file a person uploads).
+func (s *Service) storePreview(ctx context.Context, who access.Actor, spec importer.Spec, filename string, data []byte,
+	key string, sum importSummary) (Import, error) {
 	text, err := json.Marshal(sum)
 	if err != nil {
 		return Import{}, err
 	}
 	digest := sha256.Sum256(data)
 	im := store.Import{Kind: string(spec.Kind), Filename: filename, SHA256: hex.EncodeToString(digest[:]), CreatedBy: who.ID,
-		Summary: text}
+		Summary: text, IdempotencyKey: key}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := discardStaleImports(ctx, tx, who); err != nil {
 			return err
@@ -304,7 +324,8 @@ func importView(im store.Import, sum importSummary) Import {
 		sum.Problems = []tabular.Problem{}
 	}
 	return Import{ID: im.ID, Kind: im.Kind, Filename: im.Filename, SHA256: im.SHA256, Size: im.Size, Status: im.Status,
-		CreatedBy: im.CreatedBy, CreatedAt: im.CreatedAt, FinishedAt: im.FinishedAt, importSummary: sum}
+		CreatedBy: im.CreatedBy, CreatedAt: im.CreatedAt, FinishedAt: im.FinishedAt, IdempotencyKey: im.IdempotencyKey,
+		importSummary: sum}
 }
 
 // importObject names an import in the audit trail.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,29 +38,70 @@ type Import struct {
 	CreatedAt  int64           `json:"created_at"`  // unix seconds
 	FinishedAt int64           `json:"finished_at"` // unix seconds; 0 while previewed
 	Summary    json.RawMessage `json:"summary"`
+	// IdempotencyKey is the key of the request that pushed the rows
+	// (POST /api/upserts/{kind}); "" for an uploaded file.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
-const importColumns = `id, kind, filename, sha256, size, status, created_by, created_at, finished_at, summary`
+const importColumns = `id, kind, filename, sha256, size, status, created_by, created_at, finished_at, summary,
+	COALESCE(idempotency_key, '')`
 
 func scanImport(r interface{ Scan(...any) error }) (im Import, err error) {
 	var summary string
 	err = r.Scan(&im.ID, &im.Kind, &im.Filename, &im.SHA256, &im.Size, &im.Status, &im.CreatedBy, &im.CreatedAt,
-		&im.FinishedAt, &summary)
+		&im.FinishedAt, &summary, &im.IdempotencyKey)
 	im.Summary = json.RawMessage(summary)
 	return im, err
 }
 
 // CreateImport stores a previewed import and its file; it returns it with
-// its id and creation time.
+// its id and creation time. A second import of one principal under the
+// same idempotency key is a conflict (idempotency.in_progress): the first
+// is still being imported, or ImportByKey would have found it.
 func (s *Store) CreateImport(ctx context.Context, im Import, data []byte) (Import, error) {
 	im.Status, im.CreatedAt, im.Size = ImportPreviewed, s.now().Unix(), int64(len(data))
-	err := s.queryRow(ctx, `INSERT INTO imports (kind, filename, sha256, size, status, created_by, created_at, summary, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, im.Kind, im.Filename, im.SHA256, im.Size, im.Status,
-		im.CreatedBy, im.CreatedAt, string(im.Summary), data).Scan(&im.ID)
+	key := sql.NullString{String: im.IdempotencyKey, Valid: im.IdempotencyKey != ""}
+	err := s.queryRow(ctx, `INSERT INTO imports (kind, filename, sha256, size, status, created_by, created_at, summary, data,
+		idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, im.Kind, im.Filename, im.SHA256, im.Size,
+		im.Status, im.CreatedBy, im.CreatedAt, string(im.Summary), data, key).Scan(&im.ID)
+	if err != nil && s.dialect.isUniqueViolation(err) {
+		return im, ErrImportKeyBusy()
+	}
 	if err != nil {
 		return im, fmt.Errorf("store: create import: %w", err)
 	}
 	return im, nil
+}
+
+// ErrImportKeyBusy is the refusal of a push under an idempotency key
+// whose first request is still being imported.
+func ErrImportKeyBusy() error {
+	return apperr.New(apperr.Conflict, "idempotency.in_progress", "使用该幂等键的请求仍在处理中，请稍后重试",
+		"a request with this idempotency key is still being processed; retry later").WithField("Idempotency-Key")
+}
+
+// ForgetImportKey frees the idempotency key of an import that wrote
+// nothing (its commit failed), so that the same rows may be pushed again
+// under it.
+func (s *Store) ForgetImportKey(ctx context.Context, id int64) error {
+	if _, err := s.exec(ctx, `UPDATE imports SET idempotency_key = NULL WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("store: import key: %w", err)
+	}
+	return nil
+}
+
+// ImportByKey returns the import principal pushed under an idempotency
+// key, and false when there is none.
+func (s *Store) ImportByKey(ctx context.Context, principal, key string) (Import, bool, error) {
+	im, err := scanImport(s.queryRow(ctx, `SELECT `+importColumns+` FROM imports WHERE created_by = ? AND idempotency_key = ?`,
+		principal, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return im, false, nil
+	}
+	if err != nil {
+		return im, false, fmt.Errorf("store: import by key: %w", err)
+	}
+	return im, true, nil
 }
 
 // Import returns an import by its id, without its file.

@@ -515,6 +515,14 @@ var migrations = []migration{
 			places         TEXT NOT NULL
 		)`,
 	}},
+	// Rows pushed by a partner system (POST /api/upserts/{kind}) are an
+	// import like a file's; the request's idempotency key makes a retry
+	// return the first answer instead of importing again. Unique per
+	// principal; NULL for files uploaded by people.
+	{name: "idempotency keys of pushed rows", stmts: []string{
+		`ALTER TABLE imports ADD COLUMN idempotency_key TEXT`,
+		`CREATE UNIQUE INDEX imports_key ON imports (created_by, idempotency_key)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.
