@@ -52,7 +52,8 @@ const (
 	TokenManage Action = "token.manage" // API tokens for partner systems: issue, revoke
 	AuditRead   Action = "audit.read"   // search the audit trail
 
-	EventRead Action = "events.read" // follow the change feed, each event shown by its own read action and scope
+	EventRead     Action = "events.read"    // follow the change feed, each event shown by its own read action and scope
+	WebhookManage Action = "webhook.manage" // register webhooks for the change feed, read their delivery logs, resume them
 )
 
 // Reach is how far a role's grant of an action goes.
@@ -144,6 +145,9 @@ var Rules = []Rule{
 	{Action: AuditRead, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "查询审计日志（仅市级）", EN: "search the audit trail (city scope only)"},
 	{Action: EventRead, Grants: all(Own), ZH: "订阅变更事件（每条事件再按其内容的查看权限和范围过滤）",
 		EN: "follow the change feed (each event shown by the read action and scope of what it is about)"},
+	{Action: WebhookManage, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own, RolePartner: Own},
+		ZH: "登记回调地址接收变更事件、查看投递记录、恢复暂停的回调（只投递登记者可见的事件）",
+		EN: "register webhooks for the change feed, read their deliveries, resume them (only events the registrant may see)"},
 }
 
 // RuleOf returns the rule of action a.

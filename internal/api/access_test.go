@@ -17,6 +17,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/org"
 	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/webhook"
 )
 
 // The scope fixture adds to the World (房山 110111 with C-TEST-A and
@@ -459,6 +460,17 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{name: "pre-positioning 1", method: "POST", path: "/api/prepositions", body: warning, status: 201},
 			{name: "pre-positioning 2", method: "POST", path: "/api/prepositions", body: warning, status: 201},
 		})
+		// A webhook whose receiver failed until it paused.
+		hook, err := a.svc.CreateWebhook(t.Context(), access.SystemActor("test"), "https://partner.example/old", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range webhook.MaxFailures {
+			hook = hook.Failed(a.s.Now())
+		}
+		if err := a.s.SaveWebhookState(t.Context(), hook); err != nil {
+			t.Fatal(err)
+		}
 		config := a.do("GET", "/api/readiness/config", "", nil, false).Body.String()
 		norms := a.do("GET", "/api/readiness/norms", "", nil, false).Body.String()
 		prices := a.do("GET", "/api/readiness/prices", "", nil, false).Body.String()
@@ -539,6 +551,8 @@ func TestAnonymousChangesNothing(t *testing.T) {
 				csv, 201},
 			{"POST /api/imports/{id}/commit", "/api/imports/1/commit", "", nil, 200},
 			{"POST /api/imports/{id}/discard", "/api/imports/2/discard", "", nil, 200},
+			{"POST /api/webhooks", "/api/webhooks", `{"url":"https://partner.example/hook","kinds":["ledger."]}`, nil, 201},
+			{"POST /api/webhooks/{id}/resume", "/api/webhooks/" + strconv.FormatInt(hook.ID, 10) + "/resume", "", nil, 200},
 			{"POST /api/upserts/{kind}", "/api/upserts/orgs",
 				`{"rows":[{"code":"PUSH-ORG","name_zh":"推送单位","kind":"enterprise","area_code":"110111"}]}`, nil, 201},
 		}

@@ -147,6 +147,10 @@ func (h *handler) routes() []route {
 		{"POST", "/api/tokens/{id}/revoke", access.TokenManage, h.revokeToken},
 		{"GET", "/api/audit", access.AuditRead, h.listAudit},
 		{"GET", "/api/events", access.EventRead, h.listEvents},
+		{"GET", "/api/webhooks", access.WebhookManage, h.listWebhooks},
+		{"POST", "/api/webhooks", access.WebhookManage, h.createWebhook},
+		{"GET", "/api/webhooks/{id}/deliveries", access.WebhookManage, h.webhookDeliveries},
+		{"POST", "/api/webhooks/{id}/resume", access.WebhookManage, h.resumeWebhook},
 
 		{"GET", "/api/categories", access.ReferenceRead, h.listCategories},
 		{"POST", "/api/categories", access.CatalogWrite, h.createCategory},

@@ -149,6 +149,9 @@ It is shown only this once and must be changed at the first sign-in.
 type edgeFlags struct {
 	hosts, proxies string
 	timeout        time.Duration
+	// webhookPrivate lets webhooks reach loopback and private addresses
+	// (a closed network; tests).
+	webhookPrivate bool
 }
 
 func (f *edgeFlags) register(fs *pflag.FlagSet) {
@@ -158,6 +161,8 @@ func (f *edgeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.proxies, "trusted-proxy", os.Getenv("STOCKPILE_TRUSTED_PROXY"),
 		"addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For/-Host/-Proto are believed (env STOCKPILE_TRUSTED_PROXY)")
 	fs.DurationVar(&f.timeout, "request-timeout", server.DefaultRequestTimeout, "deadline of every request")
+	fs.BoolVar(&f.webhookPrivate, "webhook-private", false,
+		"let webhooks deliver to loopback and private addresses (a closed network); by default only public ones")
 }
 
 // allowedHosts is --allowed-hosts, or by default the loopback names and the
@@ -199,8 +204,12 @@ func (f *tileFlags) layer() *web.TileLayer {
 	return &web.TileLayer{URL: f.url, CRS: f.crs, Attribution: f.attribution, Subdomains: f.subdomains}
 }
 
-// serve runs the HTTP server until ctx is cancelled, then shuts it down
-// gracefully.
+// webhookInterval is how often the server looks for events to deliver
+// to webhooks when it has delivered everything.
+const webhookInterval = time.Second
+
+// serve runs the HTTP server, and the deliveries to webhooks, until ctx is
+// cancelled, then shuts it down gracefully.
 func (a *app) serve(ctx context.Context, svc *ops.Service, addr string, tiles *web.TileLayer, ef edgeFlags) error {
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	proxies, err := server.ParseProxies(ef.proxies)
@@ -229,6 +238,11 @@ func (a *app) serve(ctx context.Context, svc *ops.Service, addr string, tiles *w
 		IdleTimeout:       2 * time.Minute,
 	}
 	fmt.Fprintf(a.stderr, "stockpile %s serving on http://%s (%s) — web UI: /, API: /api/openapi.json\n", a.version, ln.Addr(), svc.Store().Engine())
+	hooks, stopHooks := context.WithCancel(ctx)
+	defer stopHooks()
+	go svc.RunWebhooks(hooks, ops.WebhookClient(ef.webhookPrivate), webhookInterval, func(err error) {
+		logger.Error("webhooks", "err", err)
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -523,6 +523,35 @@ var migrations = []migration{
 		`ALTER TABLE imports ADD COLUMN idempotency_key TEXT`,
 		`CREATE UNIQUE INDEX imports_key ON imports (created_by, idempotency_key)`,
 	}},
+	// Webhooks (package webhook): subscriptions of other systems' URLs to
+	// the change feed, each with its cursor in the feed, and the log of
+	// every delivery attempt.
+	{name: "webhooks and their deliveries", stmts: []string{
+		`CREATE TABLE webhooks (
+			id           {{id}},
+			url          TEXT NOT NULL,
+			kinds        TEXT NOT NULL,
+			principal    TEXT NOT NULL,
+			secret       TEXT NOT NULL,
+			status       TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+			cursor       BIGINT NOT NULL,
+			failures     INTEGER NOT NULL DEFAULT 0,
+			next_attempt BIGINT NOT NULL,
+			created_at   BIGINT NOT NULL,
+			paused_at    BIGINT NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX webhooks_due ON webhooks (status, next_attempt)`,
+		`CREATE TABLE webhook_deliveries (
+			id          {{id}},
+			webhook_id  BIGINT NOT NULL REFERENCES webhooks (id),
+			event_id    BIGINT NOT NULL,
+			at          BIGINT NOT NULL,
+			status_code INTEGER NOT NULL,
+			error       TEXT NOT NULL,
+			duration_ms BIGINT NOT NULL
+		)`,
+		`CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.
