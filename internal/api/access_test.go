@@ -461,7 +461,8 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{name: "pre-positioning 2", method: "POST", path: "/api/prepositions", body: warning, status: 201},
 		})
 		// A webhook whose receiver failed until it paused.
-		hook, err := a.svc.CreateWebhook(t.Context(), access.SystemActor("test"), "https://partner.example/old", nil)
+		me := a.principals[""]
+		hook, err := a.svc.CreateWebhook(t.Context(), me.token.Actor(me.user, "test"), "https://partner.example/old", nil)
 		if err != nil {
 			t.Fatal(err)
 		}

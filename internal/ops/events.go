@@ -26,8 +26,12 @@ type EventPage struct {
 
 // eventScanPages bounds the pages of the feed one request reads looking
 // for events its follower may see, so that its cost is bounded whatever
-// the follower's view.
-const eventScanPages = 5
+// the follower's view; a page is at least eventScanPage events, more for
+// a large limit.
+const (
+	eventScanPages = 5
+	eventScanPage  = 100
+)
 
 // Events returns the events after q.After that who may see (event.Visible)
 // and q.Kinds selects, in id order.
@@ -41,8 +45,9 @@ func (s *Service) Events(ctx context.Context, who access.Actor, q EventQuery) (E
 	if err != nil {
 		return page, err
 	}
+	size := min(max(4*limit, eventScanPage), store.MaxEventPage)
 	for range eventScanPages {
-		evs, err := s.store.Events(ctx, page.LastID, store.MaxEventPage)
+		evs, err := s.store.Events(ctx, page.LastID, size)
 		if err != nil {
 			return page, err
 		}
@@ -55,7 +60,7 @@ func (s *Service) Events(ctx context.Context, who access.Actor, q EventQuery) (E
 				}
 			}
 		}
-		if len(evs) < store.MaxEventPage {
+		if len(evs) < size {
 			break
 		}
 	}

@@ -28,6 +28,10 @@ func (s *Service) CreateWebhook(ctx context.Context, who access.Actor, url strin
 	if err := who.Allow(access.WebhookManage); err != nil {
 		return webhook.Webhook{}, err
 	}
+	if k := who.Principal.Kind(); k != access.KindToken && k != access.KindUser {
+		return webhook.Webhook{}, apperr.New(apperr.Invalid, "webhook.principal",
+			"回调须以用户或接口令牌的身份登记：投递按其权限进行", "a webhook is registered by a user or an API token, whose rights its deliveries carry")
+	}
 	last, err := s.store.LastEventID(ctx)
 	if err != nil {
 		return webhook.Webhook{}, err
@@ -104,27 +108,28 @@ func webhookObject(id int64) audit.Object {
 
 // DeliverWebhooks makes one round of deliveries: to each due webhook, the
 // next event its registrant may see and it asked for. It returns how many
-// events were delivered, so that a caller goes on at once while there are.
+// webhooks moved on (delivered an event, or passed events not for them),
+// so that a caller goes on at once while any does.
 func (s *Service) DeliverWebhooks(ctx context.Context, client *http.Client) (int, error) {
 	due, err := s.store.DueWebhooks(ctx, s.store.Now().UnixMicro())
 	if err != nil {
 		return 0, err
 	}
-	delivered := 0
+	moved := 0
 	for _, w := range due {
 		ok, err := s.deliverNext(ctx, client, w)
 		if err != nil {
-			return delivered, err
+			return moved, err
 		}
 		if ok {
-			delivered++
+			moved++
 		}
 	}
-	return delivered, nil
+	return moved, nil
 }
 
 // deliverNext delivers the next event for w, if there is one, and stores
-// how it went.
+// how it went; it reports whether w moved on.
 func (s *Service) deliverNext(ctx context.Context, client *http.Client, w webhook.Webhook) (bool, error) {
 	now := s.store.Now()
 	who, err := s.actorOf(ctx, w.Principal)
@@ -141,7 +146,7 @@ func (s *Service) deliverNext(ctx context.Context, client *http.Client, w webhoo
 		if page.LastID == w.Cursor {
 			return false, nil
 		}
-		return false, s.store.SaveWebhookState(ctx, w.Passed(page.LastID, now))
+		return true, s.store.SaveWebhookState(ctx, w.Passed(page.LastID, now))
 	}
 	e := page.Events[0]
 	d := send(ctx, client, w, e, now)
@@ -253,7 +258,7 @@ func WebhookClient(allowPrivate bool) *http.Client {
 }
 
 // RunWebhooks delivers to webhooks until ctx ends: a round at once while
-// events were delivered, otherwise every interval.
+// webhooks move on, otherwise every interval.
 func (s *Service) RunWebhooks(ctx context.Context, client *http.Client, interval time.Duration, logf func(error)) {
 	for {
 		n, err := s.DeliverWebhooks(ctx, client)

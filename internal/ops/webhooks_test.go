@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -210,4 +211,51 @@ func TestWebhookDeliveries(t *testing.T) {
 			t.Errorf("a delivery to a loopback address: %+v", log)
 		}
 	})
+}
+
+// TestWebhookPassesOverWhatItMayNotSee: a webhook whose registrant sees
+// none of a long run of events moves past them in rounds that say so,
+// without delivering, and a system principal registers none.
+func TestWebhookPassesOverWhatItMayNotSee(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, "sqlite")
+	w := storetest.Build(t, s)
+	svc := ops.New(s, ops.Options{PasswordParams: cheap})
+	ctx, sys := t.Context(), access.SystemActor("test")
+	if _, err := svc.CreateWebhook(ctx, sys, "https://partner.example/hook", nil); err == nil {
+		t.Fatal("a system principal registered a webhook")
+	}
+	u, _, err := svc.CreateUser(ctx, sys, account.User{Username: "partner", Roles: []access.Role{access.RolePartner},
+		AreaCode: w.City, OrgCode: w.Bureau}, "a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner := u.Actor("test")
+	rcv := newReceiver(t, time.Now)
+	hook, err := svc.CreateWebhook(ctx, partner, rcv.URL, event.Filter{"plan."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 250 { // postings: not of the kinds it asked for
+		if _, err := svc.Post(ctx, sys, stock.Posting{Reason: "入库", Lines: []stock.Line{{Kind: stock.KindReceive,
+			Depot: w.DepotA, Item: storetest.FoldingBed, Quantity: stock.Units(1),
+			NewLot: &stock.LotSpec{Batch: "P" + strconv.Itoa(i)}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last, _ := s.LastEventID(ctx)
+	rounds := 0
+	for ; rounds < 10; rounds++ {
+		n, err := svc.DeliverWebhooks(ctx, ops.WebhookClient(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	hooks, _ := svc.Webhooks(ctx, partner)
+	if got, _, _ := rcv.taken(); len(got) != 0 || len(hooks) != 1 || hooks[0].ID != hook.ID || hooks[0].Cursor != last || rounds == 0 {
+		t.Errorf("after %d rounds: delivered %v, webhook %+v; want nothing delivered and the cursor at %d", rounds, got, hooks, last)
+	}
 }
