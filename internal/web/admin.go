@@ -20,8 +20,9 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
-// The 系统管理 screen has three tabs, each for administrators: users,
-// API tokens and the audit trail. The lists are rendered here from the use
+// The 系统管理 screen has four tabs, each for administrators: users,
+// API tokens, webhooks (also for managers and partners: their own) and
+// the audit trail. The lists are rendered here from the use
 // cases (package ops), which check the rules and the administrator's
 // scope; what changes (a new user, a disabled one, a reset password, a
 // token issued or revoked) the page's script asks of the JSON API, which
@@ -32,7 +33,8 @@ import (
 var adminTabs = []struct {
 	Key    string
 	Action access.Action
-}{{"users", access.UserManage}, {"tokens", access.TokenManage}, {"audit", access.AuditRead}}
+}{{"users", access.UserManage}, {"tokens", access.TokenManage}, {"webhooks", access.WebhookManage},
+	{"audit", access.AuditRead}}
 
 // adminTab is one tab as the page shows it.
 type adminTab struct {

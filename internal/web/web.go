@@ -166,6 +166,7 @@ func (h *handler) screens() []screen {
 		{key: "admin", path: "/admin/users", icon: "⚙", routes: []route{
 			{"GET", "/admin/users", access.UserManage, h.usersPage},
 			{"GET", "/admin/tokens", access.TokenManage, h.tokensPage},
+			{"GET", "/admin/webhooks", access.WebhookManage, h.webhooksPage},
 			{"GET", "/admin/audit", access.AuditRead, h.auditPage},
 		}},
 		{key: "account", routes: []route{

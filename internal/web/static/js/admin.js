@@ -1,5 +1,5 @@
-// 系统管理: adds and changes users and issues and revokes API tokens
-// through the JSON API, which checks every change against the rules, then
+// 系统管理: adds and changes users, issues and revokes API tokens, and
+// registers and resumes webhooks through the JSON API, which checks every change against the rules, then
 // loads the list again from the server. A one-time password or a token's
 // secret is shown once, from the API's answer, and kept nowhere.
 (function () {
@@ -183,7 +183,46 @@
     });
   }
 
+  // ---- webhooks
+  function webhooks() {
+    const form = $('webhook-form');
+    if (!form) return;
+    const f = form.elements;
+    const error = $('webhook-error');
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.hidden = true;
+      const kinds = f.kinds.value.split(',').map((k) => k.trim()).filter((k) => k);
+      $('webhook-create').disabled = true;
+      try {
+        const hook = await S.api('POST', '/api/webhooks', { url: f.url.value.trim(), kinds });
+        showSecret(t('admin.webhooks.secret', hook.url), hook.secret);
+        f.url.value = '';
+        await reload('webhooks');
+      } catch (err) {
+        fail(error, err);
+      } finally {
+        $('webhook-create').disabled = false;
+      }
+    });
+    document.addEventListener('click', async (e) => {
+      const btn = e.target.closest('#webhooks button[data-act="resume"]');
+      if (!btn) return;
+      const hook = btn.closest('[data-webhook]');
+      btn.disabled = true;
+      try {
+        const res = await S.api('POST', '/api/webhooks/' + hook.dataset.webhook + '/resume', {});
+        S.toast(t('admin.webhooks.resumed', res.url));
+        await reload('webhooks');
+      } catch (err) {
+        S.toast(S.errorText(err), true);
+        btn.disabled = false;
+      }
+    });
+  }
+
   users();
   tokens();
+  webhooks();
   S.ready('admin');
 })();
