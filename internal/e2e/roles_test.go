@@ -178,6 +178,16 @@ func TestAdminUsersAndTokens(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#tokens tr[data-state="revoked"]`)))
 	s.shot("token-revoked")
 
+	s.goTo("/admin/webhooks", "admin")
+	s.do("register a webhook", chromedp.SendKeys(chromedp.CSS(`#webhook-form input[name="url"]`), "https://grain.example/stockpile"),
+		chromedp.SendKeys(chromedp.CSS(`#webhook-form input[name="kinds"]`), "ledger., plan."),
+		chromedp.Click(chromedp.CSS("#webhook-create")), chromedp.WaitVisible(chromedp.CSS("#secret-value")),
+		chromedp.WaitVisible(chromedp.CSS(`#webhooks [data-webhook][data-state="active"]`)))
+	if hookSecret := s.text("#secret-value"); !strings.HasPrefix(hookSecret, "whsec_") {
+		t.Errorf("webhook secret %q", hookSecret)
+	}
+	s.shot("webhook-registered")
+
 	s.goTo("/admin/audit?action=token.", "admin")
 	actions := eval[[]string](s, `[...document.querySelectorAll('#audit tr[data-action]')].map((r) => r.dataset.action)`)
 	if len(actions) < 2 || actions[0] != "token.revoke" || actions[1] != "token.create" {
@@ -188,7 +198,7 @@ func TestAdminUsersAndTokens(t *testing.T) {
 	s.shot("audit")
 
 	phone := open(t, 390, 844, "admin-city")
-	for _, path := range []string{"/admin/users", "/admin/tokens", "/admin/audit"} {
+	for _, path := range []string{"/admin/users", "/admin/tokens", "/admin/webhooks", "/admin/audit"} {
 		phone.goTo(path, "admin")
 		if w := eval[int](phone, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("%s is %d px wide on a 390 px phone", path, w)
