@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -18,6 +20,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/report"
+	"github.com/stockpile-dev/stockpile/internal/sign"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/tabular"
@@ -425,7 +428,60 @@ func (h *handler) upwardRoutes() []route {
 	return []route{
 		{"GET", "/api/exports/report.xlsx", access.StockRead, h.exportUpward(tabular.XLSX)},
 		{"GET", "/api/exports/report.csv", access.StockRead, h.exportUpward(tabular.CSV)},
+		{"GET", "/api/exports/report.jws", access.StockRead, h.exportUpwardSigned},
+		{"GET", "/api/keys", access.Public, h.signingKeys},
 	}
+}
+
+// upwardContentType is the content type of the report's signed JSON.
+const upwardContentType = "application/vnd.stockpile.report-upward.v1+json"
+
+// exportUpwardSigned answers the report to the level above as its JSON
+// message (report.UpwardMessage, schema report/schema/report-upward.v1.json)
+// signed by the instance as a compact JWS (application/jose): what a
+// province-level system, or another Stockpile, takes in and checks
+// against GET /api/keys.
+func (h *handler) exportUpwardSigned(w http.ResponseWriter, r *http.Request) {
+	u, code, err := h.upward(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	payload, err := json.Marshal(u.Message())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	key, err := h.store.SigningKey(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	jws, err := key.JWS(payload, upwardContentType)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	name := "stockpile-report-" + code + "-" + u.Date + ".jws"
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Type", "application/jose")
+	io.WriteString(w, jws)
+}
+
+// signingKeys publishes the instance's public signing keys as a JWK set.
+func (h *handler) signingKeys(w http.ResponseWriter, r *http.Request) {
+	keys, err := h.store.SigningKeys(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	set := struct {
+		Keys []sign.JWK `json:"keys"`
+	}{Keys: []sign.JWK{}}
+	for _, k := range keys {
+		set.Keys = append(set.Keys, k.Public())
+	}
+	h.json(w, r, http.StatusOK, set)
 }
 
 // exportUpward answers the report to the level above of ?area= (default:

@@ -552,6 +552,15 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id)`,
 	}},
+	// The instance's signing keys (package sign) for what it sends to
+	// other systems; the newest signs, all are published (GET /api/keys).
+	{name: "signing keys", stmts: []string{
+		`CREATE TABLE signing_keys (
+			kid        TEXT PRIMARY KEY,
+			seed       TEXT NOT NULL,
+			created_at BIGINT NOT NULL
+		)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.
