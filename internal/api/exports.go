@@ -17,6 +17,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/audit"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/report"
@@ -540,8 +541,111 @@ func (h *handler) upward(r *http.Request) (report.Upward, string, error) {
 		return u, "", err
 	}
 	upwardHeld(&u, col, depots, totals.Rows)
-	err = h.upwardReserves(ctx, &u, code, a.ParentCode == "", view)
-	return u, code, err
+	if err := h.upwardReserves(ctx, &u, code, a.ParentCode == "", view); err != nil {
+		return u, code, err
+	}
+	if err := h.upwardUsed(r, &u, code, depots); err != nil {
+		return u, code, err
+	}
+	if err := h.upwardIncidents(ctx, &u, a, areas); err != nil {
+		return u, code, err
+	}
+	return u, code, h.upwardReadiness(r, &u, areas)
+}
+
+// upwardReadiness adds the readiness of the area's districts for the
+// default hazard's level Ⅱ event (?hazard= another), when the caller may
+// read readiness.
+func (h *handler) upwardReadiness(r *http.Request, u *report.Upward, areas []area.Area) error {
+	hazard, err := httpx.OneOf(r.URL.Query(), "hazard", readiness.Hazards...)
+	if err != nil {
+		return err
+	}
+	u.Hazard = cmp.Or(hazard, readiness.DefaultHazard)
+	if !actor(r).Can(access.ReadinessRead) {
+		return nil
+	}
+	ov, err := h.ops.Overview(r.Context(), actor(r), readiness.DefaultPair, u.Hazard, nil)
+	if err != nil {
+		return err
+	}
+	in := make(map[string]bool, len(areas))
+	for _, a := range areas {
+		in[a.Code] = true
+	}
+	for _, d := range ov.Districts {
+		if in[d.Area] {
+			u.Readiness = append(u.Readiness, report.UpwardReadiness{Code: d.Area, ZH: d.NameZH, Coverage: d.Summary.Coverage,
+				InTime: d.Summary.InTime, Within24: d.Summary.Within24, Short: d.Summary.Short})
+		}
+	}
+	return nil
+}
+
+// upwardUsed sums what the depots the caller sees in the area issued in
+// the period ?from= … ?to= (China's dates, both included; by default
+// from the first of the month to today), per item.
+func (h *handler) upwardUsed(r *http.Request, u *report.Upward, code string, depots []store.DepotView) error {
+	q := r.URL.Query()
+	from, err := httpx.Date(q, "from")
+	if err != nil {
+		return err
+	}
+	to, err := httpx.Date(q, "to")
+	if err != nil {
+		return err
+	}
+	if to == "" {
+		to = u.Date
+	}
+	if from == "" {
+		from = to[:8] + "01"
+	}
+	if from > to {
+		return apperr.New(apperr.Invalid, "report.period", "统计期间的起始日期晚于截止日期", "the period starts after it ends").
+			WithField("from")
+	}
+	u.From, u.To = from, to
+	issued, err := h.store.IssuedBetween(r.Context(), code, day(from, 0)*1_000_000, day(to, 1)*1_000_000)
+	if err != nil {
+		return err
+	}
+	shown := make(map[string]bool, len(depots))
+	for _, d := range depots {
+		shown[d.Code] = true
+	}
+	for _, x := range issued { // in item order
+		if !shown[x.Depot] {
+			continue
+		}
+		if n := len(u.Used); n > 0 && u.Used[n-1].Code == x.Item {
+			u.Used[n-1].Quantity += x.Quantity
+			continue
+		}
+		u.Used = append(u.Used, report.UpwardUsed{Code: x.Item, ZH: x.ItemZH, UnitZH: x.Unit, Quantity: x.Quantity})
+	}
+	return nil
+}
+
+// upwardIncidents lists the incidents open now with a site in the area
+// (a city's report: every open incident).
+func (h *handler) upwardIncidents(ctx context.Context, u *report.Upward, a area.Area, areas []area.Area) error {
+	open, err := h.store.Incidents(ctx, string(dispatch.IncidentOpen))
+	if err != nil {
+		return err
+	}
+	in := make(map[string]bool, len(areas))
+	for _, x := range areas {
+		in[x.Code] = true
+	}
+	for _, inc := range open {
+		if a.ParentCode != "" && !slices.ContainsFunc(inc.Sites, func(s dispatch.Site) bool { return in[s.Area] }) {
+			continue
+		}
+		u.Incidents = append(u.Incidents, report.UpwardIncident{Code: inc.Code, Title: inc.Title, Type: inc.Type,
+			Level: inc.Level, ReportedAt: inc.ReportedAt})
+	}
+	return nil
 }
 
 // reportingArea is ?area=, or the area of the actor's scope, or the home

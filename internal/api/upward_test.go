@@ -26,6 +26,16 @@ func TestUpwardMessage(t *testing.T) {
 	t.Parallel()
 	schema := compileSchema(t)
 	eachDemoAPI(t, func(t *testing.T, a *testAPI) {
+		// Something issued this month, and an incident open.
+		issue := `{"reason":"房山区汛情调用","lines":[{"kind":"issue","depot":"C-FS-RELIEF","item":"1010101","quantity":7}]}`
+		if rec := a.do("POST", "/api/movements", issue, nil, false); rec.Code != 201 {
+			t.Fatalf("issue: %d %s", rec.Code, rec.Body)
+		}
+		inc := `{"code":"FS-TEST-1","title":"房山暴雨（测试）","type":"flood","level":2,"sites":[{"code":"S1","name":"安置点",
+			"area":"110111","point":{"lon":116.14,"lat":39.73},"demands":[{"item":"1010101","quantity":10,"within_hours":6}]}]}`
+		if rec := a.do("POST", "/api/incidents", inc, nil, false); rec.Code != 201 && rec.Code != 200 {
+			t.Fatalf("incident: %d %s", rec.Code, rec.Body)
+		}
 		rec := a.do("GET", "/api/exports/report.jws?area=110000", "", nil, false)
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/jose" {
 			t.Fatalf("report.jws: %d %s %.300s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
@@ -60,6 +70,18 @@ func TestUpwardMessage(t *testing.T) {
 		if n := len(m.Total); n != len(m.Columns)+1 || m.Total[n-1] != held.Totals.Quantity || classes != m.Total[n-1] ||
 			len(m.Items) == 0 || m.Date != "2026-06-01" {
 			t.Errorf("the message's totals %v, classes %s; the city holds %s", m.Total, classes, held.Totals.Quantity)
+		}
+
+		if m.Period.From != "2026-06-01" || m.Period.To != "2026-06-01" ||
+			!slices.ContainsFunc(m.Used, func(u report.UpwardUsedJSON) bool { return u.Code == "1010101" && u.Quantity.String() == "7" }) ||
+			!slices.ContainsFunc(m.Incidents, func(i report.UpwardIncidentJSON) bool { return i.Code == "FS-TEST-1" && i.Level == 2 }) {
+			t.Errorf("the period %+v, used %+v, open incidents %+v", m.Period, m.Used, m.Incidents)
+		}
+		if m.Readiness.Hazard == "" || len(m.Readiness.Districts) < 10 {
+			t.Errorf("readiness %s of %d districts; want the city's", m.Readiness.Hazard, len(m.Readiness.Districts))
+		}
+		if rec := a.do("GET", "/api/exports/report.jws?area=110000&from=2026-06-02&to=2026-06-01", "", nil, false); rec.Code != 400 {
+			t.Errorf("a period that ends before it starts: %d", rec.Code)
 		}
 
 		// What the receiver refuses.

@@ -25,6 +25,36 @@ type Upward struct {
 	Columns  []UpwardColumn
 	Items    []UpwardItem    // in code order
 	Reserves []UpwardReserve // in item code order
+	// From and To are the period (China's dates, both included) of Used.
+	From, To  string
+	Used      []UpwardUsed     // issued from the unit's depots in the period, in item code order
+	Incidents []UpwardIncident // open now, whose sites lie in the unit, newest first
+	// Hazard names the event Readiness assesses (a 灾种's level Ⅱ event in
+	// each district); Readiness is empty when the caller may not read it.
+	Hazard    string
+	Readiness []UpwardReadiness
+}
+
+// UpwardReadiness is a district's readiness for its level Ⅱ event of the
+// report's hazard: shares of what it requires that are held, arrive by
+// the first-batch deadline, and arrive within 24 h.
+type UpwardReadiness struct {
+	Code, ZH                   string
+	Coverage, InTime, Within24 float64
+	Short                      int // items held below requirement
+}
+
+// UpwardUsed is what was issued of an item in the period.
+type UpwardUsed struct {
+	Code, ZH, UnitZH string
+	Quantity         stock.Quantity
+}
+
+// UpwardIncident is an incident open when the report is made.
+type UpwardIncident struct {
+	Code, Title, Type string
+	Level             int
+	ReportedAt        int64 // unix seconds
 }
 
 // UpwardColumn is a column of holdings: a district, or the unit's own
@@ -57,6 +87,9 @@ const (
 	UpwardSubtotal    = "小计 Subtotal"
 	UpwardTotal       = "汇总 Total"
 	UpwardReserves    = "协议储备与产能储备 Agreement and capacity reserves"
+	UpwardUsedTitle   = "期间使用 Issued in the period"
+	UpwardIncidents   = "未结束的事件 Open incidents"
+	UpwardReadinessT  = "储备保障能力 Readiness"
 	UpwardPreparedBy  = "填报人 Prepared by"
 	UpwardCheckedBy   = "审核人 Checked by"
 	UpwardHeaderRow   = 6 // the 1-based row of the holdings header
@@ -101,8 +134,21 @@ func (u Upward) Rows() [][]any {
 		agreed, perDay = agreed+r.Agreement, perDay+r.CapacityPerDay
 	}
 	rows = append(rows, []any{UpwardTotal, "", "", agreed, perDay}, []any{},
-		[]any{UpwardPreparedBy, "", UpwardCheckedBy, ""})
-	return rows
+		[]any{UpwardUsedTitle, u.From + " – " + u.To}, []any{"物资编码 Item", "物资名称 Name", "单位 Unit", "发放数量 Issued"})
+	for _, x := range u.Used {
+		rows = append(rows, []any{x.Code, x.ZH, x.UnitZH, x.Quantity})
+	}
+	rows = append(rows, []any{}, []any{UpwardIncidents},
+		[]any{"事件编号 Code", "名称 Title", "类型 Type", "响应级别 Level", "报告时间 Reported"})
+	for _, in := range u.Incidents {
+		rows = append(rows, []any{in.Code, in.Title, in.Type, in.Level, cst.Minute(in.ReportedAt)})
+	}
+	rows = append(rows, []any{}, []any{UpwardReadinessT, u.Hazard}, []any{"区划代码 District", "区名 Name",
+		"保障率 Coverage", "按时到达率 In time", "24小时内到达率 Within 24 h", "短缺物资 Items short"})
+	for _, d := range u.Readiness {
+		rows = append(rows, []any{d.Code, d.ZH, d.Coverage, d.InTime, d.Within24, d.Short})
+	}
+	return append(rows, []any{}, []any{UpwardPreparedBy, "", UpwardCheckedBy, ""})
 }
 
 // upwardCells is held per column with its sum after it; it adds each

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"time"
+
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -24,6 +26,51 @@ type UpwardMessage struct {
 	Classes  []UpwardClassJSON   `json:"classes"` // 小计 per class
 	Total    []stock.Quantity    `json:"total"`   // 汇总 per column, then the sum
 	Reserves []UpwardReserveJSON `json:"reserves"`
+	// Period is the span of Used: China's dates, both included.
+	Period    UpwardPeriodJSON     `json:"period"`
+	Used      []UpwardUsedJSON     `json:"used"`
+	Incidents []UpwardIncidentJSON `json:"open_incidents"`
+	Readiness UpwardReadinessJSON  `json:"readiness"`
+}
+
+// UpwardReadinessJSON is the readiness of the unit's districts for a
+// hazard's level Ⅱ event.
+type UpwardReadinessJSON struct {
+	Hazard    string                    `json:"hazard"`
+	Districts []UpwardDistrictReadiness `json:"districts"`
+}
+
+// UpwardDistrictReadiness is one district's: shares from 0 to 1.
+type UpwardDistrictReadiness struct {
+	Code     string  `json:"code"`
+	NameZH   string  `json:"name_zh"`
+	Coverage float64 `json:"coverage"`
+	InTime   float64 `json:"in_time"`
+	Within24 float64 `json:"within_24h"`
+	Short    int     `json:"items_short"`
+}
+
+// UpwardPeriodJSON is a span of days.
+type UpwardPeriodJSON struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// UpwardUsedJSON is what was issued of an item in the period.
+type UpwardUsedJSON struct {
+	Code     string         `json:"code"`
+	NameZH   string         `json:"name_zh"`
+	Unit     string         `json:"unit"`
+	Quantity stock.Quantity `json:"quantity"`
+}
+
+// UpwardIncidentJSON is an incident still open.
+type UpwardIncidentJSON struct {
+	Code       string `json:"code"`
+	Title      string `json:"title"`
+	Type       string `json:"type"`
+	Level      int    `json:"level"`
+	ReportedAt string `json:"reported_at"` // RFC 3339, China time
 }
 
 // UpwardColumnJSON is a column of holdings: the unit's own level or a
@@ -67,7 +114,7 @@ type UpwardReserveJSON struct {
 // workbook shows.
 func (u Upward) Message() UpwardMessage {
 	m := UpwardMessage{Schema: UpwardSchemaID, Unit: u.Unit, Date: u.Date,
-		AsOf: u.AsOf.In(cst.Zone).Format("2006-01-02T15:04:05-07:00"), Columns: []UpwardColumnJSON{},
+		AsOf: u.AsOf.In(cst.Zone).Format(rfc3339), Columns: []UpwardColumnJSON{},
 		Items: []UpwardItemJSON{}, Classes: []UpwardClassJSON{}, Reserves: []UpwardReserveJSON{}}
 	for _, c := range u.Columns {
 		m.Columns = append(m.Columns, UpwardColumnJSON{Code: c.Code, NameZH: c.ZH, NameEN: c.EN})
@@ -96,5 +143,21 @@ func (u Upward) Message() UpwardMessage {
 		m.Reserves = append(m.Reserves, UpwardReserveJSON{Code: r.Code, NameZH: r.ZH, Unit: r.UnitZH,
 			Agreement: r.Agreement, CapacityPerDay: r.CapacityPerDay})
 	}
+	m.Period, m.Used, m.Incidents = UpwardPeriodJSON{From: u.From, To: u.To}, []UpwardUsedJSON{}, []UpwardIncidentJSON{}
+	for _, x := range u.Used {
+		m.Used = append(m.Used, UpwardUsedJSON{Code: x.Code, NameZH: x.ZH, Unit: x.UnitZH, Quantity: x.Quantity})
+	}
+	for _, in := range u.Incidents {
+		m.Incidents = append(m.Incidents, UpwardIncidentJSON{Code: in.Code, Title: in.Title, Type: in.Type, Level: in.Level,
+			ReportedAt: time.Unix(in.ReportedAt, 0).In(cst.Zone).Format(rfc3339)})
+	}
+	m.Readiness = UpwardReadinessJSON{Hazard: u.Hazard, Districts: []UpwardDistrictReadiness{}}
+	for _, d := range u.Readiness {
+		m.Readiness.Districts = append(m.Readiness.Districts, UpwardDistrictReadiness{Code: d.Code, NameZH: d.ZH,
+			Coverage: d.Coverage, InTime: d.InTime, Within24: d.Within24, Short: d.Short})
+	}
 	return m
 }
+
+// rfc3339 is RFC 3339 to the second with the zone's offset.
+const rfc3339 = "2006-01-02T15:04:05-07:00"

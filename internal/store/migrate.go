@@ -561,6 +561,12 @@ var migrations = []migration{
 			created_at BIGINT NOT NULL
 		)`,
 	}},
+	// What was issued in a period (the report upward) is found through
+	// the postings made in it, then their entries (movements_posting), so
+	// that the read costs the period, not the ledger.
+	{name: "postings by time", stmts: []string{
+		`CREATE INDEX postings_created ON postings (created_at)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.
