@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -129,11 +130,14 @@ func (s *session) goTo(path, ready string) {
 // text returns the visible text of the first element matching css.
 func (s *session) text(css string) string {
 	s.t.Helper()
-	txt, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(css)))
-	if err != nil {
+	sel, _ := json.Marshal(css)
+	// Found and read in one evaluation: a node the page replaces between
+	// the two (a popup re-rendered as its data arrives) is otherwise gone
+	// when its text is asked for ("No node with given id found").
+	if _, err := chromedp.Run(s.ctx, chromedp.WaitReady(chromedp.CSS(css))); err != nil {
 		s.t.Fatalf("text of %s: %v", css, err)
 	}
-	return txt
+	return eval[string](s, `(document.querySelector(`+string(sel)+`) || {innerText: ""}).innerText`)
 }
 
 // eval evaluates a JavaScript expression and returns its value.

@@ -150,9 +150,13 @@ func TestAdminUsersAndTokens(t *testing.T) {
 		// page above it settled; the button's own click does not.
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('#user-save').click()`),
 		eventually(fmt.Sprintf(`document.querySelector(%q).textContent.includes('改名后的库管')`, rowOf("td"))))
-	s.do("disable the keeper", chromedp.Click(chromedp.CSS(rowOf(`button[data-act="disable"]`))),
-		chromedp.WaitVisible(chromedp.CSS(rowOf(`[data-state="disabled"]`))))
-	s.do("reset the keeper's password", chromedp.Click(chromedp.CSS(rowOf(`button[data-act="reset"]`))),
+	// The row's buttons by their own click too: the list is reloaded after
+	// each change, and a click by coordinates may land while it settles.
+	press := func(css string) string { return fmt.Sprintf(`document.querySelector(%q).click()`, css) }
+	s.do("disable the keeper", chromedp.WaitVisible(chromedp.CSS(rowOf(`button[data-act="disable"]`))),
+		chromedp.Evaluate[chromedp.Void](press(rowOf(`button[data-act="disable"]`))), chromedp.WaitVisible(chromedp.CSS(rowOf(`[data-state="disabled"]`))))
+	s.do("reset the keeper's password", chromedp.WaitVisible(chromedp.CSS(rowOf(`button[data-act="reset"]`))),
+		chromedp.Evaluate[chromedp.Void](press(rowOf(`button[data-act="reset"]`))),
 		eventually(fmt.Sprintf(`document.querySelector('#secret-value') && document.querySelector('#secret-value').textContent !== %q`, password)))
 	s.shot("users-changed")
 
