@@ -439,7 +439,7 @@ func TestRoleButtons(t *testing.T) {
 			{"commander-mentougou", []string{"dashboard", "map", "stock", "dispatch", "readiness"},
 				[]string{"new-incident", "save-scenario"},
 				[]string{"approve", "cancel", "recompute", "verify-ledger"}},
-			{"manager-city", []string{"dashboard", "map", "stock", "dispatch", "readiness", "masterdata", "import"},
+			{"manager-city", []string{"dashboard", "map", "stock", "dispatch", "readiness", "masterdata", "import", "admin"},
 				[]string{"verify-ledger", "save-scenario", "preposition-form"},
 				[]string{"new-incident", "approve", "cancel", "recompute"}},
 			{"admin-city", []string{"dashboard", "map", "stock", "dispatch", "readiness", "masterdata", "import", "admin"},
@@ -447,7 +447,10 @@ func TestRoleButtons(t *testing.T) {
 				[]string{"new-incident", "approve", "save-scenario", "preposition-form"}},
 			{"keeper-datai", []string{"dashboard", "map", "stock", "dispatch", "import"}, nil,
 				[]string{"district-chart", "verify-ledger", "new-incident", "approve"}},
-			{"partner-grain", []string{"dashboard", "map", "stock", "import"}, nil,
+			// 基础数据 and 系统管理 lead a partner to the tabs it may open:
+			// its reserves and its webhooks.
+			{"partner-grain", []string{"dashboard", "map", "stock", "masterdata", "import", "admin"},
+				[]string{`href="/masterdata/agreements" data-nav="masterdata"`, `href="/admin/webhooks" data-nav="admin"`},
 				[]string{"district-chart", "data-kpi=\"incidents\"", "layer-incidents", "verify-ledger"}},
 		} {
 			client := site.as(t, c.user)
@@ -463,7 +466,10 @@ func TestRoleButtons(t *testing.T) {
 			}
 			body := all.String()
 			for _, id := range c.has {
-				if !strings.Contains(body, `id="`+id+`"`) {
+				if !strings.Contains(id, "=") {
+					id = `id="` + id + `"`
+				}
+				if !strings.Contains(body, id) {
 					t.Errorf("%s: no %s", c.user, id)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,18 +191,30 @@ func (p *page) SwitchURL() string {
 type NavItem struct {
 	Key, Path, Icon string
 	Active          bool
-	action          access.Action // who may open the screen
+	doors           []door // the screen's pages, its own first
 }
 
-// Nav lists the screens in the navigation the user may open, marking the
+// door is a page of a screen and who may open it.
+type door struct {
+	path   string
+	action access.Action
+}
+
+// Nav lists the screens in the navigation the user may open, each leading
+// to its first page the user may open (a partner department's 基础数据 to
+// its reserves' tab, a reserve manager's 系统管理 to webhooks), marking the
 // active one.
 func (p *page) Nav() []NavItem {
 	out := make([]NavItem, 0, len(p.h.nav))
+	if p.who.MustChangePassword {
+		return out
+	}
 	for _, n := range p.h.nav {
-		if !p.who.Can(n.action) || p.who.MustChangePassword {
+		i := slices.IndexFunc(n.doors, func(d door) bool { return p.who.Can(d.action) })
+		if i < 0 {
 			continue
 		}
-		n.Active = n.Key == p.Screen
+		n.Path, n.Active = n.doors[i].path, n.Key == p.Screen
 		out = append(out, n)
 	}
 	return out

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/authn"
@@ -87,7 +88,7 @@ func NewHandler(svc *ops.Service, opts Options) (http.Handler, error) {
 	mux := http.NewServeMux()
 	for _, sc := range h.screens() {
 		if sc.path != "" {
-			h.nav = append(h.nav, NavItem{Key: sc.key, Path: sc.path, Icon: sc.icon, action: sc.routes[0].action})
+			h.nav = append(h.nav, NavItem{Key: sc.key, Path: sc.path, Icon: sc.icon, doors: sc.doors()})
 		}
 		for _, rt := range sc.routes {
 			if err := rt.check(); err != nil {
@@ -114,10 +115,23 @@ type screen struct {
 	routes []route
 }
 
+// doors are the pages the navigation may link to for the screen: its own
+// path with the first route's action, then each other page (a GET route of
+// a fixed path) with its own.
+func (sc screen) doors() []door {
+	out := []door{{sc.path, sc.routes[0].action}}
+	for _, rt := range sc.routes[1:] {
+		if rt.method == "GET" && rt.path != sc.path && !strings.Contains(rt.path, "{") {
+			out = append(out, door{rt.path, rt.action})
+		}
+	}
+	return out
+}
+
 // route is one page or partial of a screen, with the action (access.Rules)
-// its actor must be allowed. The first route of a screen is the one its
-// navigation entry links to, and the entry is shown to those who may
-// take its action.
+// its actor must be allowed. The navigation entry of a screen links to
+// the first of its pages its user may open (screen.doors), and is shown
+// to those who may open one.
 type route struct {
 	method, path string
 	action       access.Action
