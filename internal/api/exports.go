@@ -595,17 +595,10 @@ func (h *handler) upwardUsed(r *http.Request, u *report.Upward, code string, dep
 	if err != nil {
 		return err
 	}
-	if to == "" {
-		to = u.Date
+	if u.From, u.To, err = report.UpwardPeriod(from, to, u.Date); err != nil {
+		return err
 	}
-	if from == "" {
-		from = to[:8] + "01"
-	}
-	if from > to {
-		return apperr.New(apperr.Invalid, "report.period", "统计期间的起始日期晚于截止日期", "the period starts after it ends").
-			WithField("from")
-	}
-	u.From, u.To = from, to
+	from, to = u.From, u.To
 	issued, err := h.store.IssuedBetween(r.Context(), code, day(from, 0)*1_000_000, day(to, 1)*1_000_000)
 	if err != nil {
 		return err
@@ -639,7 +632,7 @@ func (h *handler) upwardIncidents(ctx context.Context, u *report.Upward, a area.
 		in[x.Code] = true
 	}
 	for _, inc := range open {
-		if a.ParentCode != "" && !slices.ContainsFunc(inc.Sites, func(s dispatch.Site) bool { return in[s.Area] }) {
+		if a.ParentCode != "" && !inc.HasSiteIn(func(area string) bool { return in[area] }) {
 			continue
 		}
 		u.Incidents = append(u.Incidents, report.UpwardIncident{Code: inc.Code, Title: inc.Title, Type: inc.Type,

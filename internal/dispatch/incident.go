@@ -12,6 +12,7 @@ package dispatch
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,12 @@ type Incident struct {
 	// otherwise it lies in [EarliestReport, LatestReport).
 	ReportedAt int64  `json:"reported_at,omitempty"`
 	Sites      []Site `json:"sites"`
+}
+
+// HasSiteIn reports whether one of the incident's sites lies in an area
+// that in says is wanted (a site without an area lies in none).
+func (in Incident) HasSiteIn(wanted func(area string) bool) bool {
+	return slices.ContainsFunc(in.Sites, func(s Site) bool { return s.Area != "" && wanted(s.Area) })
 }
 
 // Site is a place that needs supplies: a resettlement point, a field

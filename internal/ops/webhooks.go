@@ -134,9 +134,7 @@ func (s *Service) deliverNext(ctx context.Context, client *http.Client, w webhoo
 	now := s.store.Now()
 	who, err := s.actorOf(ctx, w.Principal)
 	if err != nil { // the registrant's token was revoked or the user disabled: nothing more is sent
-		w = w.Failed(now)
-		w.Status, w.PausedAt = webhook.Paused, now.Unix()
-		return false, s.store.SaveWebhookState(ctx, w)
+		return false, s.store.SaveWebhookState(ctx, w.Pause(now))
 	}
 	page, err := s.Events(ctx, who, EventQuery{After: w.Cursor, Limit: 1, Kinds: w.Kinds})
 	if err != nil {

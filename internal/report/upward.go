@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/apperr"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/stockpile-dev/stockpile/internal/catalog"
@@ -42,6 +44,23 @@ type UpwardReadiness struct {
 	Code, ZH                   string
 	Coverage, InTime, Within24 float64
 	Short                      int // items held below requirement
+}
+
+// UpwardPeriod is the period of what was issued: from and to as asked
+// (China's dates, both included), by default from the first of to's
+// month to today; one that ends before it starts is refused.
+func UpwardPeriod(from, to, today string) (string, string, error) {
+	if to == "" {
+		to = today
+	}
+	if from == "" {
+		from = to[:8] + "01"
+	}
+	if from > to {
+		return from, to, apperr.New(apperr.Invalid, "report.period", "统计期间的起始日期晚于截止日期",
+			"the period starts after it ends").WithField("from")
+	}
+	return from, to, nil
 }
 
 // UpwardUsed is what was issued of an item in the period.

@@ -102,6 +102,14 @@ func (w Webhook) Failed(now time.Time) Webhook {
 	return w
 }
 
+// Pause is w stopped at now until resumed by hand: its registrant may no
+// longer act (a revoked token, a disabled user), so nothing is sent for it.
+func (w Webhook) Pause(now time.Time) Webhook {
+	w = w.Failed(now)
+	w.Status, w.PausedAt = Paused, now.Unix()
+	return w
+}
+
 // Backoff is the wait after the n-th failure in a row.
 func Backoff(n int) time.Duration {
 	if n < 1 {
