@@ -37,8 +37,9 @@
 #
 # The dispatch benchmark's reference solvers (GLPK's glpsol, LEMON's network simplex
 # through g++) have round-trip tests, and the OpenStreetMap decoder links zlib through cgo
-# (which -race turns on); `apt-get install -y glpk-utils liblemon-dev g++ zlib1g-dev` runs
-# when any is missing, and STOCKPILE_TEST_REFERENCES=require makes those tests fail rather
+# (which -race turns on), and the label tests read their PDFs back with poppler's pdfinfo,
+# pdftotext and pdftoppm; `apt-get install -y glpk-utils liblemon-dev g++ zlib1g-dev
+# poppler-utils` runs when any is missing, and STOCKPILE_TEST_REFERENCES=require makes those tests fail rather
 # than skip if they still cannot be found.
 #
 # Environment variables:
@@ -298,10 +299,10 @@ provision_chromium() {
 # only logged: the tests that need them then fail, naming what is missing.
 provision_references() {
   if ! command -v glpsol >/dev/null 2>&1 || [[ ! -e /usr/include/lemon/network_simplex.h ]] ||
-    ! command -v g++ >/dev/null 2>&1 || [[ ! -e /usr/include/zlib.h ]]; then
-    local pkgs=(glpk-utils liblemon-dev g++ zlib1g-dev) sudo=''
+    ! command -v g++ >/dev/null 2>&1 || [[ ! -e /usr/include/zlib.h ]] || ! command -v pdftoppm >/dev/null 2>&1; then
+    local pkgs=(glpk-utils liblemon-dev g++ zlib1g-dev poppler-utils) sudo=''
     [[ $(id -u) -ne 0 ]] && sudo='sudo -n'
-    provision_log "installing build and reference-solver packages: apt-get install -y ${pkgs[*]}"
+    provision_log "installing build, reference-solver and PDF-reading packages: apt-get install -y ${pkgs[*]}"
     { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${pkgs[@]}" >&2 ||
       { $sudo apt-get update >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${pkgs[@]}" >&2; }; } ||
       provision_log "could not install them; the tests that need them will fail"

@@ -20,8 +20,9 @@
 #      output rather than piping it into grep -q, which fails at random under pipefail),
 #      the script exits non-zero if they still cannot be had, and the binary is exported
 #      as STOCKPILE_CHROMIUM.
-#    - glpk-utils liblemon-dev g++ zlib1g-dev (reference solvers, zlib for cgo under
-#      -race) are installed when missing; STOCKPILE_TEST_REFERENCES=require.
+#    - glpk-utils liblemon-dev g++ zlib1g-dev poppler-utils (reference solvers, zlib for cgo under
+#      -race, PDF reading for the label tests) are installed when missing;
+#      STOCKPILE_TEST_REFERENCES=require.
 # 2. Lint (scripts/lint.sh): gofmt, go vet ./..., staticcheck (go tool staticcheck, pinned
 #    in go.mod). A finding fails the run before any test starts.
 # 3. go test -race -count=1 with the given arguments, or ./... without any (the slowest

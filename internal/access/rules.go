@@ -54,6 +54,13 @@ const (
 
 	EventRead     Action = "events.read"    // follow the change feed, each event shown by its own read action and scope
 	WebhookManage Action = "webhook.manage" // register webhooks for the change feed, read their delivery logs, resume them
+
+	// The warehouse keeper's work (库内作业).
+	ScrapApprove     Action = "scrap.approve"     // approve or reject a scrap above the threshold (a second person)
+	StockCount       Action = "stocktake.count"   // open a stock-take, enter and recount its counts, submit it
+	StockCountDecide Action = "stocktake.approve" // approve a submitted stock-take (its adjustments), reopen or cancel it
+	CareRecord       Action = "care.record"       // record inspections and maintenance, carry out rotation plans
+	CarePlan         Action = "care.plan"         // care schedules per item class, rotation plans
 )
 
 // Reach is how far a role's grant of an action goes.
@@ -143,6 +150,16 @@ var Rules = []Rule{
 	{Action: UserManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理用户（本级及下级）", EN: "manage users in scope"},
 	{Action: TokenManage, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "管理接口令牌", EN: "manage API tokens"},
 	{Action: AuditRead, Grants: map[Role]Reach{RoleAdmin: Own}, ZH: "查询审计日志（仅市级）", EN: "search the audit trail (city scope only)"},
+	{Action: ScrapApprove, Grants: map[Role]Reach{RoleManager: Own},
+		ZH: "审批超过限额的报废（须为申请人以外的人）", EN: "approve or reject scraps above the threshold (someone other than the requester)"},
+	{Action: StockCount, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own},
+		ZH: "发起盘点、录入和复盘数量、提交盘点", EN: "open stock-takes, enter counts and recounts, submit them"},
+	{Action: StockCountDecide, Grants: map[Role]Reach{RoleManager: Own},
+		ZH: "审核盘点（生成盘盈盘亏调整）、退回或作废", EN: "approve a stock-take (posting its adjustments), reopen or cancel it"},
+	{Action: CareRecord, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own},
+		ZH: "登记检测和保养、执行轮换", EN: "record inspections and maintenance, carry out rotation plans"},
+	{Action: CarePlan, Grants: map[Role]Reach{RoleManager: Own},
+		ZH: "制定养护计划（仅市级）和轮换计划", EN: "set care schedules (city scope only) and plan rotations"},
 	{Action: EventRead, Grants: all(Own), ZH: "订阅变更事件（每条事件再按其内容的查看权限和范围过滤）",
 		EN: "follow the change feed (each event shown by the read action and scope of what it is about)"},
 	{Action: WebhookManage, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own, RolePartner: Own},

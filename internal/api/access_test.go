@@ -459,6 +459,19 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{name: "transfer 2", method: "POST", path: "/api/transfers", body: transferOf(10), status: 201},
 			{name: "pre-positioning 1", method: "POST", path: "/api/prepositions", body: warning, status: 201},
 			{name: "pre-positioning 2", method: "POST", path: "/api/prepositions", body: warning, status: 201},
+			{name: "rotation 1", method: "POST", path: "/api/rotations", body: drillOf(1), status: 201},
+			{name: "rotation 2", method: "POST", path: "/api/rotations", body: drillOf(1), status: 201},
+			// The warehouse (warehouse_test.go): water at B's location Z-99, two
+			// scraps of it waiting for a second person, a count of Z-99.
+			{name: "water at Z-99", method: "POST", path: "/api/movements", status: 201,
+				body: `{"reason":"入库","lines":[{"kind":"receive","depot":"D-TEST-B","item":"1030101","quantity":100,
+					"new_lot":{"code":"WATER-W","batch":"W1","expires_on":"2027-06-01"},"location":"Z-99"}]}`},
+			{name: "scrap request 1", as: "keeper", method: "POST", path: "/api/scraps",
+				body: scrapAt("D-TEST-B", "1030101", "WATER-W", 20), status: 202},
+			{name: "scrap request 2", as: "keeper", method: "POST", path: "/api/scraps",
+				body: scrapAt("D-TEST-B", "1030101", "WATER-W", 20), status: 202},
+			{name: "count 1", method: "POST", path: "/api/counts", body: `{"depot":"D-TEST-B","scope":{"location":"Z-99"}}`,
+				status: 201},
 		})
 		// A webhook whose receiver failed until it paused.
 		me := a.principals[""]
@@ -545,6 +558,31 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{"POST /api/transfers", "/api/transfers", transferOf(5), nil, 201},
 			{"POST /api/transfers/{id}/execute", "/api/transfers/1/execute", "", nil, 200},
 			{"POST /api/transfers/{id}/cancel", "/api/transfers/2/cancel", "", nil, 200},
+			// The care of stock (care_test.go): a schedule, a record under it, its edit
+			// and retirement; a third rotation, the first carried out, the second cancelled.
+			{"POST /api/care/schedules", "/api/care/schedules", tentSchedule, nil, 201},
+			{"POST /api/care/records", "/api/care/records", tentInspected("D-TEST-B"), nil, 201},
+			{"PUT /api/care/schedules/{code}", "/api/care/schedules/TENT-INSPECT", withVersion(tentSchedule, 1), nil, 200},
+			{"POST /api/care/schedules/{code}/retire", "/api/care/schedules/TENT-INSPECT/retire", "", nil, 200},
+			{"POST /api/rotations", "/api/rotations", drillOf(1), nil, 201},
+			{"POST /api/rotations/{id}/execute", "/api/rotations/1/execute", "", nil, 200},
+			{"POST /api/rotations/{id}/cancel", "/api/rotations/2/cancel", "", nil, 200},
+			// The warehouse (warehouse_test.go): a third scrap request; the first
+			// approved, the second rejected, the third withdrawn. A second count of
+			// Z-99 counted, submitted, sent back, submitted again and approved; the
+			// first cancelled. The water moved to Z-98.
+			{"POST /api/scraps", "/api/scraps", scrapAt("D-TEST-B", "1030101", "WATER-W", 15), nil, 202},
+			{"POST /api/approvals/{id}/approve", "/api/approvals/1/approve", "", nil, 200},
+			{"POST /api/approvals/{id}/reject", "/api/approvals/2/reject", `{"note":"数量有误"}`, nil, 200},
+			{"POST /api/approvals/{id}/withdraw", "/api/approvals/3/withdraw", "", nil, 200},
+			{"POST /api/counts", "/api/counts", `{"depot":"D-TEST-B","scope":{"location":"Z-99"}}`, nil, 201},
+			{"POST /api/counts/{id}/lines", "/api/counts/2/lines", `{"lot":"STOCKPILE:LOT:WATER-W","counted":80}`, nil, 200},
+			{"POST /api/counts/{id}/submit", "/api/counts/2/submit", "", nil, 200},
+			{"POST /api/counts/{id}/reopen", "/api/counts/2/reopen", "", nil, 200},
+			{"POST /api/counts/{id}/submit", "/api/counts/2/submit", "", nil, 200},
+			{"POST /api/counts/{id}/approve", "/api/counts/2/approve", "", nil, 200},
+			{"POST /api/counts/{id}/cancel", "/api/counts/1/cancel", "", nil, 200},
+			{"POST /api/lots/{code}/relocate", "/api/lots/WATER-W/relocate", `{"depot":"D-TEST-B","location":"Z-98"}`, nil, 200},
 			// Imports (imports_test.go): two previewed, one committed, one discarded.
 			{"POST /api/imports", "/api/imports?kind=orgs", "code,name_zh,kind,area_code\nIMP-ORG,导入单位,enterprise,110111\n",
 				csv, 201},

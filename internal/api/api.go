@@ -26,6 +26,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/ops"
+	"github.com/stockpile-dev/stockpile/internal/stocktake"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
 
@@ -188,15 +189,39 @@ func (h *handler) routes() []route {
 		{"GET", "/api/lots", access.StockRead, h.listLots},
 		{"GET", "/api/lots/{code}", access.StockRead, h.getLot},
 		{"GET", "/api/lots/{code}/label.png", access.StockRead, h.lotLabel},
+		{"GET", "/api/lots/{code}/label.pdf", access.StockRead, h.lotLabelPDF},
+		{"GET", "/api/labels.pdf", access.StockRead, h.labelsPDF},
+		{"POST", "/api/lots/{code}/relocate", access.StockPost, h.relocate},
 
 		{"GET", "/api/balances", access.StockRead, h.balances},
 		{"GET", "/api/stock/nearby", access.StockRead, h.nearbyStock},
+		{"GET", "/api/stock/as-of", access.StockRead, h.stockAsOf},
+		{"GET", "/api/statements", access.StockRead, h.getStatement},
 
 		{"POST", "/api/movements", access.StockPost, h.createPosting},
 		{"GET", "/api/movements", access.StockRead, h.listMovements},
 		{"GET", "/api/postings/{id}", access.StockRead, h.getPosting},
 		{"GET", "/api/ledger/verify", access.LedgerVerify, h.verifyLedger},
+		{"POST", "/api/scraps", access.StockPost, h.scrap},
+		{"GET", "/api/approvals", access.StockRead, h.listApprovals},
+		{"GET", "/api/approvals/{id}", access.StockRead, h.getApproval},
+		{"POST", "/api/approvals/{id}/approve", access.ScrapApprove, h.decide(ops.DecideApprove)},
+		{"POST", "/api/approvals/{id}/reject", access.ScrapApprove, h.decide(ops.DecideReject)},
+		{"POST", "/api/approvals/{id}/withdraw", access.StockPost, h.decide(ops.DecideWithdraw)},
+		{"GET", "/api/counts", access.StockRead, h.listCounts},
+		{"POST", "/api/counts", access.StockCount, h.openCount},
+		{"GET", "/api/counts/{id}", access.StockRead, h.getCount},
+		{"POST", "/api/counts/{id}/lines", access.StockCount, h.recordCount},
+		{"POST", "/api/counts/{id}/submit", access.StockCount, h.countAction(stocktake.ActSubmit)},
+		{"POST", "/api/counts/{id}/approve", access.StockCountDecide, h.countAction(stocktake.ActApprove)},
+		{"POST", "/api/counts/{id}/reopen", access.StockCountDecide, h.countAction(stocktake.ActReopen)},
+		{"POST", "/api/counts/{id}/cancel", access.StockCountDecide, h.countAction(stocktake.ActCancel)},
+		{"GET", "/api/inbox", access.Self, h.inbox},
 		{"GET", "/api/exports/stock.xlsx", access.StockRead, h.exportStock},
+		{"GET", "/api/exports/statement.xlsx", access.StockRead, h.exportList(statementExport, "xlsx")},
+		{"GET", "/api/exports/statement.csv", access.StockRead, h.exportList(statementExport, "csv")},
+		{"GET", "/api/exports/stock-as-of.xlsx", access.StockRead, h.exportList(asOfExport, "xlsx")},
+		{"GET", "/api/exports/stock-as-of.csv", access.StockRead, h.exportList(asOfExport, "csv")},
 
 		{"GET", "/api/imports/kinds", access.ReferenceRead, h.listImportKinds},
 		{"GET", "/api/imports/kinds/{kind}/template", access.ReferenceRead, h.importTemplate},
@@ -254,6 +279,22 @@ func (h *handler) routes() []route {
 		{"GET", "/api/transfers/{id}", access.DispatchRead, h.getTransfer},
 		{"POST", "/api/transfers/{id}/execute", access.TransferRun, h.transferAction((*ops.Service).ExecuteTransfer)},
 		{"POST", "/api/transfers/{id}/cancel", access.TransferCancel, h.transferAction((*ops.Service).CancelTransfer)},
+
+		// The care of stock in store (care.go, docs/care.md).
+		{"GET", "/api/care/schedules", access.ReferenceRead, h.listCareSchedules},
+		{"POST", "/api/care/schedules", access.CarePlan, h.createCareSchedule},
+		{"PUT", "/api/care/schedules/{code}", access.CarePlan, h.updateCareSchedule},
+		{"POST", "/api/care/schedules/{code}/retire", access.CarePlan, retire(h, (*ops.Service).SetCareScheduleRetired, true)},
+		{"GET", "/api/care/due", access.StockRead, h.careDue},
+		{"GET", "/api/care/records", access.StockRead, h.listCareRecords},
+		{"POST", "/api/care/records", access.CareRecord, h.createCareRecord},
+		{"GET", "/api/rotations", access.StockRead, h.listRotations},
+		{"POST", "/api/rotations", access.CarePlan, h.createRotation},
+		{"GET", "/api/rotations/candidates", access.StockRead, h.rotationCandidates},
+		{"GET", "/api/rotations/{id}", access.StockRead, h.getRotation},
+		{"POST", "/api/rotations/{id}/execute", access.CareRecord, h.executeRotation},
+		{"POST", "/api/rotations/{id}/cancel", access.CarePlan, h.cancelRotation},
+		{"GET", "/api/depots/fill", access.StockRead, h.depotFill},
 	}, h.exportRoutes()...) // GET /api/exports/<list>.xlsx|csv (exports.go)
 }
 

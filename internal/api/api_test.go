@@ -456,7 +456,9 @@ func snapshot(t *testing.T, s *store.Store) string {
 	}
 	lastEvent, err := s.LastEventID(ctx) // the change feed: refused sign-ins' records are events too
 	check(err)
-	return fmt.Sprintf("master=%d items=%d areas=%d orgs=%d depots=%d ledger=%d@%s balances=%d/%s/%s reserves=%d/%d/%s/%s "+
+	careState, err := s.CareState(ctx) // care schedules, records and rotation plans
+	check(err)
+	return "care=" + careState + " " + fmt.Sprintf("master=%d items=%d areas=%d orgs=%d depots=%d ledger=%d@%s balances=%d/%s/%s reserves=%d/%d/%s/%s "+
 		"incidents=%d plans=%v readiness=%x scenarios=%d prepositions=%v transfers=%d users=%v tokens=%v audit=%d"+
 		" | trail=%d events=%d",
 		master, len(items), len(areas), len(orgs), len(depots), ledger.Total, head, bal.Totals.Rows, bal.Totals.Quantity,

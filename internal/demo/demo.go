@@ -1,6 +1,8 @@
 // Package demo loads the Beijing demo data set into a store: the
 // administrative tree, the reserve-holding organisations, about forty depots
-// and points, and their opening stock as lots in the hash-chained ledger.
+// and points, their opening stock as lots in the hash-chained ledger, and
+// care schedules with a few past rounds of inspection and maintenance
+// (care.go).
 //
 // What is fact, and where it comes from (each CSV row says so in its source
 // column):
@@ -28,6 +30,8 @@
 // lots, with which batch numbers and dates (profiles.go says what each sort
 // of depot holds). The stock is generated from a seed (math/rand/v2, PCG),
 // so the same seed and the same day give the same ledger, hash for hash.
+// The care schedules, their intervals and their past rounds are
+// illustrative too.
 package demo
 
 import (
@@ -147,7 +151,10 @@ func Load(ctx context.Context, s *store.Store, opts Options) (Summary, error) {
 		if err != nil {
 			return err
 		}
-		return post(ctx, tx, plans, opts.Progress, &sum)
+		if err := post(ctx, tx, plans, opts.Progress, &sum); err != nil {
+			return err
+		}
+		return createCare(ctx, tx, plans, today)
 	})
 	if err != nil {
 		return Summary{}, err

@@ -150,6 +150,31 @@ func TestLoad(t *testing.T) {
 			t.Errorf("verify: %+v", v)
 		}
 
+		// Care: the schedules, and past rounds so that the due list shows
+		// work done, due soon and overdue, at the demo keeper's flood depot
+		// too.
+		scheds, err := s.CareSchedules(ctx, store.InUse)
+		if err != nil || len(scheds) != len(demo.CareSchedules) {
+			t.Errorf("care schedules %d (%v), want %d", len(scheds), err, len(demo.CareSchedules))
+		}
+		due, err := s.CareDue(ctx, nil, "", today, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses := map[string]int{}
+		for _, d := range due {
+			if d.LastDone != "" {
+				statuses[string(d.Status)]++
+			}
+		}
+		if statuses["due"] == 0 || statuses["overdue"] == 0 {
+			t.Errorf("of %d rounds due, those recorded before are %v: want some due and some overdue", len(due), statuses)
+		}
+		flood, err := s.CareRecords(ctx, store.CareRecordFilter{Depot: "C-DX-FLOOD"})
+		if err != nil || len(flood) == 0 {
+			t.Errorf("no care records at C-DX-FLOOD (%v)", err)
+		}
+
 		// Never twice.
 		_, err = demo.Load(ctx, s, demo.Options{})
 		if e, ok := apperr.As(err); !ok || e.Code != "demo.not_empty" || e.Kind != apperr.Conflict {

@@ -16,6 +16,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/e2e"
+	"github.com/stockpile-dev/stockpile/internal/testpg"
 )
 
 // demoSite is one demo site shared by the tests of this package: loading
@@ -88,7 +89,60 @@ type session struct {
 // test, when t ends.
 func open(t *testing.T, width, height int, user string) *session {
 	t.Helper()
-	st := site(t)
+	return openOn(t, site(t), width, height, user)
+}
+
+// pgDemo is the demo site on PostgreSQL, for the flows tested on both
+// engines; started on first use, like the SQLite one.
+var pgDemo struct {
+	once sync.Once
+	site *e2e.Site
+	logs strings.Builder
+	err  error
+}
+
+// sites returns the demo site of each engine by name.
+func sites(t *testing.T) map[string]*e2e.Site {
+	t.Helper()
+	sqlite := site(t)
+	pgDemo.once.Do(func() {
+		// A schema of its own that outlives the test that started it, as
+		// the SQLite site's file does: later tests share the site.
+		dsn := testpg.Schema(&keepAlive{T: t})
+		s, err := e2e.OpenDemo(context.Background(), dsn)
+		if err != nil {
+			pgDemo.err = err
+			return
+		}
+		pgDemo.site, pgDemo.err = e2e.StartSite(s, &pgDemo.logs)
+	})
+	if pgDemo.err != nil {
+		t.Fatal(pgDemo.err)
+	}
+	return map[string]*e2e.Site{"sqlite": sqlite, "postgres": pgDemo.site}
+}
+
+// keepAlive is a test whose clean-ups wait for the package's tests to end
+// (TestMain): the PostgreSQL demo's schema stays for the tests after the
+// one that made it.
+type keepAlive struct{ *testing.T }
+
+// atExit are the clean-ups keepAlive put off.
+var atExit []func()
+
+func (keepAlive) Cleanup(f func()) { atExit = append(atExit, f) }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, f := range atExit {
+		f()
+	}
+	os.Exit(code)
+}
+
+// openOn is open on a given site.
+func openOn(t *testing.T, st *e2e.Site, width, height int, user string) *session {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	b, err := e2e.NewBrowser(ctx, width, height)

@@ -72,6 +72,9 @@ var reads = map[string]access.Action{
 	"readiness":   access.ReadinessRead, "scenario": access.ReadinessRead,
 	"import": access.DataImport,
 	"user":   access.UserManage, "token": access.TokenManage,
+	// The care of stock (package care): schedules are the city's, records
+	// and rotations a depot's.
+	"care_schedule": access.ReferenceRead, "care_record": access.StockRead, "rotation": access.StockRead,
 }
 
 // ReadAction is the action whose view decides who may see events of kind.

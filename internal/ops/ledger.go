@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
+	"github.com/stockpile-dev/stockpile/internal/approval"
 	"github.com/stockpile-dev/stockpile/internal/audit"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -26,6 +27,9 @@ func (s *Service) Post(ctx context.Context, who access.Actor, p stock.Posting) (
 	}
 	if err := s.allow(ctx, who, access.StockPost, "depot", depots...); err != nil {
 		return store.PostingResult{}, err
+	}
+	if s.approval.Needs(p) {
+		return store.PostingResult{}, approval.ErrNeedsApproval(s.approval)
 	}
 	p.Actor = who.ID
 	return s.store.Post(ctx, p)

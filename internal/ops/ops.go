@@ -19,6 +19,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/alloc"
+	"github.com/stockpile-dev/stockpile/internal/approval"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
 	"github.com/stockpile-dev/stockpile/internal/routing"
@@ -42,6 +43,9 @@ type Options struct {
 	// IdleTimeout and AbsoluteTimeout end sessions; zero means
 	// account.DefaultIdleTimeout and account.DefaultAbsoluteTimeout.
 	IdleTimeout, AbsoluteTimeout time.Duration
+	// Approval says which movements wait for a second person; nil means
+	// approval.DefaultPolicy.
+	Approval *approval.Policy
 }
 
 // Service runs the use cases over one store. It holds no state of its own
@@ -54,6 +58,7 @@ type Service struct {
 	params   account.Params
 	idle     time.Duration
 	absolute time.Duration
+	approval approval.Policy
 }
 
 // New returns the use cases over s. The store must stay open while the
@@ -78,6 +83,10 @@ func New(s *store.Store, opts Options) *Service {
 	}
 	if svc.absolute <= 0 {
 		svc.absolute = account.DefaultAbsoluteTimeout
+	}
+	svc.approval = approval.DefaultPolicy
+	if opts.Approval != nil {
+		svc.approval = *opts.Approval
 	}
 	return svc
 }

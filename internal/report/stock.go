@@ -267,6 +267,10 @@ var entryZH = map[stock.EntryKind]string{
 	stock.EntryReturn:      "退回",
 	stock.EntryReserve:     "预留",
 	stock.EntryRelease:     "释放预留",
+
+	stock.EntryQualityGood:    "质量改为合格",
+	stock.EntryQualityPending: "质量改为待检",
+	stock.EntryQualityDamaged: "质量改为损坏",
 }
 
 // entryLabel is a ledger entry's kind in both languages: "入库 receive".

@@ -80,6 +80,8 @@ func (l Line) Entry() (kind EntryKind, delta Quantity, ok bool) {
 		return EntryScrap, -l.Quantity, true
 	case KindRelease:
 		return EntryRelease, -l.Quantity, true
+	case KindQuality:
+		return EntryQuality(l.Quality), 0, true
 	}
 	return "", 0, false
 }
@@ -91,6 +93,21 @@ func CheckLot(k Kind, lot Lot, today string) error {
 	switch k {
 	case KindReserve, KindIssue, KindTransfer:
 		return NotIssuable(lot, today)
+	}
+	return nil
+}
+
+// CheckRequalify applies the rules of a quality change of lot to q at a
+// depot holding onHand of it: the depot must hold some of the lot, and
+// the state must change.
+func CheckRequalify(lot Lot, q Quality, onHand Quantity, depot string) error {
+	if onHand <= 0 {
+		return apperr.New(apperr.Conflict, "lot.not_at_depot", "储备库 %s 没有批次 %s 的库存",
+			"depot %s holds none of lot %s", depot, lot.Code).WithField("lot")
+	}
+	if lot.Quality == q {
+		return apperr.New(apperr.Conflict, "lot.quality_unchanged", "批次 %s 的质量状态已是 %s",
+			"lot %s already has quality %s", lot.Code, string(q)).WithField("quality")
 	}
 	return nil
 }

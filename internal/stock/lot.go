@@ -3,6 +3,8 @@ package stock
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
@@ -52,6 +54,48 @@ const (
 // Valid reports whether q is a known quality state.
 func (q Quality) Valid() bool {
 	return q == QualityGood || q == QualityPending || q == QualityDamaged
+}
+
+// Status is how a lot stands on a day: its quality, or expired once its
+// expiry date has passed, whatever its quality (过期). Every screen, list
+// and export shows the status, so an expired lot never reads "合格".
+type Status string
+
+const (
+	StatusGood    Status = "good"
+	StatusPending Status = "pending"
+	StatusDamaged Status = "damaged"
+	StatusExpired Status = "expired"
+)
+
+// Status returns the lot's status on day today (YYYY-MM-DD).
+func (l Lot) Status(today string) Status {
+	if l.Expired(today) {
+		return StatusExpired
+	}
+	return Status(l.Quality)
+}
+
+// MaxLocationLen bounds a storage location's code.
+const MaxLocationLen = 32
+
+// ValidateLocation checks a storage location inside a depot (库区/货位),
+// such as "A-01-03" or "冷库2": 1 to 32 characters of letters (Chinese
+// included), digits, '-', '_' and '.', no spaces.
+func ValidateLocation(loc string) error {
+	ok := loc != "" && utf8.RuneCountInString(loc) <= MaxLocationLen
+	for _, r := range loc {
+		if !ok {
+			break
+		}
+		ok = unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.", r)
+	}
+	if !ok {
+		return apperr.New(apperr.Invalid, "location.malformed",
+			"库位「%s」格式错误：应为 1–32 个字母、汉字、数字或 - _ .", "storage location %q is malformed: want 1–32 letters, digits, - _ .",
+			loc).WithField("location")
+	}
+	return nil
 }
 
 // Lot is one batch of one item (批次), labelled with a short code printed as a

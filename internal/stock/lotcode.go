@@ -10,15 +10,21 @@ import (
 // code read aloud or copied by hand from a label is hard to get wrong.
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// checkSymbols extends the alphabet with Crockford's five check symbols.
-const checkSymbols = crockford + "*~$=U"
+// legacyCheckSymbols are the check symbols of the first generation of
+// codes: Crockford's mod-37 check, whose five extra symbols (* ~ $ = U)
+// looked like typos to the people who read and typed them. Codes made
+// since carry a check character of the alphabet itself ([damm32]); the
+// labels already printed with a legacy code stay valid.
+const legacyCheckSymbols = crockford + "*~$=U"
 
 // lotCodeBits is the width of the code space: 8 base-32 digits.
 const lotCodeBits = 40
 
 // LotCodeFor returns the printable code of the lot created by the ledger
 // entry with sequence number seq: eight Crockford base-32 digits followed by
-// a check symbol (mod 37), e.g. "K3V9TQ2M7".
+// a check character of the same alphabet, e.g. "K3V9TQ2M7" — letters and
+// digits only, so a code read aloud or typed from a label has nothing that
+// looks like punctuation.
 //
 // The digits are a bijective scramble of seq over 40 bits, so two lots never
 // share a code, the codes do not reveal how many lots exist, and the same
@@ -32,30 +38,62 @@ func LotCodeFor(seq int64) string {
 	x ^= x >> 19
 	x = (x * 0xC2B2AE3D27) & mask
 	x ^= x >> 21
-	var b strings.Builder
-	b.Grow(9)
-	for i := lotCodeBits/5 - 1; i >= 0; i-- {
-		b.WriteByte(crockford[(x>>(5*uint(i)))&31])
+	var b [9]byte
+	for i := range 8 {
+		b[i] = crockford[(x>>(5*uint(7-i)))&31]
 	}
-	b.WriteByte(checkSymbols[x%37])
-	return b.String()
+	b[8] = crockford[damm32(b[:8])]
+	return string(b[:])
+}
+
+// damm32 returns the check digit (0–31) of base-32 digits given as
+// Crockford characters: Damm's algorithm over the quasigroup x∗y = 2x ⊕ y
+// of the field GF(32). Because that operation is totally anti-symmetric, the
+// check catches every single wrong character and every swap of two
+// neighbours, the two errors people and scanners make most. The check digit
+// c of digits d is the one for which damm32(d + c) is 0.
+func damm32(code []byte) int {
+	r := 0
+	for _, ch := range code {
+		r = gf32Double(r) ^ strings.IndexByte(crockford, ch)
+	}
+	return gf32Double(r)
+}
+
+// gf32Double multiplies x by 2 in GF(32) = GF(2)[t]/(t⁵ + t² + 1).
+func gf32Double(x int) int {
+	x <<= 1
+	if x&32 != 0 {
+		x ^= 0b100101
+	}
+	return x
 }
 
 // CheckLotCode reports whether code is a well-formed generated lot code whose
-// check symbol matches: a scanner uses it to reject misreads.
+// check character matches, in the current form or the legacy one with a
+// check symbol (see legacyCheckSymbols): a scanner uses it to reject
+// misreads.
 func CheckLotCode(code string) bool {
 	if len(code) != 9 {
 		return false
 	}
 	var x uint64
-	for i := 0; i < 8; i++ {
+	for i := range 8 {
 		d := strings.IndexByte(crockford, code[i])
 		if d < 0 {
 			return false
 		}
 		x = x<<5 | uint64(d)
 	}
-	return checkSymbols[x%37] == code[8]
+	if crockford[damm32([]byte(code[:8]))] == code[8] {
+		return true
+	}
+	// A legacy code is told by its check symbol only where that symbol
+	// cannot end a current code; one ending in a digit or letter would
+	// otherwise let a misread current code pass one time in 37. Legacy
+	// codes of that kind are found by their lot all the same: the check
+	// only tells a misread from an unknown code.
+	return x%37 >= 32 && legacyCheckSymbols[x%37] == code[8]
 }
 
 // ValidateLotCode checks a lot code supplied from outside (a partner
@@ -108,7 +146,7 @@ func Misread(code string) bool {
 			return false
 		}
 	}
-	return strings.IndexByte(checkSymbols, code[8]) >= 0
+	return strings.IndexByte(legacyCheckSymbols, code[8]) >= 0
 }
 
 // MisreadError is the error for a code that [Misread] reports: it says to

@@ -27,6 +27,7 @@ const (
 	KindReturn   Kind = "return"   // 归还/回收:back into a depot, existing lot
 	KindReserve  Kind = "reserve"  // 预留:set units of a lot aside for an approved plan
 	KindRelease  Kind = "release"  // 释放预留:return reserved units to general use
+	KindQuality  Kind = "quality"  // 质量状态变更:a lot's quality changes (合格/待检/损坏), no units move
 )
 
 // EntryKind is the kind of a ledger entry. A transfer line becomes two
@@ -43,7 +44,23 @@ const (
 	EntryReturn      EntryKind = "return"
 	EntryReserve     EntryKind = "reserve"
 	EntryRelease     EntryKind = "release"
+	// A quality change is an entry of delta 0 whose kind names the new
+	// state, so that the hash chain covers it: quality_good,
+	// quality_pending, quality_damaged.
+	EntryQualityGood    EntryKind = "quality_good"
+	EntryQualityPending EntryKind = "quality_pending"
+	EntryQualityDamaged EntryKind = "quality_damaged"
 )
+
+// EntryQuality returns the entry kind that sets a lot's quality to q.
+func EntryQuality(q Quality) EntryKind { return EntryKind("quality_" + string(q)) }
+
+// Quality returns the state a quality entry sets, and false for entries of
+// every other kind.
+func (k EntryKind) Quality() (Quality, bool) {
+	q, ok := strings.CutPrefix(string(k), "quality_")
+	return Quality(q), ok && Quality(q).Valid()
+}
 
 // Reservation reports whether entries of kind k change the units reserved
 // for plans (预留) rather than the units on hand. A reserve entry's delta
@@ -59,7 +76,12 @@ type Line struct {
 	Item     string   `json:"item"`               // item code
 	Lot      string   `json:"lot,omitempty"`      // existing lot code; empty: FEFO (issue, transfer)
 	NewLot   *LotSpec `json:"new_lot,omitempty"`  // receive only: create this lot
-	Quantity Quantity `json:"quantity"`           // > 0; adjust: signed, ≠ 0
+	Quantity Quantity `json:"quantity"`           // > 0; adjust: signed, ≠ 0; quality: 0 or omitted
+	// Quality is the new quality state of a quality line.
+	Quality Quality `json:"quality,omitempty"`
+	// Location is where a receipt puts the lot inside the depot (库位),
+	// optional; see ValidateLocation.
+	Location string `json:"location,omitempty"`
 }
 
 // Posting is a document (单据) of one or more lines that commits whole or
@@ -157,14 +179,26 @@ func (l Line) validate() error {
 			return apperr.New(apperr.Invalid, "line.to_depot",
 				"调拨须指定不同的调入库（to_depot）", "a transfer needs a different destination depot (to_depot)").WithField("to_depot")
 		}
-	case KindAdjust, KindScrap, KindReturn, KindReserve, KindRelease:
+	case KindAdjust, KindScrap, KindReturn, KindReserve, KindRelease, KindQuality:
 		if l.Lot == "" {
 			return apperr.Required("lot", "批次码", "lot code")
 		}
 	default:
 		return apperr.New(apperr.Invalid, "line.kind_invalid",
-			"业务类型「%s」无效：应为 receive、issue、transfer、adjust、scrap、return、reserve 或 release",
-			"kind %q is invalid: want receive, issue, transfer, adjust, scrap, return, reserve or release", string(l.Kind)).WithField("kind")
+			"业务类型「%s」无效：应为 receive、issue、transfer、adjust、scrap、return、reserve、release 或 quality",
+			"kind %q is invalid: want receive, issue, transfer, adjust, scrap, return, reserve, release or quality", string(l.Kind)).WithField("kind")
+	}
+	if l.Location != "" {
+		if l.Kind != KindReceive {
+			return apperr.New(apperr.Invalid, "line.location_kind",
+				"只有入库可以指定库位", "only a receipt can name a storage location").WithField("location")
+		}
+		if err := ValidateLocation(l.Location); err != nil {
+			return err
+		}
+	}
+	if l.Kind == KindQuality || l.Quality != "" {
+		return l.validateQuality()
 	}
 	if l.NewLot != nil && l.Kind != KindReceive {
 		return apperr.New(apperr.Invalid, "line.new_lot_kind",
@@ -178,6 +212,23 @@ func (l Line) validate() error {
 			"调整数量不能为 0", "an adjustment must not be zero").WithField("quantity")
 	}
 	return l.Quantity.CheckRange()
+}
+
+// validateQuality checks a quality line: a known state, and no units.
+func (l Line) validateQuality() error {
+	switch {
+	case l.Kind != KindQuality:
+		return apperr.New(apperr.Invalid, "line.quality_kind",
+			"只有质量状态变更行（quality）可以指定质量状态", "only a quality line can set a quality state").WithField("quality")
+	case !l.Quality.Valid():
+		return apperr.New(apperr.Invalid, "lot.quality_invalid",
+			"质量状态「%s」无效：应为 good、pending 或 damaged",
+			"quality %q is invalid: want good, pending or damaged", string(l.Quality)).WithField("quality")
+	case l.Quantity != 0:
+		return apperr.New(apperr.Invalid, "line.quality_quantity",
+			"质量状态变更不改变数量，请不要填写数量", "a quality change moves no units: leave the quantity out").WithField("quantity")
+	}
+	return nil
 }
 
 // CheckUnit refuses a fractional quantity for an item counted in whole

@@ -67,8 +67,68 @@ func TestLotCodes(t *testing.T) {
 		}
 		c[i] = orig
 	}
+	for i := range 8 { // any swap of two neighbours, the check character included, is caught
+		if c[i] == c[i+1] {
+			continue
+		}
+		c[i], c[i+1] = c[i+1], c[i]
+		if CheckLotCode(string(c)) {
+			t.Errorf("transposed %s passes the check", c)
+		}
+		c[i], c[i+1] = c[i+1], c[i]
+	}
 	if ValidateLotCode("bad code") == nil || ValidateLotCode("") == nil {
 		t.Error("malformed partner codes accepted")
+	}
+}
+
+// TestLotCodeCheckCatchesEverySlip: over many codes, every single wrong
+// character and every swap of neighbours fails the check, and a code is
+// letters and digits only.
+func TestLotCodeCheckCatchesEverySlip(t *testing.T) {
+	for seq := int64(1); seq <= 3000; seq++ {
+		c := []byte(LotCodeFor(seq))
+		for i, ch := range c {
+			if strings.IndexByte(crockford, ch) < 0 {
+				t.Fatalf("code %s has %q, not a letter or digit of the alphabet", c, ch)
+			}
+			for _, r := range []byte(crockford) {
+				if r == ch {
+					continue
+				}
+				c[i] = r
+				if damm32(c[:8]) == strings.IndexByte(crockford, c[8]) {
+					t.Fatalf("entry %d: %s with one slip passes", seq, c)
+				}
+				c[i] = ch
+			}
+		}
+	}
+}
+
+// TestLegacyLotCodesStayValid: labels printed with the first generation's
+// check symbols (mod 37, * ~ $ = U) still scan.
+func TestLegacyLotCodesStayValid(t *testing.T) {
+	legacy := 0
+	for seq := int64(1); seq <= 500; seq++ {
+		code := LotCodeFor(seq)[:8]
+		var x uint64
+		for i := range 8 {
+			x = x<<5 | uint64(strings.IndexByte(crockford, code[i]))
+		}
+		old := code + string(legacyCheckSymbols[x%37])
+		if ValidateLotCode(old) != nil {
+			t.Fatalf("legacy code %s no longer valid", old)
+		}
+		if x%37 >= 32 {
+			legacy++
+			if !CheckLotCode(old) || Misread(old) {
+				t.Fatalf("legacy code %s with a check symbol fails its check", old)
+			}
+		}
+	}
+	if legacy == 0 {
+		t.Fatal("no legacy code with a symbol check character among 500: the test checks nothing")
 	}
 }
 

@@ -37,6 +37,8 @@ type BalanceRow struct {
 	Batch       string         `json:"batch,omitempty"`
 	ExpiresOn   string         `json:"expires_on,omitempty"`
 	Quality     string         `json:"quality,omitempty"`
+	Status      string         `json:"status,omitempty"`   // the quality, or expired (stock.Lot.Status)
+	Location    string         `json:"location,omitempty"` // where in the depot (库位)
 	Quantity    stock.Quantity `json:"quantity"`
 	Reserved    stock.Quantity `json:"reserved"` // set aside for approved plans
 	Usable      stock.Quantity `json:"usable"`   // good quality, not expired today, not reserved
@@ -108,6 +110,9 @@ func (s *Store) Balances(ctx context.Context, bq BalanceQuery) (BalanceReport, e
 	}
 	if rep.Rows, err = collect(rows, scanLotBalance); err != nil {
 		return rep, err
+	}
+	for i, r := range rep.Rows {
+		rep.Rows[i].Status = string(stock.Lot{Quality: stock.Quality(r.Quality), ExpiresOn: r.ExpiresOn}.Status(rep.Today))
 	}
 	rep.sum()
 	return rep, nil

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
@@ -168,4 +170,43 @@ func BenchmarkVerify(b *testing.B) {
 		}
 		b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
 	})
+}
+
+// BenchmarkStatement makes May's receipts–issues–balance statement and the
+// stock at the end of January 31, with 600 entries in May behind a history
+// of 6,000 or 60,000 entries in January (history=5k, 50k lines): an op's
+// time follows May's entries and the answer, not the history.
+func BenchmarkStatement(b *testing.B) {
+	ctx := context.Background()
+	all := access.View{All: true}
+	for _, history := range []int{5, 50} { // postings of benchBatch lines
+		for _, engine := range storetest.Engines {
+			b.Run(fmt.Sprintf("%s/history=%dk", engine, history), func(b *testing.B) {
+				now := time.Date(2026, 1, 10, 2, 0, 0, 0, time.UTC)
+				s := storetest.Open(b, engine, store.WithClock(func() time.Time { return now }))
+				c := newCycler(storetest.Build(b, s))
+				for range history {
+					post(b, s, c.posting(benchBatch))
+				}
+				now = time.Date(2026, 5, 10, 2, 0, 0, 0, time.UTC)
+				post(b, s, c.posting(500))
+				now = time.Date(2026, 5, 20, 2, 0, 0, 0, time.UTC)
+				b.Run("statement", func(b *testing.B) {
+					for b.Loop() {
+						rows, err := s.Statement(ctx, all, store.StatementFilter{From: "2026-05-01", To: "2026-05-31"})
+						if err != nil || len(rows) != 8 {
+							b.Fatalf("%d rows, %v; want 8 (4 items at 2 depots)", len(rows), err)
+						}
+					}
+				})
+				b.Run("as-of", func(b *testing.B) {
+					for b.Loop() {
+						if _, err := s.StockAsOf(ctx, all, store.AsOfFilter{Date: "2026-01-31"}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
+		}
+	}
 }

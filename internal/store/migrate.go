@@ -567,6 +567,118 @@ var migrations = []migration{
 	{name: "postings by time", stmts: []string{
 		`CREATE INDEX postings_created ON postings (created_at)`,
 	}},
+	// The warehouse keeper's work (issue 16). A lot's place inside a depot
+	// (库区/货位) is a property of its balance there, '' when not given.
+	// Stock-takes (盘点) list the lots they count with the book quantity
+	// read when each was counted, so movements during the count are
+	// accounted for without freezing the depot. Scraps above the policy's
+	// threshold wait for a second person (approvals); care schedules and
+	// their records (定期检测、保养), rotation plans (轮换) for lots nearing
+	// expiry. Quality changes need no table: they are ledger entries
+	// (quality_good, quality_pending, quality_damaged) that set lots.quality.
+	{name: "warehouse work: locations, stock-takes, approvals, care and rotation", stmts: []string{
+		`ALTER TABLE balances ADD COLUMN location TEXT NOT NULL DEFAULT ''`,
+		`CREATE TABLE stock_counts (
+			id              {{id}},
+			depot_id        BIGINT NOT NULL REFERENCES depots (id),
+			scope           TEXT NOT NULL,
+			status          TEXT NOT NULL CHECK (status IN ('open', 'submitted', 'approved', 'cancelled')),
+			recount_pct     DOUBLE PRECISION NOT NULL,
+			recount_units   BIGINT NOT NULL,
+			note            TEXT NOT NULL DEFAULT '',
+			created_by      TEXT NOT NULL,
+			created_at      BIGINT NOT NULL,
+			decided_by      TEXT NOT NULL DEFAULT '',
+			decided_at      BIGINT NOT NULL DEFAULT 0,
+			posting_id      BIGINT,
+			version         BIGINT NOT NULL DEFAULT 1
+		)`,
+		`CREATE INDEX stock_counts_depot ON stock_counts (depot_id, id)`,
+		`CREATE INDEX stock_counts_status ON stock_counts (status, id)`,
+		`CREATE TABLE count_lines (
+			count_id    BIGINT NOT NULL REFERENCES stock_counts (id),
+			lot_id      BIGINT NOT NULL REFERENCES lots (id),
+			item_id     BIGINT NOT NULL REFERENCES items (id),
+			location    TEXT NOT NULL DEFAULT '',
+			state       TEXT NOT NULL CHECK (state IN ('pending', 'counted', 'recount', 'recounted')),
+			book        BIGINT,
+			book_seq    BIGINT,
+			counted     BIGINT,
+			counted_by  TEXT NOT NULL DEFAULT '',
+			counted_at  BIGINT NOT NULL DEFAULT 0,
+			first_count BIGINT,
+			first_book  BIGINT,
+			first_by    TEXT NOT NULL DEFAULT '',
+			PRIMARY KEY (count_id, lot_id)
+		)`,
+		`CREATE INDEX count_lines_lot ON count_lines (lot_id, counted_at)`,
+		`CREATE TABLE approvals (
+			id           {{id}},
+			kind         TEXT NOT NULL,
+			depot_id     BIGINT NOT NULL REFERENCES depots (id),
+			body         TEXT NOT NULL,
+			status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+			requested_by TEXT NOT NULL,
+			requested_at BIGINT NOT NULL,
+			decided_by   TEXT NOT NULL DEFAULT '',
+			decided_at   BIGINT NOT NULL DEFAULT 0,
+			note         TEXT NOT NULL DEFAULT '',
+			posting_id   BIGINT,
+			idempotency_key TEXT
+		)`,
+		`CREATE INDEX approvals_status ON approvals (status, depot_id)`,
+		`CREATE UNIQUE INDEX approvals_key ON approvals (requested_by, idempotency_key)`,
+		`CREATE TABLE care_schedules (
+			id            {{id}},
+			code          TEXT NOT NULL UNIQUE,
+			kind          TEXT NOT NULL CHECK (kind IN ('inspect', 'maintain')),
+			category      TEXT NOT NULL,
+			interval_days INTEGER NOT NULL CHECK (interval_days > 0),
+			name_zh       TEXT NOT NULL,
+			name_en       TEXT NOT NULL DEFAULT '',
+			guide         TEXT NOT NULL DEFAULT '',
+			created_by    TEXT NOT NULL,
+			created_at    BIGINT NOT NULL,
+			retired_at    BIGINT NOT NULL DEFAULT 0,
+			version       BIGINT NOT NULL DEFAULT 1
+		)`,
+		`CREATE TABLE care_records (
+			id          {{id}},
+			schedule_id BIGINT NOT NULL REFERENCES care_schedules (id),
+			depot_id    BIGINT NOT NULL REFERENCES depots (id),
+			item_id     BIGINT NOT NULL REFERENCES items (id),
+			done_on     TEXT NOT NULL,
+			done_by     TEXT NOT NULL,
+			done_at     BIGINT NOT NULL,
+			outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'issues')),
+			findings    TEXT NOT NULL DEFAULT '',
+			posting_id  BIGINT
+		)`,
+		`CREATE INDEX care_records_last ON care_records (depot_id, item_id, schedule_id, done_on)`,
+		`CREATE TABLE rotations (
+			id          {{id}},
+			depot_id    BIGINT NOT NULL REFERENCES depots (id),
+			lot_id      BIGINT NOT NULL REFERENCES lots (id),
+			item_id     BIGINT NOT NULL REFERENCES items (id),
+			quantity    BIGINT NOT NULL CHECK (quantity > 0),
+			method      TEXT NOT NULL CHECK (method IN ('drill', 'transfer', 'donate', 'sell')),
+			to_depot_id BIGINT REFERENCES depots (id),
+			recipient   TEXT NOT NULL DEFAULT '',
+			due_on      TEXT NOT NULL,
+			status      TEXT NOT NULL CHECK (status IN ('planned', 'done', 'cancelled')),
+			note        TEXT NOT NULL DEFAULT '',
+			created_by  TEXT NOT NULL,
+			created_at  BIGINT NOT NULL,
+			done_by     TEXT NOT NULL DEFAULT '',
+			done_at     BIGINT NOT NULL DEFAULT 0,
+			posting_id  BIGINT
+		)`,
+		`CREATE INDEX rotations_status ON rotations (status, due_on)`,
+		`CREATE INDEX rotations_depot ON rotations (depot_id, id)`,
+		// The planned rotations of a lot: what a new plan may still take
+		// of it, and whether it is a candidate for rotation still.
+		`CREATE INDEX rotations_lot ON rotations (lot_id, status)`,
+	}},
 }
 
 // LatestVersion is the schema version this binary expects.

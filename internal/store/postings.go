@@ -225,6 +225,9 @@ type poster struct {
 	lastLotID int64    // the largest id reserved so far
 	receipts  int      // receipts of new lots left in the current chunk
 
+	quality   map[int64]stock.Quality // lots whose quality changed, not yet written
+	locations map[balanceKey]string   // storage locations of receipts, not yet written
+
 	pending []stock.Entry // entries not yet inserted
 	keep    bool          // keep every entry in entries (Post's result)
 	entries []stock.Entry
@@ -284,6 +287,9 @@ func (pp *poster) flush(ctx context.Context) error {
 	if err := pp.bal.flush(ctx); err != nil {
 		return err
 	}
+	if err := pp.writeLotStates(ctx); err != nil {
+		return err
+	}
 	return pp.writeEntries(ctx)
 }
 
@@ -316,6 +322,12 @@ func (pp *poster) line(ctx context.Context, l stock.Line) error {
 		if err != nil {
 			return err
 		}
+		if l.Location != "" {
+			if pp.locations == nil {
+				pp.locations = map[balanceKey]string{}
+			}
+			pp.locations[balanceKey{from.id, lot.ID}] = l.Location
+		}
 		kind, delta, _ := l.Entry()
 		return pp.apply(ctx, kind, from, lot, item, delta)
 	case stock.KindIssue, stock.KindTransfer:
@@ -328,8 +340,58 @@ func (pp *poster) line(ctx context.Context, l stock.Line) error {
 	if err := stock.CheckLot(l.Kind, lot, pp.today); err != nil {
 		return err
 	}
+	if l.Kind == stock.KindQuality {
+		return pp.requalify(ctx, l.Quality, from, lot, item)
+	}
 	kind, delta, _ := l.Entry()
 	return pp.apply(ctx, kind, from, lot, item, delta)
+}
+
+// requalify changes a lot's quality by an entry of delta 0 at a depot
+// that holds some of it: the batch's state, so every depot's units of the
+// lot change with it, and the lots and balances this posting already
+// holds see the new state.
+func (pp *poster) requalify(ctx context.Context, q stock.Quality, at depotRef, lot stock.Lot, item catalog.Item) error {
+	h, err := pp.bal.held(ctx, at.id, lot, item.ID)
+	if err != nil {
+		return err
+	}
+	if err := stock.CheckRequalify(lot, q, h.now.OnHand, at.code); err != nil {
+		return err
+	}
+	if err := pp.apply(ctx, stock.EntryQuality(q), at, lot, item, 0); err != nil {
+		return err
+	}
+	lot.Quality = q
+	pp.lots[lot.Code] = lot
+	for _, h := range pp.bal.lots {
+		if h.lot.LotID == lot.ID {
+			h.lot.Quality = q
+		}
+	}
+	if pp.quality == nil {
+		pp.quality = map[int64]stock.Quality{}
+	}
+	pp.quality[lot.ID] = q
+	return nil
+}
+
+// writeLotStates writes the quality changes and the storage locations of
+// receipts made since the last flush.
+func (pp *poster) writeLotStates(ctx context.Context) error {
+	for id, q := range pp.quality {
+		if _, err := pp.s.exec(ctx, `UPDATE lots SET quality = ? WHERE id = ?`, string(q), id); err != nil {
+			return fmt.Errorf("store: lot quality: %w", err)
+		}
+	}
+	clear(pp.quality)
+	for k, loc := range pp.locations {
+		if _, err := pp.s.exec(ctx, `UPDATE balances SET location = ? WHERE depot_id = ? AND lot_id = ?`, loc, k.depot, k.lot); err != nil {
+			return fmt.Errorf("store: lot location: %w", err)
+		}
+	}
+	clear(pp.locations)
+	return nil
 }
 
 // takeOut issues or transfers, from the named lot or by FEFO.

@@ -249,11 +249,11 @@ func exceptionRows(rows *sql.Rows, n totalNames) ([]BalanceRow, error) {
 }
 
 const lotBalanceColumns = `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en, l.code,
-	l.batch, l.expires_on, l.quality, b.quantity, b.reserved, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0`
+	l.batch, l.expires_on, l.quality, b.location, b.quantity, b.reserved, ` + usableExpr + `, b.quantity * i.volume_m3 / 1000.0`
 
 func scanLotBalance(r *sql.Rows) (x BalanceRow, err error) {
 	return x, r.Scan(&x.Depot, &x.DepotNameZH, &x.DepotNameEN, &x.Item, &x.ItemNameZH, &x.ItemNameEN, &x.UnitZH,
-		&x.UnitEN, &x.Lot, &x.Batch, &x.ExpiresOn, &x.Quality, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3)
+		&x.UnitEN, &x.Lot, &x.Batch, &x.ExpiresOn, &x.Quality, &x.Location, &x.Quantity, &x.Reserved, &x.Usable, &x.VolumeM3)
 }
 
 // stockExceptions reads the balances of lots that are not good or expire

@@ -159,10 +159,16 @@ type StockLot struct {
 	Lot, Batch              string
 	ProducedOn, ExpiresOn   string // YYYY-MM-DD; ExpiresOn "" when the lot does not expire
 	Quality                 stock.Quality
+	Location                string // where in the depot (库位), "" when not recorded
 	Owner, OwnerZH, OwnerEN string // the organisation holding title (物权)
 	Quantity                stock.Quantity
 	Reserved                stock.Quantity
 	Usable                  stock.Quantity // good, not expired today, not reserved
+}
+
+// Status is the lot's status on day today: its quality, or expired.
+func (x StockLot) Status(today string) stock.Status {
+	return stock.Lot{Quality: x.Quality, ExpiresOn: x.ExpiresOn}.Status(today)
 }
 
 // LotPage is a page of StockLots.
@@ -288,7 +294,7 @@ func (s *Store) lotsByDepot(ctx context.Context, q LotQuery, page LotPage) (LotP
 func (s *Store) lotRows(ctx context.Context, tail, today string, args []any, limit, offset int) ([]StockLot, error) {
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh,
 		i.unit_en, l.code, l.batch, l.produced_on, l.expires_on, l.quality, o.code, o.name_zh, o.name_en,
-		b.quantity, b.reserved, `+usableExpr+tail+` LIMIT ? OFFSET ?`, append(append([]any{today}, args...), limit, offset)...)
+		b.quantity, b.reserved, b.location, `+usableExpr+tail+` LIMIT ? OFFSET ?`, append(append([]any{today}, args...), limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: stock lots: %w", err)
 	}
@@ -296,7 +302,7 @@ func (s *Store) lotRows(ctx context.Context, tail, today string, args []any, lim
 		var quality string
 		err = r.Scan(&x.Depot, &x.DepotZH, &x.DepotEN, &x.Item, &x.ItemZH, &x.ItemEN, &x.UnitZH, &x.UnitEN,
 			&x.Lot, &x.Batch, &x.ProducedOn, &x.ExpiresOn, &quality, &x.Owner, &x.OwnerZH, &x.OwnerEN,
-			&x.Quantity, &x.Reserved, &x.Usable)
+			&x.Quantity, &x.Reserved, &x.Location, &x.Usable)
 		x.Quality = stock.Quality(quality)
 		return x, err
 	})

@@ -110,3 +110,15 @@ func routerText(lang, name string) string {
 	}
 	return name + suffix
 }
+
+// StatusClass is the badge colour of a lot's status: good ok, pending
+// warn, damaged and expired bad.
+func (p *page) StatusClass(s stock.Status) string {
+	switch s {
+	case stock.StatusGood:
+		return "ok"
+	case stock.StatusPending:
+		return "warn"
+	}
+	return "bad"
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -56,6 +57,10 @@ func loadViews() (*views, error) {
 
 // funcs are the few template functions that are not methods of page.
 var funcs = template.FuncMap{
+	// list makes a slice of strings, to range over fixed choices.
+	"list": func(s ...string) []string { return s },
+	"add":  func(a, b int) int { return a + b },
+	"sub":  func(a, b int) int { return a - b },
 	// dict builds a map from key, value pairs, to pass several values to
 	// a partial: {{template "x" (dict "Page" . "Rows" .Data.Rows)}}.
 	"dict": func(kv ...any) (map[string]any, error) {
@@ -84,11 +89,12 @@ type page struct {
 	h      *handler
 	path   string       // the request path, for the language switch
 	who    access.Actor // who is signed in (access.Nobody on the sign-in page)
+	ctx    context.Context
 }
 
 func (h *handler) newPage(r *http.Request, screen, title string, data any) *page {
 	return &page{Lang: language(r), Screen: screen, Title: title, Data: data, h: h, path: r.URL.RequestURI(),
-		who: access.FromContext(r.Context())}
+		who: access.FromContext(r.Context()), ctx: r.Context()}
 }
 
 // Can reports whether the signed-in user's roles let them take action

@@ -144,9 +144,10 @@ type stockLotsTab struct {
 // stockLotRow is one lot in one depot with its expiry judged.
 type stockLotRow struct {
 	store.StockLot
-	ExpiryClass string // ok, warn or bad; "" when the lot does not expire
-	DaysLeft    int    // days until expiry; negative once expired
-	AgoDays     int    // days since expiry, when expired
+	ExpiryClass string       // ok, warn or bad; "" when the lot does not expire
+	State       stock.Status // the quality, or expired
+	DaysLeft    int          // days until expiry; negative once expired
+	AgoDays     int          // days since expiry, when expired
 }
 
 // stockMovesTab is a page of the ledger, newest first.
@@ -462,6 +463,7 @@ func (h *handler) stockLots(ctx context.Context, v *stockView) error {
 
 // judged sets the lot's expiry state as of today.
 func (row stockLotRow) judged(today string) stockLotRow {
+	row.State = row.Status(today)
 	if row.ExpiresOn == "" {
 		return row
 	}

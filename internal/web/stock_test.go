@@ -231,7 +231,7 @@ func TestStockFilters(t *testing.T) {
 func TestStockLotScan(t *testing.T) {
 	t.Parallel()
 	eachDemoSite(t, func(t *testing.T, site *testSite) {
-		contains(t, "scan form", site.page(t, "/stock/depots"), `id="lot-scan"`, `action="/stock/lots"`, `name="lot"`,
+		contains(t, "scan form", site.page(t, "/stock/depots"), `id="lot-scan"`, `action="/work/scan"`, `name="lot"`,
 			`id="lot-scan-camera" hidden`)
 		all := stockLots(t, site.s, store.BalanceQuery{})
 		code := all[len(all)/3].Lot

@@ -57,6 +57,7 @@ type handler struct {
 	views  *views
 	assets *assets
 	nav    []NavItem // the navigation, built once from the screen table
+	inbox  inboxCache
 }
 
 // NewHandler returns the web interface over the use cases of svc. It
@@ -159,6 +160,7 @@ func (h *handler) screens() []screen {
 			{"GET", "/map", access.StockRead, h.mapPage},
 			{"GET", "/map/data.json", access.StockRead, h.mapData},
 		}},
+		{key: "work", path: "/work", icon: "▣", routes: h.workRoutes()},
 		{key: "stock", path: "/stock", icon: "▤", routes: []route{
 			{"GET", "/stock", access.StockRead, h.stockPage},
 			{"GET", "/stock/{tab}", access.StockRead, h.stockTab},
