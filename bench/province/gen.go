@@ -9,6 +9,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
+	"github.com/stockpile-dev/stockpile/internal/demo"
 	"github.com/stockpile-dev/stockpile/internal/depot"
 	"github.com/stockpile-dev/stockpile/internal/geo"
 	"github.com/stockpile-dev/stockpile/internal/org"
@@ -42,6 +43,14 @@ func generate(ctx context.Context, s *store.Store, z size) (world, error) {
 	}
 	if _, err := s.InstallCatalogue(ctx, cats, items); err != nil {
 		return world{}, err
+	}
+	// The demo's care schedules, so the care due list has work to do; no
+	// round is recorded, so every item under one is due at every depot.
+	for _, c := range demo.CareSchedules {
+		c.CreatedBy = "bench"
+		if _, err := s.CreateCareSchedule(ctx, c); err != nil {
+			return world{}, err
+		}
 	}
 	w, err := areas(ctx, s, z, rng)
 	if err != nil {

@@ -97,12 +97,14 @@ func personas(ctx context.Context, s *store.Store, w world) (http.Handler, []per
 		{name: "province commander", view: access.View{All: true}, area: city, depot: w.depots[0]},
 		{name: "city commander", view: access.View{AreaPath: city + "/"}, area: city, depot: w.depots[0]},
 		{name: "district keeper", view: access.View{Depots: keeps}, area: district, depot: keeps[0]},
+		{name: "city reserve manager", view: access.View{AreaPath: city + "/"}, area: city, depot: w.depots[0]},
 	}
 	users := []account.User{
 		{Username: "prov-" + suffix, Roles: []access.Role{access.RoleAdmin}, AreaCode: city, OrgCode: "EMB-" + city},
 		{Username: "city-" + suffix, Roles: []access.Role{access.RoleCommander}, AreaCode: city, OrgCode: "EMB-" + city},
 		{Username: "keeper-" + suffix, Roles: []access.Role{access.RoleKeeper}, AreaCode: district,
 			OrgCode: "EMB-" + district, Depots: keeps},
+		{Username: "manager-" + suffix, Roles: []access.Role{access.RoleManager}, AreaCode: city, OrgCode: "EMB-" + city},
 	}
 	sys := access.SystemActor("bench")
 	for i, u := range users {
@@ -167,6 +169,12 @@ func reads(s *store.Store, raw *sql.DB, h http.Handler, p persona) []read {
 		{"GET /api/depots", get(h, p, "/api/depots")},
 		{"GET /api/exports/lots.csv?depot=…", get(h, p, "/api/exports/lots.csv?depot="+p.depot)},
 		{"GET /api/exports/report.xlsx?area=…", get(h, p, "/api/exports/report.xlsx?area="+p.area)},
+		// The warehouse keeper's screens (作业): the inbox behind every
+		// page's header, care due, the month's 收发存 and yesterday's stock.
+		{"作业: GET /api/inbox", get(h, p, "/api/inbox")},
+		{"作业: GET /api/care/due?within=30", get(h, p, "/api/care/due?within=30")},
+		{"作业: GET /api/statements (this month)", get(h, p, "/api/statements")},
+		{"作业: GET /api/stock/as-of (yesterday)", get(h, p, "/api/stock/as-of?date="+stock.AddDays(s.Today(), -1))},
 	}
 	if raw != nil {
 		rs = append(rs, read{"lots page 1, before (COUNT(*) of all, then sort)", oldLotsPage(raw, v)})

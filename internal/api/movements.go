@@ -26,17 +26,11 @@ type postingRequest struct {
 // header; a retry with the same key and body answers 200 with the stored
 // result instead of 201.
 func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
-	var req postingRequest
-	if err := h.decode(w, r, &req); err != nil {
-		h.error(w, r, err)
-		return
-	}
-	key, err := idempotencyKey(r, req.IdempotencyKey)
+	p, err := h.readPosting(w, r)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	p := stock.Posting{IdempotencyKey: key, Reason: req.Reason, Lines: req.Lines}
 	res, err := h.ops.Post(r.Context(), actor(r), p)
 	if err != nil {
 		h.error(w, r, err)
@@ -48,6 +42,16 @@ func (h *handler) createPosting(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/postings/"+strconv.FormatInt(res.ID, 10))
 	h.json(w, r, status, res)
+}
+
+// readPosting reads a posting request's body and idempotency key.
+func (h *handler) readPosting(w http.ResponseWriter, r *http.Request) (stock.Posting, error) {
+	var req postingRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return stock.Posting{}, err
+	}
+	key, err := idempotencyKey(r, req.IdempotencyKey)
+	return stock.Posting{IdempotencyKey: key, Reason: req.Reason, Lines: req.Lines}, err
 }
 
 // idempotencyKey is a request's idempotency key: the Idempotency-Key

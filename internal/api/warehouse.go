@@ -118,17 +118,12 @@ func (h *handler) countAction(a stocktake.Action) http.HandlerFunc {
 // scrap writes stock off: 201 with the posting when one person may, 202
 // with the request for approval when a second person must approve it.
 func (h *handler) scrap(w http.ResponseWriter, r *http.Request) {
-	var req postingRequest
-	if err := h.decode(w, r, &req); err != nil {
-		h.error(w, r, err)
-		return
-	}
-	key, err := idempotencyKey(r, req.IdempotencyKey)
+	p, err := h.readPosting(w, r)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	out, err := h.ops.Scrap(r.Context(), actor(r), stock.Posting{IdempotencyKey: key, Reason: req.Reason, Lines: req.Lines})
+	out, err := h.ops.Scrap(r.Context(), actor(r), p)
 	switch {
 	case err != nil:
 		h.error(w, r, err)

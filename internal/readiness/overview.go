@@ -93,6 +93,9 @@ func (a *Assessor) Overview(ctx context.Context, pair [2]string, hazard string, 
 	if err != nil {
 		return Overview{}, err
 	}
+	if pair == DefaultPair {
+		pair = PairFor(b.districts)
+	}
 	if err := CheckPair(pair, b.districts); err != nil {
 		return Overview{}, err
 	}

@@ -46,3 +46,18 @@ func CheckPair(pair [2]string, districts []area.Area) error {
 	}
 	return nil
 }
+
+// PairFor is the default pair for a city with these districts:
+// DefaultPair where the city has both (Beijing), otherwise its first two
+// districts, so that a city that loaded its own areas is assessed without
+// naming a pair rather than refused for Beijing's. A city of fewer than
+// two districts keeps DefaultPair, which CheckPair then refuses.
+func PairFor(districts []area.Area) [2]string {
+	has := func(code string) bool {
+		return slices.ContainsFunc(districts, func(d area.Area) bool { return d.Code == code })
+	}
+	if (has(DefaultPair[0]) && has(DefaultPair[1])) || len(districts) < 2 {
+		return DefaultPair
+	}
+	return [2]string{districts[0].Code, districts[1].Code}
+}

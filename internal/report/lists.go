@@ -59,7 +59,7 @@ func LotRow(today string, l store.StockLot) []any {
 		left = n
 	}
 	return []any{l.Depot, l.DepotZH, l.Item, l.ItemZH, l.UnitZH, l.Lot, l.Batch, l.ProducedOn, l.ExpiresOn, left,
-		qualityLabel(l.Quality), l.Owner, l.OwnerZH, l.Quantity, l.Reserved, l.Usable}
+		statusLabel(l.Status(today)), l.Owner, l.OwnerZH, l.Quantity, l.Reserved, l.Usable}
 }
 
 // MovementRow is a ledger entry as MovementList's row.
@@ -112,11 +112,19 @@ func CapacityRow(c reserve.Capacity) []any {
 		c.LeadHours, c.Reserved, c.ValidFrom, c.ValidUntil, c.Point.Lon, c.Point.Lat, c.Note, c.RetiredAt != 0}
 }
 
+// rowStatus is a balance row's status, or its quality when it has none.
+func rowStatus(r store.BalanceRow) stock.Status {
+	if r.Status != "" {
+		return stock.Status(r.Status)
+	}
+	return stock.Status(r.Quality)
+}
+
 // BalanceRow is a row of a balance report as BalanceList's row; the
 // columns its grouping does not set are empty.
 func BalanceRow(r store.BalanceRow) []any {
 	return []any{r.Depot, r.DepotNameZH, r.Item, r.ItemNameZH, r.UnitZH, r.Lot, r.Batch, r.ExpiresOn,
-		qualityLabel(stock.Quality(r.Quality)), r.Quantity, r.Reserved, r.Usable, r.VolumeM3, blank(r.Lots),
+		statusLabel(rowStatus(r)), r.Quantity, r.Reserved, r.Usable, r.VolumeM3, blank(r.Lots),
 		blank(r.Depots), blank(r.Items)}
 }
 

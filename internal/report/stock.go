@@ -214,7 +214,7 @@ func (b *book) lots(today string, ls []store.StockLot) {
 			left = n
 		}
 		rows = append(rows, []any{l.Depot, l.DepotZH, l.Item, l.ItemZH, l.UnitZH, l.Lot, l.Batch, produced, expires,
-			left, qualityLabel(l.Quality), l.OwnerZH, l.Quantity, l.Reserved, l.Usable})
+			left, statusLabel(l.Status(today)), l.OwnerZH, l.Quantity, l.Reserved, l.Usable})
 	}
 	b.list("", viewLots, lotHeads, rows)
 }
@@ -243,18 +243,20 @@ func kindLabel(k depot.Kind) string {
 	return string(k)
 }
 
-var qualityZH = map[stock.Quality]string{
-	stock.QualityGood:    "合格",
-	stock.QualityPending: "待检",
-	stock.QualityDamaged: "损坏",
+var statusZH = map[stock.Status]string{
+	stock.StatusGood:    "合格",
+	stock.StatusPending: "待检",
+	stock.StatusDamaged: "损坏",
+	stock.StatusExpired: "已过期",
 }
 
-// qualityLabel is a lot's quality in both languages: "合格 good".
-func qualityLabel(q stock.Quality) string {
-	if zh, ok := qualityZH[q]; ok {
-		return zh + " " + string(q)
+// statusLabel is a lot's status (its quality, or expired) in both
+// languages: "合格 good", "已过期 expired".
+func statusLabel(st stock.Status) string {
+	if zh, ok := statusZH[st]; ok {
+		return zh + " " + string(st)
 	}
-	return string(q)
+	return string(st)
 }
 
 var entryZH = map[stock.EntryKind]string{

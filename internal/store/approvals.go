@@ -147,28 +147,42 @@ func (s *Store) Approvals(ctx context.Context, f ApprovalFilter) ([]approval.Req
 // Withdraw) in one transaction: the status changes only from pending, and
 // an approval posts the request's posting with it, or neither happens.
 func (s *Store) ActOnApproval(ctx context.Context, id int64, t approval.Transition) (approval.Request, error) {
-	err := s.InTx(ctx, func(tx *Store) error {
-		var postingID any
-		if t.Posting != nil {
-			r, err := tx.Post(ctx, *t.Posting)
-			if err != nil {
-				return err
-			}
-			postingID = r.ID
-		}
-		res, err := tx.exec(ctx, `UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, note = ?, posting_id = ?
+	changed := apperr.New(apperr.Conflict, "approval.decided", "审批单 #%d 已被他人处理，请刷新",
+		"request #%d was decided meanwhile; reload it", id)
+	err := s.guardedStep(ctx, t.Posting, changed, func(tx *Store, postingID any) (sql.Result, error) {
+		return tx.exec(ctx, `UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, note = ?, posting_id = ?
 			WHERE id = ? AND status = ?`, string(t.To), t.By, tx.now().UnixMicro(), t.Note, postingID, id, string(t.From))
-		if err != nil {
-			return fmt.Errorf("store: approval %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "approval.decided", "审批单 #%d 已被他人处理，请刷新",
-				"request #%d was decided meanwhile; reload it", id)
-		}
-		return nil
 	})
 	if err != nil {
 		return approval.Request{}, s.busy(err)
 	}
 	return s.Approval(ctx, id)
+}
+
+// guardedStep takes a step of a document's life in one transaction: it
+// posts p (nothing when p is nil or has no lines), then runs update with
+// the posting's id (nil when nothing was posted), which must change
+// exactly one row — the document still in the status the step was
+// decided on — or changed is returned and nothing is kept: someone else
+// took a step meanwhile.
+func (s *Store) guardedStep(ctx context.Context, p *stock.Posting, changed error,
+	update func(tx *Store, postingID any) (sql.Result, error)) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		var postingID any
+		if p != nil && len(p.Lines) > 0 {
+			r, err := tx.Post(ctx, *p)
+			if err != nil {
+				return err
+			}
+			postingID = r.ID
+		}
+		res, err := update(tx, postingID)
+		if err != nil {
+			return fmt.Errorf("store: step: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return changed
+		}
+		return nil
+	})
 }

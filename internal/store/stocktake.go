@@ -295,32 +295,17 @@ func (s *Store) saveCountLine(ctx context.Context, id int64, l stocktake.Line) e
 // the one it was decided on, and an approval posts its adjustments with
 // it, or neither happens. A count changed meanwhile is a conflict.
 func (s *Store) ActOnCount(ctx context.Context, id int64, t stocktake.Transition) (stocktake.Count, error) {
-	err := s.InTx(ctx, func(tx *Store) error {
-		var postingID any
-		if t.Posting != nil && len(t.Posting.Lines) > 0 {
-			r, err := tx.Post(ctx, *t.Posting)
-			if err != nil {
-				return err
-			}
-			postingID = r.ID
-		}
-		// Who decided is who approved or cancelled it; submitting and
-		// sending back are steps of the counting, recorded in the audit.
-		by, at := "", int64(0)
-		if t.To == stocktake.Approved || t.To == stocktake.Cancelled {
-			by, at = t.By, tx.now().UnixMicro()
-		}
-		res, err := tx.exec(ctx, `UPDATE stock_counts SET status = ?, decided_by = ?, decided_at = ?, posting_id = ?,
-			version = version + 1 WHERE id = ? AND status = ?`,
-			string(t.To), by, at, postingID, id, string(t.From))
-		if err != nil {
-			return fmt.Errorf("store: count %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "count.changed", "盘点 #%d 已被他人处理，请刷新",
-				"stock-take #%d was changed meanwhile; reload it", id)
-		}
-		return nil
+	// Who decided is who approved or cancelled it; submitting and sending
+	// back are steps of the counting, recorded in the audit.
+	by, at := "", int64(0)
+	if t.To == stocktake.Approved || t.To == stocktake.Cancelled {
+		by, at = t.By, s.now().UnixMicro()
+	}
+	changed := apperr.New(apperr.Conflict, "count.changed", "盘点 #%d 已被他人处理，请刷新",
+		"stock-take #%d was changed meanwhile; reload it", id)
+	err := s.guardedStep(ctx, t.Posting, changed, func(tx *Store, postingID any) (sql.Result, error) {
+		return tx.exec(ctx, `UPDATE stock_counts SET status = ?, decided_by = ?, decided_at = ?, posting_id = ?,
+			version = version + 1 WHERE id = ? AND status = ?`, string(t.To), by, at, postingID, id, string(t.From))
 	})
 	if err != nil {
 		return stocktake.Count{}, s.busy(err)
