@@ -583,6 +583,7 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{"POST /api/counts/{id}/approve", "/api/counts/2/approve", "", nil, 200},
 			{"POST /api/counts/{id}/cancel", "/api/counts/1/cancel", "", nil, 200},
 			{"POST /api/lots/{code}/relocate", "/api/lots/WATER-W/relocate", `{"depot":"D-TEST-B","location":"Z-98"}`, nil, 200},
+			{"POST /api/postings/{id}/photos", "/api/postings/1/photos", tinyPNG(t), map[string]string{"Content-Type": "image/png"}, 201},
 			// Imports (imports_test.go): two previewed, one committed, one discarded.
 			{"POST /api/imports", "/api/imports?kind=orgs", "code,name_zh,kind,area_code\nIMP-ORG,导入单位,enterprise,110111\n",
 				csv, 201},

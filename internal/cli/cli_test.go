@@ -18,6 +18,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/audit"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/readiness"
+	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
 
@@ -370,5 +371,22 @@ func checkReadiness(t *testing.T, ctx context.Context, dsn string) {
 	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || len(rec.Moves) == 0 || rec.After.InTime <= rec.Before.InTime {
 		t.Fatalf("preposition: exit %d, %d moves, in time %.3f → %.3f\n%s", code, len(rec.Moves), rec.Before.InTime,
 			rec.After.InTime, errOut)
+	}
+}
+
+// TestScrapApprovalFlag: serve's --scrap-approval-units becomes the
+// approval policy; a negative or malformed one is refused.
+func TestScrapApprovalFlag(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]stock.Quantity{"10": stock.Units(10), "0": 0, "2.5": 2500} {
+		pol, err := (&sessionFlags{scrap: in}).approval()
+		if err != nil || pol.ScrapUnits != want {
+			t.Errorf("%q: %+v %v", in, pol, err)
+		}
+	}
+	for _, in := range []string{"-1", "ten", ""} {
+		if _, err := (&sessionFlags{scrap: in}).approval(); err == nil || !strings.Contains(err.Error(), "scrap-approval-units") {
+			t.Errorf("%q: %v", in, err)
+		}
 	}
 }

@@ -18,9 +18,11 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/api"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/approval"
 	"github.com/stockpile-dev/stockpile/internal/demo"
 	"github.com/stockpile-dev/stockpile/internal/ops"
 	"github.com/stockpile-dev/stockpile/internal/server"
+	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/web"
 )
@@ -64,6 +66,9 @@ sign-in. There is no default password.`,
 				if opts.IdleTimeout, opts.AbsoluteTimeout, err = sf.timeouts(); err != nil {
 					return err
 				}
+				if opts.Approval, err = sf.approval(); err != nil {
+					return err
+				}
 				svc := ops.New(s, opts)
 				if err := a.accounts(ctx, svc, withDemo); err != nil {
 					return err
@@ -81,9 +86,11 @@ sign-in. There is no default password.`,
 	return cmd
 }
 
-// sessionFlags configure how long a signed-in browser stays signed in.
+// sessionFlags configure how long a signed-in browser stays signed in,
+// and what one person may do alone.
 type sessionFlags struct {
 	idle, max time.Duration
+	scrap     string // the most units one scrap line may write off without approval
 }
 
 func (f *sessionFlags) register(fs *pflag.FlagSet) {
@@ -91,6 +98,21 @@ func (f *sessionFlags) register(fs *pflag.FlagSet) {
 		"a session unused this long ends (a duty night at the desk is 12 h)")
 	fs.DurationVar(&f.max, "session-max", account.DefaultAbsoluteTimeout,
 		"a session ends this long after sign-in, however much it is used")
+	fs.StringVar(&f.scrap, "scrap-approval-units", approval.DefaultPolicy.ScrapUnits.String(),
+		"a scrap line writing off more units than this waits for a second person's approval (0: every scrap)")
+}
+
+// approval is the approval policy the flags ask for.
+func (f *sessionFlags) approval() (*approval.Policy, error) {
+	q, err := stock.ParseQuantity(f.scrap)
+	if err == nil && q < 0 {
+		err = errors.New("negative")
+	}
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "approval.threshold", "--scrap-approval-units 须为不小于 0 的数量（实际为「%s」）",
+			"--scrap-approval-units must be a quantity of 0 or more (got %q)", f.scrap)
+	}
+	return &approval.Policy{ScrapUnits: q}, nil
 }
 
 // timeouts are the idle and absolute session timeouts, checked.

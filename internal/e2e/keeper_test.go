@@ -3,6 +3,11 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,8 +50,12 @@ func keeperDay(t *testing.T, st *e2e.Site) {
 		chromedp.SendKeys(chromedp.CSS(`#receive-form [name=quantity]`), "20"),
 		chromedp.SendKeys(chromedp.CSS(`#receive-form [name=location]`), "A-01-01"),
 		chromedp.SendKeys(chromedp.CSS(`#receive-form [name=reason]`), "采购到货"),
+		chromedp.SetUploadFiles(chromedp.CSS("#receive-photos"), []string{photoFile(t)}),
 		chromedp.Click(chromedp.CSS("#receive-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#receive-done")))
+		chromedp.WaitVisible(chromedp.CSS("#receive-done")), chromedp.WaitVisible(chromedp.CSS("#receive-photos-done")))
+	if got := k.text("#receive-photos-done"); !strings.Contains(got, "1") {
+		t.Errorf("the receipt's photo: %q", got)
+	}
 	code := k.text("#receive-lot")
 	k.noSideways("receive")
 	k.shot("received")
@@ -80,6 +89,7 @@ func keeperDay(t *testing.T, st *e2e.Site) {
 	if got := k.text(`.depot-stock[data-depot="` + depot + `"] [data-field=location]`); got != "A-01-01" {
 		t.Errorf("location %q", got)
 	}
+	k.do("the receipt's photo shows", eventually(`[...document.querySelectorAll('#lot-photos img')].some((i) => i.complete && i.naturalWidth === 8)`))
 	k.shot("lot")
 
 	// Issue 5.
@@ -224,4 +234,24 @@ func (s *session) balance(depot, lot string, want int64) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// photoFile writes an 8 × 8 PNG, a phone's picture of the goods as far as
+// the page can tell, and returns its path.
+func photoFile(t *testing.T) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for x := range 8 {
+		img.Set(x, x, color.RGBA{G: 160, A: 255})
+	}
+	path := filepath.Join(t.TempDir(), "goods.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

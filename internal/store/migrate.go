@@ -673,6 +673,19 @@ var migrations = []migration{
 			done_at     BIGINT NOT NULL DEFAULT 0,
 			posting_id  BIGINT
 		)`,
+		// Photos taken with a posting (a receipt's goods, a scrap's damage),
+		// kept with it.
+		`CREATE TABLE photos (
+			id           {{id}},
+			posting_id   BIGINT NOT NULL REFERENCES postings (id),
+			content_type TEXT NOT NULL,
+			size         BIGINT NOT NULL,
+			sha256       TEXT NOT NULL,
+			data         {{blob}} NOT NULL,
+			created_by   TEXT NOT NULL,
+			created_at   BIGINT NOT NULL
+		)`,
+		`CREATE INDEX photos_posting ON photos (posting_id)`,
 		`CREATE INDEX rotations_status ON rotations (status, due_on)`,
 		`CREATE INDEX rotations_depot ON rotations (depot_id, id)`,
 		// The planned rotations of a lot: what a new plan may still take

@@ -16,6 +16,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/cst"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/inbox"
+	"github.com/stockpile-dev/stockpile/internal/photo"
 	"github.com/stockpile-dev/stockpile/internal/statement"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/stocktake"
@@ -150,6 +151,7 @@ type workLotView struct {
 	Today  string
 	Rows   []store.StockLot // the lot at each depot holding it
 	Counts []store.CountSummary
+	Photos []photo.Photo // of the postings that moved it at those depots
 }
 
 func (h *handler) workLot(w http.ResponseWriter, r *http.Request) {
@@ -175,6 +177,14 @@ func (h *handler) workLot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Rows = page.Rows
+	var depots []string
+	for _, row := range v.Rows {
+		depots = append(depots, row.Depot)
+	}
+	if v.Photos, err = h.store.LotPhotos(ctx, code, depots); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, row := range v.Rows {
 		cs, err := h.ops.Counts(ctx, access.FromContext(ctx), store.CountFilter{Depot: row.Depot, Status: stocktake.Open})
 		if err != nil {

@@ -84,11 +84,32 @@
 
   // Receive: a new lot, then its labels.
   const receive = document.getElementById('receive-form');
+  // upload sends the chosen photos, one at a time, to the posting.
+  async function upload(postingID, files) {
+    let n = 0;
+    for (const f of files) {
+      const res = await fetch('/api/postings/' + postingID + '/photos', { method: 'POST', body: f,
+        headers: { 'Content-Type': f.type, Accept: 'application/json' } });
+      if (!res.ok) {
+        const e = await res.json().catch(() => null);
+        throw new S.ApiError(res.status, (e && e.error) || { message_zh: String(res.status), message: String(res.status) });
+      }
+      n++;
+    }
+    return n;
+  }
   if (receive) {
     submit(receive, (d) => S.api('POST', '/api/movements', { reason: d.reason, lines: [{
       kind: 'receive', depot: d.depot, item: d.item.trim(), quantity: qty(d.quantity), location: d.location.trim() || undefined,
       new_lot: { batch: d.batch.trim(), produced_on: d.produced_on || undefined, expires_on: d.expires_on || undefined, quality: d.quality },
-    }] }), (res) => {
+    }] }), async (res) => {
+      const files = [...document.getElementById('receive-photos').files];
+      if (files.length) {
+        const note = document.getElementById('receive-photos-done');
+        try { note.textContent = t('work.receive.photos_kept', await upload(res.id, files)); }
+        catch (err) { note.textContent = S.errorText(err); note.className = 'field-error'; }
+        note.hidden = false;
+      }
       const code = res.entries[0].lot;
       const box = document.getElementById('receive-done');
       const link = document.getElementById('receive-lot');
@@ -119,8 +140,15 @@
     const entry = document.getElementById('count-entry');
     if (entry) {
       const lotField = document.getElementById('count-lot');
-      lotField.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') { e.preventDefault(); document.getElementById('count-qty').focus(); }
+      const qtyField = document.getElementById('count-qty');
+      // A scanner ends the label's text with Enter, which submits the
+      // form: with no quantity yet, that only moves on to the quantity.
+      entry.addEventListener('submit', (e) => {
+        if (qty(qtyField.value) === '') {
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          qtyField.focus();
+        }
       });
       submit(entry, (d) => S.api('POST', '/api/counts/' + id + '/lines', { lot: d.lot, counted: qty(d.counted) }), (res) => {
         const row = document.querySelector('#count-lines li[data-lot="' + CSS.escape(res.lot) + '"]');
@@ -146,7 +174,7 @@
       };
       // Tapping a line puts its lot in the field.
       for (const li of document.querySelectorAll('#count-lines li')) {
-        li.addEventListener('click', () => { lotField.value = li.dataset.lot; document.getElementById('count-qty').focus(); });
+        li.addEventListener('click', () => { lotField.value = li.dataset.lot; qtyField.focus(); });
       }
     }
     for (const b of count.querySelectorAll('button[data-step]')) {
