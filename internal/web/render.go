@@ -90,6 +90,7 @@ type page struct {
 	path   string       // the request path, for the language switch
 	who    access.Actor // who is signed in (access.Nobody on the sign-in page)
 	ctx    context.Context
+	people map[string]string // principals named on the page (Person)
 }
 
 func (h *handler) newPage(r *http.Request, screen, title string, data any) *page {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -430,4 +431,31 @@ func (h *handler) workStatements(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Query = url.Values{"from": {v.Statement.From}, "to": {v.Statement.To}, "depot": {v.Filter.Depot}, "item": {v.Filter.Item}}.Encode()
 	h.renderWork(w, r, http.StatusOK, "work-statements", "statements", "work.statements.title", v)
+}
+
+// Person names the principal who (a "user:<id>" as the ledger and the
+// documents record it) for people: the user's name and username, as
+// "王芳 (keeper-city)"; anything else (a token, the system) as recorded.
+// Names are looked up once per page.
+func (p *page) Person(who string) string {
+	n, ok := strings.CutPrefix(who, "user:")
+	id, err := strconv.ParseInt(n, 10, 64)
+	if !ok || err != nil {
+		return who
+	}
+	if name, ok := p.people[who]; ok {
+		return name
+	}
+	name := who
+	if u, err := p.h.store.User(p.ctx, id); err == nil {
+		name = u.Username
+		if u.Name != "" {
+			name = u.Name + " (" + u.Username + ")"
+		}
+	}
+	if p.people == nil {
+		p.people = map[string]string{}
+	}
+	p.people[who] = name
+	return name
 }
