@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
@@ -47,7 +48,7 @@ func (s *Store) listCountLots(ctx context.Context, c stocktake.Count, depotID in
 	w.add("b.depot_id = ?", depotID)
 	w.add("b.quantity > 0")
 	if c.Scope.Location != "" {
-		w.add("b.location LIKE ?", likePrefix(c.Scope.Location))
+		w.add(`b.location LIKE ? ESCAPE '\'`, literalPrefix(c.Scope.Location))
 	}
 	if c.Scope.Category != "" {
 		w.add("i.code LIKE ?", likePrefix(c.Scope.Category))
@@ -326,4 +327,11 @@ func (s *Store) SetLocation(ctx context.Context, depotCode, lotCode, location st
 			"depot %s holds none of lot %s", depotCode, lotCode).WithField("lot")
 	}
 	return nil
+}
+
+// literalPrefix is a LIKE pattern (with ESCAPE '\') for values starting
+// with p, whose own % and _ — a storage location may hold _ — are taken
+// literally.
+func literalPrefix(p string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(p) + "%"
 }

@@ -142,6 +142,10 @@ func TestStockTake(t *testing.T) {
 		if c := openCount(t, s, stocktake.Count{Depot: w.DepotA, Scope: stocktake.Scope{Location: "B"}}); len(c.Lines) != 1 || c.Lines[0].Lot != water {
 			t.Fatalf("count of location B lists %+v", c.Lines)
 		}
+		// An underscore in a location is a character, not LIKE's wildcard.
+		if c := openCount(t, s, stocktake.Count{Depot: w.DepotA, Scope: stocktake.Scope{Location: "A_0"}}); len(c.Lines) != 0 {
+			t.Fatalf("count of location A_0 lists %+v", c.Lines)
+		}
 		c := openCount(t, s, stocktake.Count{Depot: w.DepotA})
 		if len(c.Lines) != 2 || c.Lines[0].Lot != tents || c.Lines[0].Location != "A-01" || c.Lines[0].State != stocktake.Pending {
 			t.Fatalf("count lists %+v", c.Lines)
