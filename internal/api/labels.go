@@ -89,10 +89,7 @@ func (h *handler) labelRows(ctx context.Context, r *http.Request, codes []string
 			return nil, err
 		}
 		if len(page.Rows) == 0 {
-			if stock.Misread(code) {
-				return nil, stock.MisreadError(code).WithField("lots")
-			}
-			return nil, apperr.NotFoundf("lot", "批次", code)
+			return nil, stock.Unknown(code, "lots", apperr.NotFoundf("lot", "批次", code))
 		}
 		rows = append(rows, page.Rows...)
 	}

@@ -129,9 +129,10 @@ func (r Rotation) Validate() error {
 // from today to the lot's expiry. An expired lot cannot be rotated, only
 // scrapped; a lot not of good quality is inspected or scrapped first.
 func (r Rotation) CheckLot(lot stock.Lot, today string) error {
-	if r.Item != "" && r.Item != lot.ItemCode {
-		return apperr.New(apperr.Invalid, "lot.item_mismatch", "批次 %s 属于物资 %s，不是 %s",
-			"lot %s is of item %s, not %s", lot.Code, lot.ItemCode, r.Item).WithField("lot")
+	if r.Item != "" {
+		if err := stock.CheckLotItem(lot, r.Item); err != nil {
+			return err
+		}
 	}
 	if lot.Expired(today) {
 		return apperr.New(apperr.Conflict, "rotation.lot_expired",

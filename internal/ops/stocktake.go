@@ -79,7 +79,7 @@ func (s *Service) Counts(ctx context.Context, who access.Actor, f store.CountFil
 // RecordCount enters who's count of a lot in an open stock-take of a
 // depot in their scope; the lot may be named by its label's text.
 func (s *Service) RecordCount(ctx context.Context, who access.Actor, id int64, lot string, counted stock.Quantity) (stocktake.Line, error) {
-	c, err := s.store.Count(ctx, id)
+	c, err := s.store.CountHeader(ctx, id)
 	if err != nil {
 		return stocktake.Line{}, err
 	}

@@ -86,6 +86,15 @@ func (l Line) Entry() (kind EntryKind, delta Quantity, ok bool) {
 	return "", 0, false
 }
 
+// CheckLotItem refuses lot for a line of another item than its own.
+func CheckLotItem(lot Lot, item string) error {
+	if lot.ItemCode == item {
+		return nil
+	}
+	return apperr.New(apperr.Invalid, "lot.item_mismatch",
+		"批次 %s 属于物资 %s，不是 %s", "lot %s is of item %s, not %s", lot.Code, lot.ItemCode, item).WithField("lot")
+}
+
 // CheckLot applies the rules a lot must meet for line kind k at today:
 // units may be reserved, issued or transferred only from a good,
 // unexpired lot (NotIssuable). Other kinds take any lot.

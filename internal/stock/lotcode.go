@@ -149,6 +149,17 @@ func Misread(code string) bool {
 	return strings.IndexByte(legacyCheckSymbols, code[8]) >= 0
 }
 
+// Unknown is what a failed lookup of a lot by code says, field naming
+// where the code came from: for a code [Misread] reports, that it was
+// misread (scan again) rather than that no such lot exists; any other
+// error as it is.
+func Unknown(code, field string, err error) error {
+	if apperr.IsKind(err, apperr.NotFound) && Misread(code) {
+		return MisreadError(code).WithField(field)
+	}
+	return err
+}
+
 // MisreadError is the error for a code that [Misread] reports: it says to
 // scan again rather than that the lot does not exist.
 func MisreadError(code string) *apperr.Error {

@@ -79,9 +79,8 @@ func (s *Store) checkTakeable(ctx context.Context, depotID int64, l stock.Line) 
 	if err != nil {
 		return withField(err, "lot")
 	}
-	if lot.ItemCode != l.Item {
-		return apperr.New(apperr.Invalid, "lot.item_mismatch",
-			"批次 %s 属于物资 %s，不是 %s", "lot %s is of item %s, not %s", lot.Code, lot.ItemCode, l.Item).WithField("lot")
+	if err := stock.CheckLotItem(lot, l.Item); err != nil {
+		return err
 	}
 	var b stock.Balance
 	err = s.queryRow(ctx, `SELECT quantity, reserved FROM balances WHERE depot_id = ? AND lot_id = ?`, depotID, lot.ID).

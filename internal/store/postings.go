@@ -625,11 +625,7 @@ func (pp *poster) lot(ctx context.Context, code string, item catalog.Item) (stoc
 		}
 		pp.lots[code] = l
 	}
-	if l.ItemCode != item.Code {
-		return l, apperr.New(apperr.Invalid, "lot.item_mismatch",
-			"批次 %s 属于物资 %s，不是 %s", "lot %s is of item %s, not %s", l.Code, l.ItemCode, item.Code).WithField("lot")
-	}
-	return l, nil
+	return l, stock.CheckLotItem(l, item.Code)
 }
 
 // entryChunk is the most entries one INSERT writes: 128 rows of 12 values

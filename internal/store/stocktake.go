@@ -95,19 +95,36 @@ func scanCount(r interface{ Scan(...any) error }) (stocktake.Count, error) {
 // Count returns a stock-take with its lines, in the order they are walked
 // (storage location, item, lot).
 func (s *Store) Count(ctx context.Context, id int64) (stocktake.Count, error) {
+	c, err := s.CountHeader(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	c.Lines, err = s.countLines(ctx, id, "")
+	return c, err
+}
+
+// CountHeader returns a stock-take without its lines.
+func (s *Store) CountHeader(ctx context.Context, id int64) (stocktake.Count, error) {
 	c, err := scanCount(s.queryRow(ctx, countColumns+`WHERE c.id = ?`, id))
 	if err != nil {
 		return c, notFound(err, "count", "盘点单", fmt.Sprint(id))
 	}
+	return c, nil
+}
+
+// countLines reads a stock-take's lines, or only the line of lotCode.
+func (s *Store) countLines(ctx context.Context, id int64, lotCode string) ([]stocktake.Line, error) {
+	var w where
+	w.add("cl.count_id = ?", id)
+	w.addIf(lotCode, "l.code = ?")
 	rows, err := s.query(ctx, `SELECT l.code, i.code, cl.location, cl.state, cl.book, COALESCE(cl.book_seq, 0), cl.counted,
 		cl.counted_by, cl.counted_at, cl.first_count, cl.first_book, cl.first_by, i.name_zh, i.name_en, i.unit_zh, l.batch
-		FROM count_lines cl JOIN lots l ON l.id = cl.lot_id JOIN items i ON i.id = cl.item_id
-		WHERE cl.count_id = ? ORDER BY cl.location, i.code, l.code`, id)
+		FROM count_lines cl JOIN lots l ON l.id = cl.lot_id JOIN items i ON i.id = cl.item_id`+w.String()+
+		`ORDER BY cl.location, i.code, l.code`, w.args...)
 	if err != nil {
-		return c, fmt.Errorf("store: count lines: %w", err)
+		return nil, fmt.Errorf("store: count lines: %w", err)
 	}
-	c.Lines, err = collect(rows, scanCountLine)
-	return c, err
+	return collect(rows, scanCountLine)
 }
 
 func scanCountLine(r *sql.Rows) (stocktake.Line, error) {
@@ -227,8 +244,13 @@ func (s *Store) RecordCount(ctx context.Context, id int64, lotCode string, count
 		if _, err := tx.exec(ctx, `UPDATE stock_counts SET version = version + 1 WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: count %d: %w", id, err)
 		}
-		c, err := tx.Count(ctx, id)
+		// The count with the one line it records: a count of thousands of
+		// lots is not read whole for each lot scanned.
+		c, err := tx.CountHeader(ctx, id)
 		if err != nil {
+			return err
+		}
+		if c.Lines, err = tx.countLines(ctx, id, lotCode); err != nil {
 			return err
 		}
 		e, err := tx.countEntry(ctx, c, lotCode, counted, by)
@@ -250,10 +272,7 @@ func (s *Store) countEntry(ctx context.Context, c stocktake.Count, lotCode strin
 	e := stocktake.Entry{Lot: lotCode, Counted: counted, By: by, At: s.now().UnixMicro()}
 	lot, err := s.Lot(ctx, lotCode)
 	if err != nil {
-		if apperr.IsKind(err, apperr.NotFound) && stock.Misread(lotCode) {
-			return e, stock.MisreadError(lotCode).WithField("lot")
-		}
-		return e, withField(err, "lot")
+		return e, stock.Unknown(lotCode, "lot", withField(err, "lot"))
 	}
 	e.Item = lot.ItemCode
 	item, err := s.Item(ctx, lot.ItemCode)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stockpile-dev/stockpile/internal/access"
-	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/catalog"
 	"github.com/stockpile-dev/stockpile/internal/cst"
@@ -330,9 +329,7 @@ func (h *handler) stockCheckRefs(ctx context.Context, f stockFilter) error {
 	}
 	if f.Lot != "" {
 		_, err := h.store.Lot(ctx, f.Lot)
-		if apperr.IsKind(err, apperr.NotFound) && stock.Misread(f.Lot) {
-			return stock.MisreadError(f.Lot).WithField("lot")
-		}
+		err = stock.Unknown(f.Lot, "lot", err)
 		if err == nil {
 			err = h.store.CheckVisible(ctx, visible(ctx), "lot", f.Lot)
 		}

@@ -113,7 +113,7 @@ func (h *handler) workScan(w http.ResponseWriter, r *http.Request) {
 		h.workHome(w, r)
 		return
 	}
-	err := h.lotVisible(r.Context(), code)
+	_, err := h.visibleLot(r.Context(), code)
 	if err == nil {
 		http.Redirect(w, r, "/work/lots/"+url.PathEscape(code), http.StatusSeeOther)
 		return
@@ -126,21 +126,19 @@ func (h *handler) workScan(w http.ResponseWriter, r *http.Request) {
 	h.renderWorkHome(w, r, httpx.Explain(h.logger, r, err).Status, workHomeView{Code: text, Error: e})
 }
 
-// lotVisible checks that code names a lot the signed-in person may see;
-// a code that fails its check character is lot.misread, and an empty one
-// is required.
-func (h *handler) lotVisible(ctx context.Context, code string) error {
+// visibleLot returns the lot code names when the signed-in person may see
+// it; a code that fails its check character is lot.misread, and an empty
+// one is required.
+func (h *handler) visibleLot(ctx context.Context, code string) (stock.Lot, error) {
 	if code == "" {
-		return apperr.Required("lot", "批次码", "lot code")
+		return stock.Lot{}, apperr.Required("lot", "批次码", "lot code")
 	}
-	_, err := h.store.Lot(ctx, code)
-	if apperr.IsKind(err, apperr.NotFound) && stock.Misread(code) {
-		return stock.MisreadError(code).WithField("lot")
-	}
+	lot, err := h.store.Lot(ctx, code)
+	err = stock.Unknown(code, "lot", err)
 	if err == nil {
 		err = h.store.CheckVisible(ctx, visible(ctx), "lot", code)
 	}
-	return err
+	return lot, err
 }
 
 // workLotView is one lot, wherever the person may see it, with what they
@@ -158,13 +156,9 @@ type workLotView struct {
 func (h *handler) workLot(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := stock.ScannedLotCode(r.PathValue("code"))
-	if err := h.lotVisible(ctx, code); err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	v := workLotView{Today: h.store.Today()}
 	var err error
-	if v.Lot, err = h.store.Lot(ctx, code); err == nil {
+	if v.Lot, err = h.visibleLot(ctx, code); err == nil {
 		v.Item, err = h.store.Item(ctx, v.Lot.ItemCode)
 	}
 	if err != nil {
