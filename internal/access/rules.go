@@ -41,6 +41,10 @@ const (
 	TransferCreate Action = "transfer.create" // order a transfer between depots
 	TransferCancel Action = "transfer.cancel" // cancel an ordered transfer
 	TransferRun    Action = "transfer.run"    // execute (ship and receive) an ordered transfer
+	// From order to site (C8 execution).
+	ShipmentRun     Action = "shipment.run"     // arrange shipments of an order, load, depart, deliver, cancel them
+	ShipmentReceive Action = "shipment.receive" // sign for a shipment at its destination (签收), with discrepancies
+	SiteUse         Action = "site.use"         // distribute, write off or return stock at an incident site
 
 	ReadinessRead      Action = "readiness.read"      // the readiness assessment, norms and scenarios
 	ReadinessConfigure Action = "readiness.configure" // readiness settings and norms
@@ -136,6 +140,13 @@ var Rules = []Rule{
 		ZH: "取消调拨单（须覆盖调出库点）", EN: "cancel transfers (source depots in scope)"},
 	{Action: TransferRun, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own}, AnyPlace: true,
 		ZH: "执行调拨（调出或调入库点之一在范围内）", EN: "execute transfers (source or destination in scope)"},
+	{Action: ShipmentRun, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Own, RoleKeeper: Own}, AnyPlace: true,
+		ZH: "安排运输、装车、发车、确认送达、取消运单（调出或调入地点之一在范围内）",
+		EN: "arrange, load, dispatch, deliver and cancel shipments (source or destination in scope)"},
+	{Action: ShipmentReceive, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Own, RoleKeeper: Own},
+		ZH: "到货签收（含部分签收、损坏和短少，须覆盖收货地点）", EN: "sign for shipments, with partial receipt and discrepancies (destination in scope)"},
+	{Action: SiteUse, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Own},
+		ZH: "现场发放、消耗核销、回收入库（须覆盖现场库）", EN: "distribute, write off and return stock at incident sites (site in scope)"},
 	{Action: ReadinessRead, Grants: map[Role]Reach{RoleAdmin: Everywhere, RoleCommander: Everywhere,
 		RoleManager: Everywhere, RoleViewer: Everywhere},
 		ZH: "查看储备能力评估、定额、情景", EN: "read readiness, norms, scenarios"},

@@ -364,6 +364,9 @@ func TestScopeOfDispatch(t *testing.T) {
 				path: "/api/plans/1/execute", status: 403, code: "auth.out_of_scope"},
 			{name: "the city commander executes it", as: "commander", method: "POST", path: "/api/plans/1/execute",
 				status: 200, want: []string{`"status":"executed"`}},
+			{name: "which makes dispatch order #1 from Mentougou to the site", as: "commander-fs", method: "GET",
+				path: "/api/transfers?plan=1", status: 200,
+				want: []string{`"id":1`, `"kind":"dispatch"`, `"from":"D-TEST-M","to":"SITE:FS-FLOOD:S1"`}},
 
 			{name: "stock in Fangshan", method: "POST", path: "/api/movements", body: receiveAt(a.w.DepotB, "TENT-B", 100),
 				status: 201},
@@ -378,26 +381,26 @@ func TestScopeOfDispatch(t *testing.T) {
 				path: "/api/transfers", status: 403, code: "auth.out_of_scope",
 				body: transferWith(`{"from":"D-TEST-M","to":"D-TEST-B","item":"1010101","quantity":10,"lots":[{"lot":"TENT-M","quantity":10}]}`)},
 			{name: "the city manager orders from Mentougou to Fangshan", as: "manager", method: "POST",
-				path: "/api/transfers", status: 201, want: []string{`"id":1`, `"status":"ordered"`},
+				path: "/api/transfers", status: 201, want: []string{`"id":2`, `"status":"ordered"`},
 				body: transferWith(`{"from":"D-TEST-M","to":"D-TEST-B","item":"1010101","quantity":10,"lots":[{"lot":"TENT-M","quantity":10}]}`)},
-			{name: "a Fangshan manager may not cancel it", as: "manager-fs", method: "POST", path: "/api/transfers/1/cancel",
+			{name: "a Fangshan manager may not cancel it", as: "manager-fs", method: "POST", path: "/api/transfers/2/cancel",
 				status: 403, code: "auth.out_of_scope"},
-			{name: "a keeper may not cancel a transfer", as: "keeper-m", method: "POST", path: "/api/transfers/1/cancel",
+			{name: "a keeper may not cancel a transfer", as: "keeper-m", method: "POST", path: "/api/transfers/2/cancel",
 				status: 403, code: "auth.forbidden"},
 			{name: "a keeper of neither end may not execute it", as: "partner", method: "POST",
-				path: "/api/transfers/1/execute", status: 403, code: "auth.forbidden"},
+				path: "/api/transfers/2/execute", status: 403, code: "auth.forbidden"},
 			{name: "the keeper at the destination executes it", as: "keeper", method: "POST",
-				path: "/api/transfers/1/execute", status: 200, want: []string{`"status":"executed"`}},
+				path: "/api/transfers/2/execute", status: 200, want: []string{`"status":"executed"`}},
 			{name: "the stock arrived", as: "keeper", method: "GET", path: "/api/balances?depot=D-TEST-B&group_by=item",
 				status: 200, want: []string{`"quantity":110`}},
 
 			{name: "a Fangshan manager orders out of Fangshan", as: "manager-fs", method: "POST", path: "/api/transfers",
-				status: 201, want: []string{`"id":2`},
+				status: 201, want: []string{`"id":3`},
 				body: transferWith(`{"from":"D-TEST-B","to":"D-TEST-M","item":"1010101","quantity":5,"lots":[{"lot":"TENT-B","quantity":5}]}`)},
-			{name: "a keeper at neither end", as: "keeper", method: "POST", path: "/api/transfers/2/cancel",
+			{name: "a keeper at neither end", as: "keeper", method: "POST", path: "/api/transfers/3/cancel",
 				status: 403, code: "auth.forbidden"},
 			{name: "the keeper at the other district's destination executes it", as: "keeper-m", method: "POST",
-				path: "/api/transfers/2/execute", status: 200, want: []string{`"status":"executed"`}},
+				path: "/api/transfers/3/execute", status: 200, want: []string{`"status":"executed"`}},
 		})
 	})
 }
@@ -558,6 +561,19 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{"POST /api/transfers", "/api/transfers", transferOf(5), nil, 201},
 			{"POST /api/transfers/{id}/execute", "/api/transfers/1/execute", "", nil, 200},
 			{"POST /api/transfers/{id}/cancel", "/api/transfers/2/cancel", "", nil, 200},
+			// From order to site (shipments_test.go): the dispatch order of plan 1
+			// (#3, to SITE:P1:S1) shipped whole, cancelled, shipped again and
+			// received; the site consumes a tent.
+			{"POST /api/transfers/{id}/shipments", "/api/transfers/3/shipments", `{"vehicle":"京A·12345"}`, nil, 201},
+			{"POST /api/shipments/{id}/cancel", "/api/shipments/1/cancel", "", nil, 200},
+			{"POST /api/transfers/{id}/shipments", "/api/transfers/3/shipments", `{"vehicle":"京A·12345"}`, nil, 201},
+			{"POST /api/shipments/{id}/load", "/api/shipments/2/load", "", nil, 200},
+			{"POST /api/shipments/{id}/depart", "/api/shipments/2/depart", "", nil, 200},
+			{"POST /api/shipments/{id}/deliver", "/api/shipments/2/deliver", "", nil, 200},
+			{"POST /api/shipments/{id}/receipts", "/api/shipments/2/receipts",
+				`{"idempotency_key":"r1","signer":"收货人","lines":[{"n":1,"received":10}]}`, nil, 201},
+			{"POST /api/sites/{code}/uses", "/api/sites/SITE:P1:S1/uses",
+				`{"kind":"consume","idempotency_key":"u1","lines":[{"item":"1010101","quantity":1}]}`, nil, 201},
 			// The care of stock (care_test.go): a schedule, a record under it, its edit
 			// and retirement; a third rotation, the first carried out, the second cancelled.
 			{"POST /api/care/schedules", "/api/care/schedules", tentSchedule, nil, 201},

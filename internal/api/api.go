@@ -26,6 +26,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/ops"
+	"github.com/stockpile-dev/stockpile/internal/shipment"
 	"github.com/stockpile-dev/stockpile/internal/stocktake"
 	"github.com/stockpile-dev/stockpile/internal/store"
 )
@@ -282,6 +283,22 @@ func (h *handler) routes() []route {
 		{"GET", "/api/transfers/{id}", access.DispatchRead, h.getTransfer},
 		{"POST", "/api/transfers/{id}/execute", access.TransferRun, h.transferAction((*ops.Service).ExecuteTransfer)},
 		{"POST", "/api/transfers/{id}/cancel", access.TransferCancel, h.transferAction((*ops.Service).CancelTransfer)},
+		{"GET", "/api/transfers/{id}/print.pdf", access.DispatchRead, h.printOrder},
+		{"POST", "/api/transfers/{id}/shipments", access.ShipmentRun, h.createShipment},
+
+		// From order to site and back (shipments.go, docs/flow.md).
+		{"GET", "/api/shipments", access.DispatchRead, h.listShipments},
+		{"GET", "/api/shipments/{id}", access.DispatchRead, h.getShipment},
+		{"GET", "/api/shipments/{id}/waybill.pdf", access.DispatchRead, h.printWaybill},
+		{"POST", "/api/shipments/{id}/load", access.ShipmentRun, h.shipmentStep(shipment.StepLoad)},
+		{"POST", "/api/shipments/{id}/depart", access.ShipmentRun, h.shipmentStep(shipment.StepDepart)},
+		{"POST", "/api/shipments/{id}/deliver", access.ShipmentRun, h.shipmentStep(shipment.StepDeliver)},
+		{"POST", "/api/shipments/{id}/cancel", access.ShipmentRun, h.shipmentStep(shipment.StepCancel)},
+		{"POST", "/api/shipments/{id}/receipts", access.ShipmentReceive, h.receiveShipment},
+		{"GET", "/api/sites", access.DispatchRead, h.listSites},
+		{"GET", "/api/sites/{code}", access.DispatchRead, h.getSite},
+		{"POST", "/api/sites/{code}/uses", access.SiteUse, h.useSite},
+		{"GET", "/api/plans/{id}/progress", access.DispatchRead, h.planProgress},
 
 		// The care of stock in store (care.go, docs/care.md).
 		{"GET", "/api/care/schedules", access.ReferenceRead, h.listCareSchedules},

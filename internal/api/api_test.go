@@ -422,7 +422,7 @@ func snapshot(t *testing.T, s *store.Store) string {
 	for _, r := range recs {
 		recStatus = append(recStatus, r.Status)
 	}
-	orders, err := s.TransferOrders(ctx, "", 1000)
+	orders, err := s.TransferOrders(ctx, store.TransferFilter{Limit: 1000})
 	check(err)
 	users, err := s.Users(ctx, "")
 	check(err)

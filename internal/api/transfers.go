@@ -8,6 +8,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/ops"
+	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
@@ -38,21 +39,26 @@ func (h *handler) createTransfer(w http.ResponseWriter, r *http.Request) {
 }
 
 // listTransfers lists transfer orders with their lines, newest first, of
-// an optional ?status=, at most ?limit= (default 100).
+// an optional ?status=, ?kind= and ?plan=, at most ?limit= (default 100).
 func (h *handler) listTransfers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	status, err := httpx.OneOf(q, "status", string(transfer.StatusOrdered), string(transfer.StatusExecuted),
-		string(transfer.StatusCancelled))
+	var f store.TransferFilter
+	var err error
+	var limit, plan int64
+	if f.Status, err = httpx.OneOf(q, "status", string(transfer.StatusOrdered), string(transfer.StatusExecuted),
+		string(transfer.StatusCancelled)); err == nil {
+		if f.Kind, err = httpx.OneOf(q, "kind", string(transfer.KindTransfer), string(transfer.KindDispatch)); err == nil {
+			if limit, err = httpx.Int(q, "limit", 1, 1000); err == nil {
+				plan, err = httpx.Int(q, "plan", 1, 1<<62)
+			}
+		}
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	limit, err := httpx.Int(q, "limit", 1, 1000)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	orders, err := h.store.TransferOrders(r.Context(), status, int(limit))
+	f.Limit, f.PlanID = int(limit), plan
+	orders, err := h.store.TransferOrders(r.Context(), f)
 	if err != nil {
 		h.error(w, r, err)
 		return

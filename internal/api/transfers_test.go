@@ -59,7 +59,7 @@ func TestTransferLifecycle(t *testing.T) {
 				status: 201,
 				want: []string{`"id":1`, `"status":"ordered"`, `"reason":"前置:房山区暴雨红色预警"`, `"created_by":"` + a.testerID() + `"`,
 					`"created_at":` + strconv.FormatInt(fixedClock().Unix(), 10), `"posting_id":`,
-					`"lines":[{"from":"D-TEST-B","to":"C-TEST-A","item":"1010101","quantity":60,"lots":[{"lot":"TENT-B","quantity":60}]}]`},
+					`"lines":[{"from":"D-TEST-B","to":"C-TEST-A","item":"1010101","quantity":60,"lots":[{"lot":"TENT-B","quantity":60,"shipped":0,"line_id":1}]}]`},
 				notWant: []string{`"origin"`},
 				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 					first = decodeTransfer(t, rec)

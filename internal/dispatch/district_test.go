@@ -81,7 +81,7 @@ func TestOutsideSiteDrawsCityStock(t *testing.T) {
 		{"outlines", fangshan, "C-FS", "city"},
 	} {
 		inv := &districtsInventory{fakeInventory: fakeInventory{stocks: stocks}, districts: []District{c.district}}
-		p := planFor(t, inv, incident("ZZ-1", 2, site("S-ZZ", zhuozhouSite,
+		p := planFor(t, inv, incident("ZZ-1", 2, newSite("S-ZZ", zhuozhouSite,
 			Demand{Item: tent.Code, Quantity: stock.Units(100), WithinHours: 24})))
 		if len(p.Lines) != 1 {
 			t.Fatalf("%s: lines %+v", c.name, p.Lines)
@@ -120,7 +120,7 @@ func TestOutsideSiteNoDistrictStock(t *testing.T) {
 	}
 	inv := &districtsInventory{fakeInventory: fakeInventory{stocks: stocks}, districts: []District{fangshan}}
 
-	p := planFor(t, inv, incident("ZZ-1", 2, site("S-ZZ", zhuozhouSite,
+	p := planFor(t, inv, incident("ZZ-1", 2, newSite("S-ZZ", zhuozhouSite,
 		Demand{Item: tent.Code, Quantity: stock.Units(500), WithinHours: 24})))
 	if len(p.Lines) != 1 {
 		t.Fatalf("涿州: lines %+v, want one from the city depot", p.Lines)
@@ -147,7 +147,7 @@ func TestOutsideSiteNoDistrictStock(t *testing.T) {
 		t.Errorf("涿州: reason %q / %q", c.ReasonZH, c.ReasonEN)
 	}
 
-	p = planFor(t, inv, incident("FS-1", 2, site("S-FS-IN", geo.Point{Lon: 115.974, Lat: 39.65},
+	p = planFor(t, inv, incident("FS-1", 2, newSite("S-FS-IN", geo.Point{Lon: 115.974, Lat: 39.65},
 		Demand{Item: tent.Code, Quantity: stock.Units(700), WithinHours: 24})))
 	got := map[string]stock.Quantity{}
 	for _, l := range p.Lines {

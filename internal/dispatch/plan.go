@@ -2,11 +2,14 @@ package dispatch
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/alloc"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/geo"
+	"github.com/stockpile-dev/stockpile/internal/site"
 	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
 // PlanStatus is where a plan is in its life.
@@ -67,6 +70,9 @@ type LotPick struct {
 
 // Line ships a quantity of one item from one source to one site.
 type Line struct {
+	// ID is the stored line, which the orders carrying it out name; 0
+	// until the plan is stored.
+	ID          int64          `json:"id,omitempty"`
 	Incident    string         `json:"incident"`
 	Site        string         `json:"site"`
 	SiteName    string         `json:"site_name"`
@@ -131,6 +137,10 @@ type Transition struct {
 	Promises []Promise      // changes to agreement and capacity promises
 	// Drawn lists agreement reserves whose quantity the execution used up.
 	Drawn []Promise
+	// Orders are the dispatch orders (调令) an execution makes: one per
+	// source depot, to the sites' stores, holding the units the plan had
+	// reserved (the reservation passes to them; nothing is posted).
+	Orders []transfer.Order
 }
 
 // Promise changes what a contract reserve has promised to plans.
@@ -186,12 +196,13 @@ func (p Plan) Act(a Action, actor string) (Transition, error) {
 	case ActApprove:
 		return p.transition(PlanApproved, actor, "批准调度方案", []stock.Kind{stock.KindReserve}, 1), nil
 	case ActExecute:
-		t := p.transition(PlanExecuted, actor, "执行调度方案", []stock.Kind{stock.KindRelease, stock.KindIssue}, -1)
+		t := p.transition(PlanExecuted, actor, "", nil, -1)
 		for _, pr := range t.Promises {
 			if pr.Kind == SourceAgreement {
 				t.Drawn = append(t.Drawn, Promise{Kind: pr.Kind, Code: pr.Code, Quantity: -pr.Quantity})
 			}
 		}
+		t.Orders = p.orders(actor)
 		return t, nil
 	}
 	to, reason := PlanCancelled, "取消调度方案"
@@ -224,6 +235,32 @@ func (p Plan) transition(to PlanStatus, actor, reason string, kinds []stock.Kind
 		t.Posting = &posting
 	}
 	return t
+}
+
+// orders groups the plan's depot lines into one dispatch order per source
+// depot, in the order the lines first name them; each line goes to its
+// site's store (site.LocationCode) and names the plan line it carries out.
+func (p Plan) orders(actor string) []transfer.Order {
+	var out []transfer.Order
+	at := map[string]int{}
+	for _, l := range p.Lines {
+		if l.Source.Kind != SourceDepot || len(l.Lots) == 0 {
+			continue
+		}
+		k, ok := at[l.Source.Code]
+		if !ok {
+			k = len(out)
+			at[l.Source.Code] = k
+			out = append(out, transfer.Order{Kind: transfer.KindDispatch, PlanID: p.ID, CreatedBy: actor,
+				Origin: fmt.Sprintf("plan:%d", p.ID), Reason: fmt.Sprintf("执行调度方案 #%d（%s）", p.ID, strings.Join(p.Incidents, "、"))})
+		}
+		tl := transfer.Line{From: l.Source.Code, To: site.LocationCode(l.Incident, l.Site), Item: l.Item, Quantity: l.Quantity}
+		for _, lp := range l.Lots {
+			tl.Lots = append(tl.Lots, transfer.LotQuantity{Lot: lp.Lot, Quantity: lp.Quantity, PlanLine: l.ID})
+		}
+		out[k].Lines = append(out[k].Lines, tl)
+	}
+	return out
 }
 
 // actionZH names each action in Chinese, for messages.

@@ -93,7 +93,7 @@ func incident(code string, level int, sites ...Site) Incident {
 	return Incident{Code: code, Title: code, Type: "flood", Level: level, ReportedAt: now.Unix(), Sites: sites}
 }
 
-func site(code string, p geo.Point, demands ...Demand) Site {
+func newSite(code string, p geo.Point, demands ...Demand) Site {
 	return Site{Code: code, Name: code + "安置点", Point: p, Demands: demands}
 }
 
@@ -115,7 +115,7 @@ func TestOwnDistrictFirstThenCity(t *testing.T) {
 			lot("L-LATE", "2030-01-01", 80), lot("L-EARLY", "2028-01-01", 40)),
 		depotStock("C-NORTH", area.LevelCity, "", north.Point, tent.Code, lot("C1", "", 1000)),
 	}}
-	p := planFor(t, inv, incident("FLOOD-1", 2, site("S1", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(300), WithinHours: 4})))
+	p := planFor(t, inv, incident("FLOOD-1", 2, newSite("S1", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(300), WithinHours: 4})))
 	if len(p.Lines) != 2 {
 		t.Fatalf("lines %+v", p.Lines)
 	}
@@ -156,11 +156,11 @@ func TestUnmetNeedsSayWhy(t *testing.T) {
 	}}
 	p := planFor(t, inv,
 		incident("F", 3,
-			site("S1", south.Point,
+			newSite("S1", south.Point,
 				Demand{Item: "1999999", Quantity: stock.Units(5), WithinHours: 4},
 				Demand{Item: quilt.Code, Quantity: stock.Units(5), WithinHours: 4},
 				Demand{Item: tent.Code, Quantity: stock.Units(10), WithinHours: 0.1}),
-			site("FAR", geo.Point{Lon: 100.0, Lat: 30.0}, Demand{Item: tent.Code, Quantity: stock.Units(1), WithinHours: 4})))
+			newSite("FAR", geo.Point{Lon: 100.0, Lat: 30.0}, Demand{Item: tent.Code, Quantity: stock.Units(1), WithinHours: 4})))
 	want := map[string]string{"1999999": "物资编码不存在", quilt.Code: "各级储备均无可用库存"}
 	for _, c := range p.Coverage {
 		switch {
@@ -190,8 +190,8 @@ func TestPriorityDecidesScarceStock(t *testing.T) {
 		depotStock("C-NORTH", area.LevelCity, "", north.Point, tent.Code, lot("C1", "", 100)),
 	}}
 	p := planFor(t, inv,
-		incident("MINOR", 4, site("NEAR", north.Point, Demand{Item: tent.Code, Quantity: stock.Units(100), WithinHours: 6})),
-		incident("MAJOR", 1, site("FAR", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(100), WithinHours: 6})))
+		incident("MINOR", 4, newSite("NEAR", north.Point, Demand{Item: tent.Code, Quantity: stock.Units(100), WithinHours: 6})),
+		incident("MAJOR", 1, newSite("FAR", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(100), WithinHours: 6})))
 	if len(p.Lines) != 1 || p.Lines[0].Incident != "MAJOR" || p.Lines[0].Quantity != stock.Units(100) {
 		t.Fatalf("lines %+v; want all 100 to the level-1 incident", p.Lines)
 	}
@@ -210,7 +210,7 @@ func TestContractReserves(t *testing.T) {
 		capacities: []reserve.Capacity{{Code: "CN-1", OrgNameZH: "某被服厂", Item: quilt.Code, PerDay: stock.Units(1000),
 			LeadHours: 12, Point: south.Point}},
 	}
-	p := planFor(t, inv, incident("F", 2, site("S1", south.Point, Demand{Item: quilt.Code, Quantity: stock.Units(900), WithinHours: 48})))
+	p := planFor(t, inv, incident("F", 2, newSite("S1", south.Point, Demand{Item: quilt.Code, Quantity: stock.Units(900), WithinHours: 48})))
 	got := map[string]stock.Quantity{}
 	for _, l := range p.Lines {
 		got[l.Source.Code] += l.Quantity
@@ -227,16 +227,16 @@ func TestContractReserves(t *testing.T) {
 }
 
 func TestIncidentValidate(t *testing.T) {
-	good := incident("F", 2, site("S1", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(1), WithinHours: 4}))
+	good := incident("F", 2, newSite("S1", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(1), WithinHours: 4}))
 	if err := good.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	bad := good
-	bad.Sites = []Site{site("S1", geo.Point{Lon: 116, Lat: 95}, Demand{Item: tent.Code, Quantity: stock.Units(1), WithinHours: 4})}
+	bad.Sites = []Site{newSite("S1", geo.Point{Lon: 116, Lat: 95}, Demand{Item: tent.Code, Quantity: stock.Units(1), WithinHours: 4})}
 	if e, ok := apperr.As(bad.Validate()); !ok || e.Field != "sites[0].point" {
 		t.Errorf("bad point: %+v", e)
 	}
-	bad.Sites = []Site{site("S1", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(-1), WithinHours: 4})}
+	bad.Sites = []Site{newSite("S1", south.Point, Demand{Item: tent.Code, Quantity: stock.Units(-1), WithinHours: 4})}
 	if err := bad.Validate(); err == nil {
 		t.Error("negative demand accepted")
 	}
@@ -252,7 +252,7 @@ func TestLinesCarryPoints(t *testing.T) {
 		agreements: []reserve.Agreement{{Code: "XY-1", OrgNameZH: "某商贸公司", Item: quilt.Code, Quantity: stock.Units(500),
 			DeliveryHours: 2, Point: agreementPoint}},
 	}
-	p := planFor(t, inv, incident("F", 2, site("S1", sitePoint, Demand{Item: quilt.Code, Quantity: stock.Units(300), WithinHours: 48})))
+	p := planFor(t, inv, incident("F", 2, newSite("S1", sitePoint, Demand{Item: quilt.Code, Quantity: stock.Units(300), WithinHours: 48})))
 	want := map[string]geo.Point{"D-SOUTH": south.Point, "XY-1": agreementPoint}
 	if len(p.Lines) != 2 {
 		t.Fatalf("lines %+v; want one from the depot and one from the agreement", p.Lines)

@@ -68,7 +68,7 @@ var reads = map[string]access.Action{
 	"item": access.ReferenceRead, "category": access.ReferenceRead, "area": access.ReferenceRead,
 	"org":      access.ReferenceRead,
 	"incident": access.DispatchRead, "plan": access.DispatchRead, "transfer": access.DispatchRead,
-	"preposition": access.DispatchRead,
+	"preposition": access.DispatchRead, "shipment": access.DispatchRead, "site": access.DispatchRead,
 	"readiness":   access.ReadinessRead, "scenario": access.ReadinessRead,
 	"import": access.DataImport,
 	"user":   access.UserManage, "token": access.TokenManage,

@@ -22,6 +22,10 @@ func (p Point) Valid() bool {
 	return p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180
 }
 
+// IsZero reports whether p is the zero point, which stands for "not
+// known" (0,0 lies in the Gulf of Guinea, far from any depot).
+func (p Point) IsZero() bool { return p == Point{} }
+
 func (p Point) String() string { return fmt.Sprintf("%.5f,%.5f", p.Lat, p.Lon) }
 
 const earthRadiusKm = 6371.0088 // IUGG mean radius

@@ -1,32 +1,34 @@
 package label
 
+import "github.com/stockpile-dev/stockpile/internal/pdffont"
+
 // field is one entry of a label's text column: an optional caption and a value.
 type field struct {
 	key      string // caption such as 批次; "" for a value that spans the column
 	value    string
 	keep     string // printed after value, and kept when value is cut short
-	style    textStyle
+	style    pdffont.Style
 	maxLines int
 }
 
 // fieldsOf lists what the text column of l shows, top to bottom.
 func (d *drawer) fieldsOf(l Label, c cell) []field {
-	plain := textStyle{latin: d.faces.sans, size: c.valueSize}
-	bold := textStyle{latin: d.faces.sansBold, size: c.valueSize, bold: true}
-	name := textStyle{latin: d.faces.sansBold, size: c.nameSize, bold: true}
-	fs := []field{{value: or(clean(l.ItemName), "—"), style: name, maxLines: 2}}
-	fs = appendIf(fs, field{value: clean(l.ItemCode), style: plain, maxLines: 1})
+	plain := pdffont.Style{Latin: d.faces.Sans, Size: c.valueSize}
+	bold := pdffont.Style{Latin: d.faces.SansBold, Size: c.valueSize, Bold: true}
+	name := pdffont.Style{Latin: d.faces.SansBold, Size: c.nameSize, Bold: true}
+	fs := []field{{value: or(pdffont.Clean(l.ItemName), "—"), style: name, maxLines: 2}}
+	fs = appendIf(fs, field{value: pdffont.Clean(l.ItemCode), style: plain, maxLines: 1})
 	fs = append(fs,
-		field{key: "批次", value: or(clean(l.Batch), "—"), style: plain, maxLines: 1},
-		field{key: "有效期至", value: or(clean(l.ExpiresOn), "长期有效"), style: bold, maxLines: 1})
-	fs = appendIf(fs, field{key: "生产日期", value: clean(l.ProducedOn), style: plain, maxLines: 1})
-	depot := field{key: "储备库", value: clean(l.DepotName), keep: clean(l.DepotCode), style: plain, maxLines: 2}
+		field{key: "批次", value: or(pdffont.Clean(l.Batch), "—"), style: plain, maxLines: 1},
+		field{key: "有效期至", value: or(pdffont.Clean(l.ExpiresOn), "长期有效"), style: bold, maxLines: 1})
+	fs = appendIf(fs, field{key: "生产日期", value: pdffont.Clean(l.ProducedOn), style: plain, maxLines: 1})
+	depot := field{key: "储备库", value: pdffont.Clean(l.DepotName), keep: pdffont.Clean(l.DepotCode), style: plain, maxLines: 2}
 	if depot.value == "" && depot.keep == "" {
 		depot.value = "—"
 	}
 	fs = append(fs, depot)
-	fs = appendIf(fs, field{key: "库位", value: clean(l.Location), style: plain, maxLines: 1})
-	return appendIf(fs, field{key: "所属单位", value: clean(l.Owner), style: plain, maxLines: 1})
+	fs = appendIf(fs, field{key: "库位", value: pdffont.Clean(l.Location), style: plain, maxLines: 1})
+	return appendIf(fs, field{key: "所属单位", value: pdffont.Clean(l.Owner), style: plain, maxLines: 1})
 }
 
 func appendIf(fs []field, f field) []field {
@@ -47,15 +49,15 @@ func or(s, alt string) string {
 type placed struct {
 	field
 	lines []string
-	st    textStyle
+	st    pdffont.Style
 }
 
-func (p placed) height() float64 { return float64(len(p.lines)) * p.st.lineHeight() }
+func (p placed) height() float64 { return float64(len(p.lines)) * p.st.LineHeight() }
 
 // column is a text column laid out: the fields, and the captions' style and width.
 type column struct {
 	fields []placed
-	key    textStyle
+	key    pdffont.Style
 	keyW   float64
 }
 
@@ -88,17 +90,17 @@ func (d *drawer) fields(l Label, b box, c cell) {
 // place fits each field at scale k into a column w wide: captions on the left, values
 // beside them.
 func (d *drawer) place(fs []field, w, k float64, c cell) column {
-	col := column{key: textStyle{latin: d.faces.sans, size: c.keySize * k, gray: c.keyGray}}
+	col := column{key: pdffont.Style{Latin: d.faces.Sans, Size: c.keySize * k, Gray: c.keyGray}}
 	for _, f := range fs {
-		col.keyW = max(col.keyW, width(d.shape(f.key, col.key)))
+		col.keyW = max(col.keyW, d.pen.Width(f.key, col.key))
 	}
-	col.keyW += 0.5 * col.key.size * ptToMM
+	col.keyW += 0.5 * col.key.Size * pdffont.PtToMM
 	for _, f := range fs {
 		vw := w
 		if f.key != "" {
 			vw -= col.keyW
 		}
-		lines, st := d.fit(f.value, f.keep, f.style.scaled(k), vw, f.maxLines, f.style.size*c.textMinPct)
+		lines, st := d.pen.Fit(f.value, f.keep, f.style.Scaled(k), vw, f.maxLines, f.style.Size*c.textMinPct)
 		col.fields = append(col.fields, placed{field: f, lines: lines, st: st})
 	}
 	return col
@@ -116,17 +118,14 @@ func (d *drawer) drawColumn(col column, b box) {
 		x := b.x
 		if p.key != "" {
 			key := col.key
-			key.size = min(key.size, p.st.size) // no larger than a shrunk value
-			d.text(x, baseline(y, p.st), p.key, key)
+			key.Size = min(key.Size, p.st.Size) // no larger than a shrunk value
+			d.pen.Text(x, p.st.Baseline(y), p.key, key)
 			x += col.keyW
 		}
 		for _, line := range p.lines {
-			d.text(x, baseline(y, p.st), line, p.st)
-			y += p.st.lineHeight()
+			d.pen.Text(x, p.st.Baseline(y), line, p.st)
+			y += p.st.LineHeight()
 		}
 		y += spare
 	}
 }
-
-// baseline is where text in st sits on a line whose top is at y.
-func baseline(y float64, st textStyle) float64 { return y + 0.95*st.size*ptToMM }

@@ -90,11 +90,10 @@ func Write(w io.Writer, f Format, labels []Label) error {
 	if len(labels) == 0 {
 		return errors.New("label: no labels to write")
 	}
-	faces, err := loadFaces()
+	d, err := newDrawer(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("label: %w", err)
 	}
-	d := newDrawer(s, faces)
 	for i, l := range labels {
 		if err := d.draw(i, l); err != nil {
 			return fmt.Errorf("label: label %d (lot %q): %w", i+1, l.LotCode, err)

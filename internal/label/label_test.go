@@ -18,6 +18,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	zxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/stockpile-dev/stockpile/internal/pdffont"
 )
 
 // The tests read the PDFs back with poppler-utils (pdfinfo, pdftotext, pdftoppm) and
@@ -177,7 +179,7 @@ func TestRareCharacters(t *testing.T) {
 	l := sample(1)
 	l.ItemName = "赟喆镕堃𠀀"
 	text := poppler(t, "pdftotext", writePDF(t, Thermal, []Label{l}), "-")
-	if want := "赟喆镕堃" + string(missing); !strings.Contains(text, want) {
+	if want := "赟喆镕堃" + string(pdffont.Missing); !strings.Contains(text, want) {
 		t.Errorf("text of the PDF lacks %q:\n%s", want, text)
 	}
 }
@@ -330,7 +332,7 @@ func TestLongTextStaysInsideItsLabel(t *testing.T) {
 		}
 		cut := 0
 		for _, w := range ws {
-			cut += strings.Count(w.text, ellipsis)
+			cut += strings.Count(w.text, pdffont.Ellipsis)
 			checkWord(t, f, s, w)
 		}
 		if cut == 0 {

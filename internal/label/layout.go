@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/stockpile-dev/stockpile/internal/pdffont"
 )
 
 // box is a rectangle on the page, in millimetres from the top-left corner.
@@ -70,11 +72,12 @@ func (c cell) textBox(b box) box {
 // drawer draws labels into one PDF.
 type drawer struct {
 	pdf   *fpdf.Fpdf
-	faces *faceSet
+	pen   *pdffont.Pen
+	faces *pdffont.Fonts
 	sheet sheet
 }
 
-func newDrawer(s sheet, faces *faceSet) *drawer {
+func newDrawer(s sheet) (*drawer, error) {
 	pdf := fpdf.NewCustom(&fpdf.InitType{
 		OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: s.w, Ht: s.h},
 	})
@@ -82,8 +85,11 @@ func newDrawer(s sheet, faces *faceSet) *drawer {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetTitle("物资批次标签", true)
 	pdf.SetCreator("stockpile", true)
-	faces.register(pdf)
-	return &drawer{pdf: pdf, faces: faces, sheet: s}
+	pen, err := pdffont.Register(pdf)
+	if err != nil {
+		return nil, err
+	}
+	return &drawer{pdf: pdf, pen: pen, faces: pen.Fonts(), sheet: s}, nil
 }
 
 // draw draws the i-th label, starting a page when needed.
@@ -96,7 +102,7 @@ func (d *drawer) draw(i int, l Label) error {
 	if err := d.qr(l.QRText, c.qrBox(b)); err != nil {
 		return err
 	}
-	d.lotCode(clean(l.LotCode), c.lotBox(b), c)
+	d.lotCode(pdffont.Clean(l.LotCode), c.lotBox(b), c)
 	d.fields(l, c.textBox(b), c)
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
@@ -111,16 +117,16 @@ func (d *drawer) lotCode(code string, b box, c cell) {
 		return
 	}
 	w := b.w - 4 // 2 mm clear on either side
-	st := d.shrink(code, textStyle{latin: d.faces.mono, size: c.lotSize}, w, 7)
+	st := d.pen.Shrink(code, pdffont.Style{Latin: d.faces.Mono, Size: c.lotSize}, w, 7)
 	lines := []string{code}
-	if width(d.shape(code, st)) > w {
-		lines, st = d.fit(code, "", st, w, 2, 5)
+	if d.pen.Width(code, st) > w {
+		lines, st = d.pen.Fit(code, "", st, w, 2, 5)
 	}
-	y := b.y + (b.h-float64(len(lines))*st.lineHeight())/2
+	y := b.y + (b.h-float64(len(lines))*st.LineHeight())/2
 	for _, line := range lines {
-		lw := width(d.shape(line, st))
-		capsMiddle := 0.5*st.lineHeight() + 0.36*st.size*ptToMM
-		d.text(b.x+(b.w-lw)/2, y+capsMiddle, line, st)
-		y += st.lineHeight()
+		lw := d.pen.Width(line, st)
+		capsMiddle := 0.5*st.LineHeight() + 0.36*st.Size*pdffont.PtToMM
+		d.pen.Text(b.x+(b.w-lw)/2, y+capsMiddle, line, st)
+		y += st.LineHeight()
 	}
 }

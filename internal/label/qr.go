@@ -3,7 +3,7 @@ package label
 import (
 	"fmt"
 
-	qrcode "github.com/skip2/go-qrcode"
+	"github.com/stockpile-dev/stockpile/internal/pdffont"
 )
 
 // minModule is the smallest QR module printed, in millimetres: 3.5 dots at 300 dpi,
@@ -11,45 +11,19 @@ import (
 const minModule = 0.3
 
 // qr draws text as a QR code (error correction level M) filling b, whose outer four
-// modules on each side are the quiet zone. The modules are one filled vector path, so
-// the code stays sharp at any printer resolution.
+// modules on each side are the quiet zone.
 func (d *drawer) qr(text string, b box) error {
 	if text == "" {
 		return fmt.Errorf("qr code: empty QRText")
 	}
-	q, err := qrcode.New(text, qrcode.Medium)
+	q, err := pdffont.NewQRCode(text)
 	if err != nil {
 		return fmt.Errorf("qr code: %w", err)
 	}
-	bits := q.Bitmap() // includes the 4-module quiet zone
-	m := b.w / float64(len(bits))
-	if m < minModule {
+	if b.w/float64(q.Modules()) < minModule {
 		return fmt.Errorf("qr code: %d bytes of QRText need %d modules, too many for %.0f mm",
-			len(text), len(bits), b.w)
+			len(text), q.Modules(), b.w)
 	}
-	d.pdf.SetFillColor(0, 0, 0)
-	for y, row := range bits {
-		for x := 0; x < len(row); {
-			if !row[x] {
-				x++
-				continue
-			}
-			start := x
-			for x < len(row) && row[x] {
-				x++
-			}
-			d.rectPath(b.x+float64(start)*m, b.y+float64(y)*m, float64(x-start)*m, m)
-		}
-	}
-	d.pdf.DrawPath("F")
+	q.Draw(d.pdf, b.x, b.y, b.w)
 	return nil
-}
-
-// rectPath adds a rectangle to the current path.
-func (d *drawer) rectPath(x, y, w, h float64) {
-	d.pdf.MoveTo(x, y)
-	d.pdf.LineTo(x+w, y)
-	d.pdf.LineTo(x+w, y+h)
-	d.pdf.LineTo(x, y+h)
-	d.pdf.ClosePath()
 }

@@ -267,6 +267,17 @@ func (s *Service) ActOnPlan(ctx context.Context, who access.Actor, id int64, a d
 		if after, err = tx.Plan(ctx, id); err != nil {
 			return err
 		}
+		if a == dispatch.ActExecute { // the dispatch orders it made
+			orders, err := tx.TransferOrders(ctx, store.TransferFilter{PlanID: id, Limit: 1000})
+			if err != nil {
+				return err
+			}
+			for _, o := range orders {
+				if err := record(ctx, tx, who, "transfer.create", transferObject(o), nil, o); err != nil {
+					return err
+				}
+			}
+		}
 		return record(ctx, tx, who, "plan."+string(a), planObject(after), statusOf(before.Status), statusOf(after.Status))
 	})
 	return after, err

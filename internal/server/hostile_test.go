@@ -174,7 +174,7 @@ func state(t *testing.T, s *store.Store) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders, err := s.TransferOrders(ctx, "", 1000)
+	orders, err := s.TransferOrders(ctx, store.TransferFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -547,3 +547,23 @@ func (s *Store) CheckVisible(ctx context.Context, view *access.View, kind, code 
 	}
 	return nil
 }
+
+// PersonName names the principal who (a "user:<id>" as the ledger and the
+// documents record it) for people: the user's name and username, as
+// "王芳 (keeper-city)"; anything else (a token, the system, a user not
+// found) as recorded.
+func (s *Store) PersonName(ctx context.Context, who string) string {
+	n, ok := strings.CutPrefix(who, "user:")
+	id, err := strconv.ParseInt(n, 10, 64)
+	if !ok || err != nil {
+		return who
+	}
+	u, err := s.User(ctx, id)
+	switch {
+	case err != nil:
+		return who
+	case u.Name != "":
+		return u.Name + " (" + u.Username + ")"
+	}
+	return u.Username
+}

@@ -250,7 +250,7 @@ type CareDueRow struct {
 func (s *Store) CareDue(ctx context.Context, view *access.View, depotCode, today string, withinDays int) ([]CareDueRow, error) {
 	var w where
 	w.add("s.quantity > 0")
-	w.add("d.retired_at = 0")
+	w.add("d.retired_at = 0 AND d.role = 'depot'")
 	w.addIf(depotCode, "d.code = ?")
 	w.visible(view, "d", "")
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en, i.unit_zh, i.unit_en,
@@ -584,7 +584,7 @@ func (s *Store) RotationCandidates(ctx context.Context, view *access.View, depot
 	w.add(expires+" >= ?", today)
 	w.add(expires+" <= ?", stock.AddDays(today, stock.RotationDays))
 	w.add("b.quantity > b.reserved")
-	w.add("d.retired_at = 0")
+	w.add("d.retired_at = 0 AND d.role = 'depot'")
 	w.add(`NOT EXISTS (SELECT 1 FROM rotations r WHERE r.lot_id = b.lot_id AND r.status = 'planned'
 		AND r.depot_id = b.depot_id)`)
 	w.addIf(depotCode, "d.code = ?")
@@ -623,7 +623,7 @@ type DepotFill struct {
 // item's volume, so the read costs the depots in view and their items.
 func (s *Store) DepotFill(ctx context.Context, view *access.View) ([]DepotFill, error) {
 	var w where
-	w.add("d.retired_at = 0")
+	w.add("d.retired_at = 0 AND d.role = 'depot'")
 	w.visible(view, "d", "")
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, d.capacity_m3,
 		COALESCE((SELECT SUM(s.quantity * i.volume_m3) FROM depot_stock s JOIN items i ON i.id = s.item_id

@@ -113,6 +113,7 @@ func (s *Store) Depots(ctx context.Context, f DepotFilter) ([]DepotView, error) 
 	}
 	var w where
 	w.add("a.path LIKE ?", prefix+"%")
+	w.add("d.role = 'depot'") // sites and shipments are ledger locations, not depots
 	w.addIf(f.Tier, "d.tier = ?")
 	w.addIf(f.Org, "o.code = ?")
 	w.visible(f.View, "d", "")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
 // Inventory returns the store as the dispatch planner's view of stock. Use
@@ -148,7 +150,7 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
 		JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
 		WHERE l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) AND b.quantity > b.reserved
-		AND d.retired_at = 0 AND i.code IN (`+placeholders(len(items))+`)
+		AND d.retired_at = 0 AND d.role = 'depot' AND i.code IN (`+placeholders(len(items))+`)
 		ORDER BY d.code, i.code, CASE WHEN l.expires_on = '' THEN 1 ELSE 0 END, l.expires_on, l.produced_on, l.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: depot stock: %w", err)
@@ -260,10 +262,11 @@ func (s *Store) OpenIncidents(ctx context.Context) ([]dispatch.Incident, error) 
 	return open, err
 }
 
-// CreatePlan stores a computed plan as proposed.
+// CreatePlan stores a computed plan as proposed: its head, and its lines
+// as rows (plan_lines) that orders refer to.
 func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan) (dispatch.Plan, error) {
 	p.Status = dispatch.PlanProposed
-	body, err := json.Marshal(p)
+	head, err := planHead(p)
 	if err != nil {
 		return p, fmt.Errorf("store: create plan: %w", err)
 	}
@@ -272,9 +275,19 @@ func (s *Store) CreatePlan(ctx context.Context, p dispatch.Plan) (dispatch.Plan,
 	if p.ReplacesID != 0 {
 		replaces = sql.NullInt64{Int64: p.ReplacesID, Valid: true}
 	}
-	err = s.queryRow(ctx, `INSERT INTO plans (status, incidents, objective, body, created_at, updated_at,
-		replaces_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(p.Status), strings.Join(p.Incidents, ","),
-		p.Objective, string(body), now, now, replaces).Scan(&p.ID)
+	err = s.InTx(ctx, func(tx *Store) error {
+		if err := tx.queryRow(ctx, `INSERT INTO plans (status, incidents, objective, body, body_version, created_at,
+			updated_at, replaces_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(p.Status),
+			strings.Join(p.Incidents, ","), p.Objective, string(head), planBodyVersion, now, now, replaces).Scan(&p.ID); err != nil {
+			return err
+		}
+		ids, err := tx.insertPlanLines(ctx, p.ID, p.Lines)
+		p.Lines = slices.Clone(p.Lines)
+		for i, id := range ids {
+			p.Lines[i].ID = id
+		}
+		return err
+	})
 	if err != nil {
 		return p, fmt.Errorf("store: create plan: %w", err)
 	}
@@ -303,7 +316,7 @@ func (s *Store) ReplacePlan(ctx context.Context, oldID int64, actor string,
 	return p, err
 }
 
-// Plan returns a stored plan.
+// Plan returns a stored plan with its lines.
 func (s *Store) Plan(ctx context.Context, id int64) (dispatch.Plan, error) {
 	var p dispatch.Plan
 	var body, status string
@@ -316,7 +329,13 @@ func (s *Store) Plan(ctx context.Context, id int64) (dispatch.Plan, error) {
 		return p, fmt.Errorf("store: plan %d: %w", id, err)
 	}
 	p.ID, p.Status, p.PostingID = id, dispatch.PlanStatus(status), posting.Int64
-	return p, nil
+	lines, err := s.planLines(ctx, id)
+	p.Lines = make([]dispatch.Line, len(lines))
+	for i, l := range lines {
+		p.Lines[i] = l.Line
+		p.Lines[i].ID = l.ID
+	}
+	return p, err
 }
 
 // PlanSummary is a plan as listed.
@@ -403,8 +422,43 @@ func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Tran
 			return p, fmt.Errorf("store: draw agreement %s: %w", d.Code, err)
 		}
 	}
+	if err := s.dispatchOrders(ctx, p, t.Orders); err != nil {
+		return p, err
+	}
 	p.Status = t.To
 	return p, nil
+}
+
+// dispatchOrders stores the dispatch orders of an executed plan, holding
+// the units the plan reserved, after making the stores of the sites they go
+// to.
+func (s *Store) dispatchOrders(ctx context.Context, p dispatch.Plan, orders []transfer.Order) error {
+	made := map[string]bool{}
+	for _, l := range p.Lines {
+		key := l.Incident + "\x00" + l.Site
+		if l.Source.Kind != dispatch.SourceDepot || made[key] {
+			continue
+		}
+		in, err := s.Incident(ctx, l.Incident)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(in.Sites, func(st dispatch.Site) bool { return st.Code == l.Site })
+		st := dispatch.Site{Code: l.Site, Name: l.SiteName, Point: l.SitePoint}
+		if i >= 0 {
+			st = in.Sites[i]
+		}
+		if _, err := s.SiteLocation(ctx, in, st); err != nil {
+			return err
+		}
+		made[key] = true
+	}
+	for _, o := range orders {
+		if _, err := s.createOrder(ctx, o, false); err != nil {
+			return fmt.Errorf("store: plan %d: %w", p.ID, err)
+		}
+	}
+	return nil
 }
 
 // stale turns a ledger or reserve refusal during a plan transition into a

@@ -10,6 +10,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/stock"
+	"github.com/stockpile-dev/stockpile/internal/transfer"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
 )
@@ -89,8 +90,16 @@ func TestPlanLifecycle(t *testing.T) {
 		if err != nil || done.Status != dispatch.PlanExecuted {
 			t.Fatalf("execute: %+v %v", done.Status, err)
 		}
-		if q := balance(t, s, w.DepotB, storetest.Tent); q != 0 {
-			t.Fatalf("after execution the depot holds %s, want 0", q)
+		// Execution hands the reservation to one dispatch order per source
+		// depot: the tents stay at the depot, reserved, until they ship.
+		if rep, _ := s.Balances(ctx, store.BalanceQuery{Depot: w.DepotB, GroupBy: "item"}); rep.Totals.Quantity != stock.Units(100) ||
+			rep.Totals.Reserved != stock.Units(100) {
+			t.Fatalf("after execution %+v; want 100 on hand, all reserved for the order", rep.Totals)
+		}
+		orders, err := s.TransferOrders(ctx, store.TransferFilter{PlanID: p.ID})
+		if err != nil || len(orders) != 1 || orders[0].Kind != transfer.KindDispatch || orders[0].Left() != stock.Units(100) ||
+			orders[0].Lines[0].From != w.DepotB || orders[0].Lines[0].To != "SITE:FS-FLOOD:S1" {
+			t.Fatalf("dispatch orders %+v %v; want one of 100 tents from %s to the site", orders, err, w.DepotB)
 		}
 		if a, _ := s.Agreement(ctx, "XY-TENT"); a.Reserved != 0 || a.Quantity != stock.Units(30) {
 			t.Fatalf("agreement after execution %+v; want 30 left, none reserved", a)

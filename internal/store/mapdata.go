@@ -57,7 +57,7 @@ func (s *Store) DepotSummaries(ctx context.Context, expiringDays int, view *acce
 		return nil, fmt.Errorf("store: depot summaries: %w", err)
 	}
 	var w where
-	w.add("d.retired_at = 0")
+	w.add("d.retired_at = 0 AND d.role = 'depot'")
 	w.visible(view, "d", "")
 	rows, err := s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, d.kind, o.code, o.name_zh, o.name_en,
 		a.code, a.path, d.lat, d.lon, d.address, d.capacity_m3

@@ -24,7 +24,7 @@ func (s *Store) NearbySources(ctx context.Context, item string, view *access.Vie
 		CAST(SUM(`+usableExpr+`) AS BIGINT) AS usable
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN lots l ON l.id = b.lot_id
 		JOIN items i ON i.id = b.item_id
-		WHERE i.code = ? AND b.quantity > b.reserved AND d.retired_at = 0`+w.and()+`
+		WHERE i.code = ? AND b.quantity > b.reserved AND d.retired_at = 0 AND d.role = 'depot'`+w.and()+`
 		GROUP BY d.code, d.name_zh, d.name_en, d.tier, d.lat, d.lon
 		ORDER BY d.code`, append([]any{today, item}, w.args...)...)
 	if err != nil {

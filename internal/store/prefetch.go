@@ -188,7 +188,7 @@ func (pp *poster) loadLots(ctx context.Context, codes []string) error {
 func (pp *poster) loadDepots(ctx context.Context, codes []string) error {
 	paths := map[string]string{} // depot code → its area's path
 	err := inChunks(codes, func(marks string, args []any) error {
-		rows, err := pp.s.query(ctx, `SELECT d.id, d.org_id, d.code, d.retired_at, a.path, o.code, d.tier FROM depots d
+		rows, err := pp.s.query(ctx, `SELECT d.id, d.org_id, d.code, d.retired_at, a.path, o.code, d.tier, d.role FROM depots d
 			JOIN areas a ON a.id = d.area_id JOIN orgs o ON o.id = d.org_id WHERE d.code IN (`+marks+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: depots: %w", err)
@@ -196,13 +196,18 @@ func (pp *poster) loadDepots(ctx context.Context, codes []string) error {
 		defer rows.Close()
 		for rows.Next() {
 			var d depotRef
-			var path, tier string
-			if err := rows.Scan(&d.id, &d.orgID, &d.code, &d.retiredAt, &path, &d.place.Org, &tier); err != nil {
+			var path, tier, role string
+			if err := rows.Scan(&d.id, &d.orgID, &d.code, &d.retiredAt, &path, &d.place.Org, &tier, &role); err != nil {
 				return fmt.Errorf("store: depots: %w", err)
 			}
 			d.place.Depot, d.place.AreaPath = d.code, tierPath(path, tier)
+			if role != roleDepot { // a site or a shipment: no area totals, which count reserves
+				d.areas = []int64{}
+				pp.areas[d.id] = d.areas
+			} else {
+				paths[d.code] = path
+			}
 			pp.depots[d.code] = d
-			paths[d.code] = path
 		}
 		return rows.Err()
 	})

@@ -118,7 +118,7 @@ func TestApproveRecommendationsConcurrently(t *testing.T) {
 		if won != 1 || stale != 1 {
 			t.Fatalf("%d approved, %d stale", won, stale)
 		}
-		orders, err := s.TransferOrders(ctx, string(transfer.StatusOrdered), 10)
+		orders, err := s.TransferOrders(ctx, store.TransferFilter{Status: string(transfer.StatusOrdered), Limit: 10})
 		if err != nil || len(orders) != 1 || orders[0].Lines[0].Quantity != stock.Units(70) {
 			t.Fatalf("transfer orders %+v, %v", orders, err)
 		}

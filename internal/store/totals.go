@@ -52,7 +52,7 @@ func newTotals() *totals {
 // holds some lot of the item after the posting, so that the totals
 // cannot reach zero.
 func (t *totals) add(depot int64, h *heldLot, areas []int64, held bool) error {
-	if len(areas) == 0 {
+	if areas == nil { // empty (not nil) for sites and shipments, which no area totals count
 		return fmt.Errorf("store: stock totals: no area known for depot %d", depot)
 	}
 	d := totalDelta{qty: int64(h.now.OnHand - h.stored.OnHand), reserved: int64(h.now.Reserved - h.stored.Reserved)}
@@ -251,7 +251,7 @@ func depotAreas(ctx context.Context, tx *sql.Tx) (map[int64][]int64, error) {
 		return nil, fmt.Errorf("store: verify totals: %w", err)
 	}
 	out := map[int64][]int64{}
-	rows, err = tx.QueryContext(ctx, `SELECT d.id, a.path FROM depots d JOIN areas a ON a.id = d.area_id`)
+	rows, err = tx.QueryContext(ctx, `SELECT d.id, a.path FROM depots d JOIN areas a ON a.id = d.area_id WHERE d.role = 'depot'`)
 	if err != nil {
 		return nil, fmt.Errorf("store: verify totals: %w", err)
 	}

@@ -29,6 +29,12 @@ import (
 // transaction; on error the order's row may be written already, so the
 // caller must roll back, as InTx does when the callback returns the error.
 func (s *Store) CreateTransferOrder(ctx context.Context, o transfer.Order) (transfer.Order, error) {
+	return s.createOrder(ctx, o, true)
+}
+
+// createOrder stores an order, reserving its units first if reserve; a
+// dispatch order takes over the units its plan reserved.
+func (s *Store) createOrder(ctx context.Context, o transfer.Order, reserve bool) (transfer.Order, error) {
 	given := o
 	if err := o.Validate(); err != nil {
 		return given, err
@@ -38,29 +44,123 @@ func (s *Store) CreateTransferOrder(ctx context.Context, o transfer.Order) (tran
 			"a transfer order may name at most %d lots", stock.MaxLines/2).WithField("lines")
 	}
 	o.ID, o.Status, o.CreatedAt, o.PostingID = 0, transfer.StatusOrdered, s.now().Unix(), 0
+	o.Lines = append([]transfer.Line(nil), o.Lines...)
+	for i := range o.Lines { // what the server keeps, whatever the order says
+		lots := append([]transfer.LotQuantity(nil), o.Lines[i].Lots...)
+		for j := range lots {
+			lots[j].Shipped, lots[j].LineID = 0, 0
+			if reserve {
+				lots[j].PlanLine = 0 // only a plan's execution names its lines
+			}
+		}
+		o.Lines[i].Lots = lots
+	}
+	if o.Kind == "" {
+		o.Kind = transfer.KindTransfer
+	}
 	err := s.InTx(ctx, func(tx *Store) error {
 		if err := tx.checkDestinations(ctx, o); err != nil {
 			return err
 		}
-		body, err := json.Marshal(o)
+		head, err := orderHead(o)
 		if err != nil {
 			return fmt.Errorf("store: create transfer order: %w", err)
 		}
-		if err := tx.queryRow(ctx, `INSERT INTO transfer_orders (status, body, created_at, updated_at)
-			VALUES (?, ?, ?, ?) RETURNING id`, string(o.Status), string(body), o.CreatedAt, o.CreatedAt).Scan(&o.ID); err != nil {
+		var plan sql.NullInt64
+		if o.PlanID != 0 {
+			plan = sql.NullInt64{Int64: o.PlanID, Valid: true}
+		}
+		if err := tx.queryRow(ctx, `INSERT INTO transfer_orders (status, kind, plan_id, body, body_version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(o.Status), string(o.Kind), plan, string(head), orderBodyVersion,
+			o.CreatedAt, o.CreatedAt).Scan(&o.ID); err != nil {
 			return fmt.Errorf("store: create transfer order: %w", err)
 		}
-		r, err := tx.Post(ctx, o.Reserve())
-		if err != nil {
-			return transferStale(inOrderTerms(o, 1, err))
+		if reserve {
+			r, err := tx.Post(ctx, o.Reserve())
+			if err != nil {
+				return transferStale(inOrderTerms(o, 1, err))
+			}
+			o.PostingID = r.ID
 		}
-		o.PostingID = r.ID
+		if err := tx.insertOrderLines(ctx, &o); err != nil {
+			return err
+		}
 		return tx.saveTransfer(ctx, o)
 	})
 	if err != nil {
 		return given, err
 	}
 	return o, nil
+}
+
+// orderHead is an order's body without its lines.
+func orderHead(o transfer.Order) ([]byte, error) {
+	o.Lines = nil
+	return json.Marshal(o)
+}
+
+// insertOrderLines stores an order's lines as rows, one per lot, and sets
+// their ids in o.
+func (s *Store) insertOrderLines(ctx context.Context, o *transfer.Order) error {
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		for j := range l.Lots {
+			lq := &l.Lots[j]
+			var planLine sql.NullInt64
+			if lq.PlanLine != 0 {
+				planLine = sql.NullInt64{Int64: lq.PlanLine, Valid: true}
+			}
+			if err := s.queryRow(ctx, `INSERT INTO order_lines (order_id, n, from_id, to_id, item_id, lot_id, quantity,
+				shipped, plan_line_id) VALUES (?, ?, (SELECT id FROM depots WHERE code = ?), (SELECT id FROM depots WHERE code = ?),
+				(SELECT id FROM items WHERE code = ?), (SELECT id FROM lots WHERE code = ?), ?, ?, ?) RETURNING id`,
+				o.ID, i, l.From, l.To, l.Item, lq.Lot, int64(lq.Quantity), int64(lq.Shipped), planLine).Scan(&lq.LineID); err != nil {
+				return fmt.Errorf("store: transfer order %d line %d lot %s: %w", o.ID, i, lq.Lot, err)
+			}
+		}
+	}
+	return nil
+}
+
+// orderLines reads the lines of the given orders, grouped back into
+// transfer lines (one per source, destination and item as ordered).
+func (s *Store) orderLines(ctx context.Context, ids []int64) (map[int64][]transfer.Line, error) {
+	out := map[int64][]transfer.Line{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.query(ctx, `SELECT ol.order_id, ol.n, f.code, t.code, i.code, l.code, ol.id, ol.quantity, ol.shipped,
+		COALESCE(ol.plan_line_id, 0) FROM order_lines ol JOIN depots f ON f.id = ol.from_id JOIN depots t ON t.id = ol.to_id
+		JOIN items i ON i.id = ol.item_id JOIN lots l ON l.id = ol.lot_id
+		WHERE ol.order_id IN (`+placeholders(len(ids))+`) ORDER BY ol.order_id, ol.n, ol.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: order lines: %w", err)
+	}
+	defer rows.Close()
+	lastN := map[int64]int{}
+	for rows.Next() {
+		var order int64
+		var n int
+		var l transfer.Line
+		var lq transfer.LotQuantity
+		if err := rows.Scan(&order, &n, &l.From, &l.To, &l.Item, &lq.Lot, &lq.LineID, &lq.Quantity, &lq.Shipped,
+			&lq.PlanLine); err != nil {
+			return nil, fmt.Errorf("store: order lines: %w", err)
+		}
+		lines := out[order]
+		if k := len(lines); k > 0 && lastN[order] == n {
+			lines[k-1].Quantity += lq.Quantity
+			lines[k-1].Lots = append(lines[k-1].Lots, lq)
+			continue
+		}
+		lastN[order] = n
+		l.Quantity, l.Lots = lq.Quantity, []transfer.LotQuantity{lq}
+		out[order] = append(lines, l)
+	}
+	return out, rows.Err()
 }
 
 // lotCount counts the lots of an order across its lines. Executing an
@@ -99,45 +199,61 @@ func (s *Store) checkDestinations(ctx context.Context, o transfer.Order) error {
 // written once, when the order is made: its status and posting are
 // columns, which win over it (scanTransfer).
 func (s *Store) saveTransfer(ctx context.Context, o transfer.Order) error {
-	if _, err := s.exec(ctx, `UPDATE transfer_orders SET posting_id = ? WHERE id = ?`, o.PostingID, o.ID); err != nil {
+	posting := sql.NullInt64{Int64: o.PostingID, Valid: o.PostingID != 0}
+	if _, err := s.exec(ctx, `UPDATE transfer_orders SET posting_id = ? WHERE id = ?`, posting, o.ID); err != nil {
 		return fmt.Errorf("store: transfer order %d: %w", o.ID, err)
 	}
 	return nil
 }
 
-const transferColumns = `SELECT id, status, body, created_at, posting_id FROM transfer_orders`
+const transferColumns = `SELECT id, status, kind, COALESCE(plan_id, 0), body, created_at, posting_id FROM transfer_orders`
 
-// scanTransfer reads a row of transferColumns. The columns, which every
-// step updates, win over the body.
+// scanTransfer reads a row of transferColumns, without its lines. The
+// columns, which every step updates, win over the body.
 func scanTransfer(r interface{ Scan(...any) error }) (transfer.Order, error) {
 	var o transfer.Order
-	var id, created int64
-	var status, body string
+	var id, created, plan int64
+	var status, kind, body string
 	var posting sql.NullInt64
-	if err := r.Scan(&id, &status, &body, &created, &posting); err != nil {
+	if err := r.Scan(&id, &status, &kind, &plan, &body, &created, &posting); err != nil {
 		return o, err
 	}
 	if err := json.Unmarshal([]byte(body), &o); err != nil {
 		return o, fmt.Errorf("transfer order %d: %w", id, err)
 	}
-	o.ID, o.Status, o.CreatedAt, o.PostingID = id, transfer.Status(status), created, posting.Int64
+	o.ID, o.Status, o.Kind, o.PlanID, o.CreatedAt, o.PostingID = id, transfer.Status(status), transfer.Kind(kind), plan,
+		created, posting.Int64
 	return o, nil
 }
 
-// TransferOrder returns a stored transfer order.
+// TransferOrder returns a stored transfer order with its lines.
 func (s *Store) TransferOrder(ctx context.Context, id int64) (transfer.Order, error) {
 	o, err := scanTransfer(s.queryRow(ctx, transferColumns+` WHERE id = ?`, id))
 	if err != nil {
 		return o, notFound(err, "transfer", "调拨单", strconv.FormatInt(id, 10))
 	}
-	return o, nil
+	lines, err := s.orderLines(ctx, []int64{id})
+	o.Lines = lines[id]
+	return o, err
 }
 
-// TransferOrders lists transfer orders with their lines, newest first,
-// optionally of one status; limit outside 1 to 1000 means 100.
-func (s *Store) TransferOrders(ctx context.Context, status string, limit int) ([]transfer.Order, error) {
+// TransferFilter selects transfer orders.
+type TransferFilter struct {
+	Status string
+	Kind   string
+	PlanID int64
+	Limit  int // outside 1 to 1000: 100
+}
+
+// TransferOrders lists transfer orders with their lines, newest first.
+func (s *Store) TransferOrders(ctx context.Context, f TransferFilter) ([]transfer.Order, error) {
 	var w where
-	w.addIf(status, "status = ?")
+	w.addIf(f.Status, "status = ?")
+	w.addIf(f.Kind, "kind = ?")
+	if f.PlanID != 0 {
+		w.add("plan_id = ?", f.PlanID)
+	}
+	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
@@ -145,7 +261,19 @@ func (s *Store) TransferOrders(ctx context.Context, status string, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("store: transfer orders: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (transfer.Order, error) { return scanTransfer(r) })
+	orders, err := collect(rows, func(r *sql.Rows) (transfer.Order, error) { return scanTransfer(r) })
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	lines, err := s.orderLines(ctx, ids)
+	for i := range orders {
+		orders[i].Lines = lines[orders[i].ID]
+	}
+	return orders, err
 }
 
 // ExecuteTransferOrder carries out an ordered transfer in one transaction:
@@ -194,6 +322,11 @@ func (s *Store) stepTransfer(ctx context.Context, id int64, actor string, to tra
 			return inOrderTerms(o, len(p.Lines)/max(lotCount(o), 1), err)
 		}
 		o.Status, o.PostingID = to, r.ID
+		if to == transfer.StatusExecuted { // what was still to ship has left
+			if _, err := tx.exec(ctx, `UPDATE order_lines SET shipped = quantity WHERE order_id = ?`, id); err != nil {
+				return fmt.Errorf("store: transfer order %d: %w", id, err)
+			}
+		}
 		if err := tx.saveTransfer(ctx, o); err != nil {
 			return err
 		}

@@ -132,15 +132,15 @@ func TestTransferOrderLifecycle(t *testing.T) {
 		}
 		transferVerify(t, s)
 
-		all, err := s.TransferOrders(ctx, "", 0)
+		all, err := s.TransferOrders(ctx, store.TransferFilter{})
 		if err != nil || len(all) != 2 || all[0].ID != o2.ID || all[1].ID != o.ID || len(all[1].Lines) != 1 {
 			t.Fatalf("orders %+v, %v; want both, newest first, with their lines", all, err)
 		}
-		if got, err := s.TransferOrders(ctx, string(transfer.StatusExecuted), 10); err != nil || len(got) != 1 ||
+		if got, err := s.TransferOrders(ctx, store.TransferFilter{Status: string(transfer.StatusExecuted), Limit: 10}); err != nil || len(got) != 1 ||
 			got[0].ID != o.ID {
 			t.Fatalf("executed orders %+v, %v", got, err)
 		}
-		if got, err := s.TransferOrders(ctx, "", 1); err != nil || len(got) != 1 || got[0].ID != o2.ID {
+		if got, err := s.TransferOrders(ctx, store.TransferFilter{Limit: 1}); err != nil || len(got) != 1 || got[0].ID != o2.ID {
 			t.Fatalf("limit 1: %+v, %v", got, err)
 		}
 		if _, err := s.TransferOrder(ctx, 999); errCode(err) != "transfer.not_found" {
@@ -187,7 +187,7 @@ func TestRefusedTransferOrderStoresNothing(t *testing.T) {
 				if !ok || e.Code != c.code || e.Field != c.field || e.Kind != c.kind {
 					t.Fatalf("got %#v (%v); want %s on %s", e, err, c.code, c.field)
 				}
-				if got, err := s.TransferOrders(ctx, "", 0); err != nil || len(got) != 0 {
+				if got, err := s.TransferOrders(ctx, store.TransferFilter{}); err != nil || len(got) != 0 {
 					t.Errorf("stored %+v, %v", got, err)
 				}
 				if tot := transferTotals(t, s, w.DepotB); tot.Reserved != 0 || tot.Quantity != stock.Units(100) {
@@ -228,7 +228,7 @@ func TestTransferOrderJoinsTheCallersTransaction(t *testing.T) {
 		if !errors.Is(err, errAbort) {
 			t.Fatalf("InTx: %v", err)
 		}
-		if got, _ := s.TransferOrders(ctx, "", 0); len(got) != 0 {
+		if got, _ := s.TransferOrders(ctx, store.TransferFilter{}); len(got) != 0 {
 			t.Fatalf("rolled back, yet stored %+v", got)
 		}
 		if tot := transferTotals(t, s, w.DepotB); tot.Reserved != 0 {
@@ -287,7 +287,7 @@ func TestConcurrentTransferOrdersNeverReserveTheSameUnits(t *testing.T) {
 		if len(won) != 1 {
 			t.Fatalf("%d orders stored, want exactly 1", len(won))
 		}
-		if got, err := s.TransferOrders(ctx, "", 0); err != nil || len(got) != 1 || got[0].ID != won[0].ID {
+		if got, err := s.TransferOrders(ctx, store.TransferFilter{}); err != nil || len(got) != 1 || got[0].ID != won[0].ID {
 			t.Fatalf("stored %+v, %v; want the winner only", got, err)
 		}
 		if tot := transferTotals(t, s, w.DepotB); tot.Reserved != stock.Units(60) {

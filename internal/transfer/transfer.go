@@ -26,10 +26,26 @@ const (
 	StatusCancelled Status = "cancelled" // reservation released
 )
 
-// Order is a transfer order: lines of stock to move between depots.
+// Kind is what an order moves stock for.
+type Kind string
+
+const (
+	// KindTransfer moves stock between depots (调拨单): pre-positioning,
+	// rebalancing, replenishment.
+	KindTransfer Kind = "transfer"
+	// KindDispatch sends stock to an incident's sites (调令), made when a
+	// dispatch plan is executed.
+	KindDispatch Kind = "dispatch"
+)
+
+// Order is a transfer order: lines of stock to move between depots, or
+// from depots to incident sites.
 type Order struct {
 	ID     int64  `json:"id"`
 	Status Status `json:"status"`
+	Kind   Kind   `json:"kind"`
+	// PlanID is the dispatch plan a dispatch order carries out.
+	PlanID int64 `json:"plan_id,omitempty"`
 	// Reason says why, in words a warehouse keeper reads on the order,
 	// e.g. "前置:房山区暴雨红色预警".
 	Reason string `json:"reason"`
@@ -56,6 +72,27 @@ type Line struct {
 type LotQuantity struct {
 	Lot      string         `json:"lot"`
 	Quantity stock.Quantity `json:"quantity"`
+	// Shipped is how much of it has left the source, on shipments or by
+	// executing the order; the rest stays reserved there.
+	Shipped stock.Quantity `json:"shipped"`
+	// LineID is the stored order line (one per lot), which shipments
+	// name; PlanLine the dispatch plan line it carries out, if any.
+	LineID   int64 `json:"line_id,omitempty"`
+	PlanLine int64 `json:"plan_line,omitempty"`
+}
+
+// Left is what is still to ship: reserved at the source.
+func (lq LotQuantity) Left() stock.Quantity { return lq.Quantity - lq.Shipped }
+
+// Left is what of the whole order is still to ship.
+func (o Order) Left() stock.Quantity {
+	var n stock.Quantity
+	for _, l := range o.Lines {
+		for _, lq := range l.Lots {
+			n += lq.Left()
+		}
+	}
+	return n
 }
 
 // Validate checks an order before it is stored: every line names two
@@ -120,8 +157,9 @@ func (o Order) Reserve() stock.Posting {
 	return o.posting("下达调拨单", "ordered", stock.KindReserve)
 }
 
-// Execute returns the posting that carries out an ordered transfer: the
-// reservation is released and the units move, in one posting.
+// Execute returns the posting that carries out an ordered transfer at
+// once, without shipments: the reservation of what is still to ship is
+// released and those units move to the destinations, in one posting.
 func (o Order) Execute(actor string) (stock.Posting, error) {
 	if err := o.expect("execute", "执行"); err != nil {
 		return stock.Posting{}, err
@@ -131,7 +169,8 @@ func (o Order) Execute(actor string) (stock.Posting, error) {
 	return p, nil
 }
 
-// Cancel returns the posting that releases an ordered transfer's units.
+// Cancel returns the posting that releases what of an ordered transfer
+// is still to ship; shipments on the road go on.
 func (o Order) Cancel(actor string) (stock.Posting, error) {
 	if err := o.expect("cancel", "取消"); err != nil {
 		return stock.Posting{}, err
@@ -142,7 +181,7 @@ func (o Order) Cancel(actor string) (stock.Posting, error) {
 }
 
 func (o Order) expect(verbEN, verbZH string) error {
-	if o.Status == StatusOrdered {
+	if o.Status == StatusOrdered && o.Left() > 0 {
 		return nil
 	}
 	return apperr.New(apperr.Conflict, "transfer.status",
@@ -150,16 +189,20 @@ func (o Order) expect(verbEN, verbZH string) error {
 		o.ID, string(o.Status), verbZH, verbEN).WithField("status")
 }
 
-// posting builds one posting with, per lot of every line, one ledger line
-// of each kind. Its idempotency key ties it to the order and step, so a
-// step retried after a lost reply is not posted twice.
+// posting builds one posting with, per lot of every line with units left
+// to ship, one ledger line of each kind. Its idempotency key ties it to
+// the order and step, so a step retried after a lost reply is not posted
+// twice.
 func (o Order) posting(reason, step string, kinds ...stock.Kind) stock.Posting {
 	p := stock.Posting{Actor: o.CreatedBy, Reason: fmt.Sprintf("%s #%d %s", reason, o.ID, o.Reason),
 		IdempotencyKey: fmt.Sprintf("transfer-%d-%s", o.ID, step)}
 	for _, l := range o.Lines {
 		for _, lq := range l.Lots {
+			if lq.Left() <= 0 {
+				continue
+			}
 			for _, k := range kinds {
-				sl := stock.Line{Kind: k, Depot: l.From, Item: l.Item, Lot: lq.Lot, Quantity: lq.Quantity}
+				sl := stock.Line{Kind: k, Depot: l.From, Item: l.Item, Lot: lq.Lot, Quantity: lq.Left()}
 				if k == stock.KindTransfer {
 					sl.ToDepot = l.To
 				}

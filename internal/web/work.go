@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -432,21 +431,10 @@ func (h *handler) workStatements(w http.ResponseWriter, r *http.Request) {
 // "王芳 (keeper-city)"; anything else (a token, the system) as recorded.
 // Names are looked up once per page.
 func (p *page) Person(who string) string {
-	n, ok := strings.CutPrefix(who, "user:")
-	id, err := strconv.ParseInt(n, 10, 64)
-	if !ok || err != nil {
-		return who
-	}
 	if name, ok := p.people[who]; ok {
 		return name
 	}
-	name := who
-	if u, err := p.h.store.User(p.ctx, id); err == nil {
-		name = u.Username
-		if u.Name != "" {
-			name = u.Name + " (" + u.Username + ")"
-		}
-	}
+	name := p.h.store.PersonName(p.ctx, who)
 	if p.people == nil {
 		p.people = map[string]string{}
 	}

@@ -1,4 +1,4 @@
-package label
+package pdffont
 
 import (
 	"encoding/binary"

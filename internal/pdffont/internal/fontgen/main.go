@@ -1,10 +1,11 @@
-// Command fontgen cuts the fonts embedded by package label down to the characters a
-// lot label needs, so the binary carries a few MB of font instead of ~6 MB.
+// Command fontgen cuts the fonts embedded by package pdffont down to the characters
+// Stockpile's printed documents (lot labels, dispatch orders) need, so the binary
+// carries a few MB of font instead of ~6 MB.
 //
 // It reads the TrueType files that Debian installs (packages fonts-droid-fallback and
 // fonts-dejavu-core) and writes the subsets with fpdf's own subsetter
 // ([fpdf.UTF8CutFont]), so whatever it writes is a font that fpdf can read back.
-// Run it from internal/label with `go generate`; the output is committed and the
+// Run it from internal/pdffont with `go generate`; the output is committed and the
 // build does not need these packages.
 //
 //	go run ./internal/fontgen -out fonts
@@ -35,7 +36,7 @@ var latin = []span{
 	{0x2460, 0x24FF}, {0x25A0, 0x25FF},
 }
 
-// mono is what the lot-code face keeps: lot codes are ASCII.
+// mono is what the code face keeps: lot codes are ASCII.
 var mono = []span{{0x20, 0x7E}, {0xA0, 0xFF}, {0x2010, 0x2027}}
 
 // cjk is what Droid Sans Fallback keeps besides GB2312: every CJK Unified Ideograph
