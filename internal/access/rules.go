@@ -45,6 +45,14 @@ const (
 	ShipmentRun     Action = "shipment.run"     // arrange shipments of an order, load, depart, deliver, cancel them
 	ShipmentReceive Action = "shipment.receive" // sign for a shipment at its destination (签收), with discrepancies
 	SiteUse         Action = "site.use"         // distribute, write off or return stock at an incident site
+	// Requests for supplies from lower tiers (需求申报).
+	RequestSubmit   Action = "request.submit"   // submit a request for an area, withdraw one's own
+	RequestDecide   Action = "request.decide"   // approve on, accept (as an incident's demand) or reject a request waiting for one's area
+	ReplenishSettle Action = "replenish.settle" // mark a replenishment owed to one's area settled
+	// Donations and emergency purchase (C11).
+	DonationReceive Action = "donation.receive" // receive a donation at a depot, with its quality check and restrictions
+	PurchaseOrder   Action = "purchase.order"   // call off an agreement reserve (紧急采购), cancel the call-off
+	PurchaseReceive Action = "purchase.receive" // receive a call-off's delivery at its depot
 
 	ReadinessRead      Action = "readiness.read"      // the readiness assessment, norms and scenarios
 	ReadinessConfigure Action = "readiness.configure" // readiness settings and norms
@@ -65,6 +73,10 @@ const (
 	StockCountDecide Action = "stocktake.approve" // approve a submitted stock-take (its adjustments), reopen or cancel it
 	CareRecord       Action = "care.record"       // record inspections and maintenance, carry out rotation plans
 	CarePlan         Action = "care.plan"         // care schedules per item class, rotation plans
+
+	// The supplier directory and emergency requisitions (C11).
+	SupplierWrite    Action = "supplier.write"    // keep the directory of qualified suppliers
+	RequisitionWrite Action = "requisition.write" // record requisitions of private goods, their return and compensation
 )
 
 // Reach is how far a role's grant of an action goes.
@@ -147,6 +159,19 @@ var Rules = []Rule{
 		ZH: "到货签收（含部分签收、损坏和短少，须覆盖收货地点）", EN: "sign for shipments, with partial receipt and discrepancies (destination in scope)"},
 	{Action: SiteUse, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Own},
 		ZH: "现场发放、消耗核销、回收入库（须覆盖现场库）", EN: "distribute, write off and return stock at incident sites (site in scope)"},
+	{Action: RequestSubmit, Grants: map[Role]Reach{RoleCommander: Own, RoleManager: Own},
+		ZH: "需求申报、撤回本人的申报（须覆盖申报区域）", EN: "submit requests for supplies, withdraw one's own (area in scope)"},
+	{Action: RequestDecide, Grants: map[Role]Reach{RoleCommander: Own, RoleManager: Own},
+		ZH: "审核需求申报：同意上报、采纳为事件需求或驳回（须覆盖当前审核层级）",
+		EN: "decide requests: approve on, accept as an incident's demand, or reject (the waiting level in scope)"},
+	{Action: ReplenishSettle, Grants: map[Role]Reach{RoleManager: Own},
+		ZH: "确认补库已结算（须覆盖被调用储备的区域）", EN: "mark replenishment owed to one's area settled (that area in scope)"},
+	{Action: DonationReceive, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own},
+		ZH: "捐赠物资验收入库（含使用限定，须覆盖接收库点）", EN: "receive donations with their checks and restrictions (depot in scope)"},
+	{Action: PurchaseOrder, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Own},
+		ZH: "向协议储备下达紧急采购、取消采购（须覆盖交货库点）", EN: "call off agreement reserves and cancel call-offs (delivery depot in scope)"},
+	{Action: PurchaseReceive, Grants: map[Role]Reach{RoleManager: Own, RoleKeeper: Own},
+		ZH: "紧急采购到货验收入库（须覆盖交货库点）", EN: "receive call-off deliveries (delivery depot in scope)"},
 	{Action: ReadinessRead, Grants: map[Role]Reach{RoleAdmin: Everywhere, RoleCommander: Everywhere,
 		RoleManager: Everywhere, RoleViewer: Everywhere},
 		ZH: "查看储备能力评估、定额、情景", EN: "read readiness, norms, scenarios"},
@@ -171,6 +196,12 @@ var Rules = []Rule{
 		ZH: "登记检测和保养、执行轮换", EN: "record inspections and maintenance, carry out rotation plans"},
 	{Action: CarePlan, Grants: map[Role]Reach{RoleManager: Own},
 		ZH: "制定养护计划（仅市级）和轮换计划", EN: "set care schedules (city scope only) and plan rotations"},
+	{Action: SupplierWrite, Grants: map[Role]Reach{RoleManager: Own},
+		ZH: "维护合格供应商名录：新增、修改、暂停、恢复、移出（仅市级）",
+		EN: "keep the supplier directory: add, edit, suspend, reinstate and remove suppliers (city scope only)"},
+	{Action: RequisitionWrite, Grants: map[Role]Reach{RoleCommander: Everywhere, RoleManager: Own},
+		ZH: "登记紧急征用及其归还、补偿核定和支付（须覆盖征用所在区域）",
+		EN: "record requisitions of private goods, their return, assessed and paid compensation (area in scope)"},
 	{Action: EventRead, Grants: all(Own), ZH: "订阅变更事件（每条事件再按其内容的查看权限和范围过滤）",
 		EN: "follow the change feed (each event shown by the read action and scope of what it is about)"},
 	{Action: WebhookManage, Grants: map[Role]Reach{RoleAdmin: Own, RoleManager: Own, RolePartner: Own},

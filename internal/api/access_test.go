@@ -529,6 +529,21 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			{"POST /api/orgs/{code}/restore", "/api/orgs/FS-TENT-CO/restore", "", nil, 200},
 			{"POST /api/agreements/{code}/restore", "/api/agreements/XY-TENT/restore", "", nil, 200},
 			{"POST /api/capacities/{code}/restore", "/api/capacities/CN-TENT/restore", "", nil, 200},
+			// The supplier directory and requisitions (suppliers_test.go): the tent
+			// maker listed, edited, suspended, reinstated and removed; two
+			// requisitions for incident P1, the first returned, assessed and paid,
+			// the second cancelled.
+			{"POST /api/suppliers", "/api/suppliers", tentSupplier, nil, 201},
+			{"PUT /api/suppliers/{code}", "/api/suppliers/FS-TENT-CO", withVersion(tentSupplier, 1), nil, 200},
+			{"POST /api/suppliers/{code}/suspend", "/api/suppliers/FS-TENT-CO/suspend", `{"reason":"质量投诉待查"}`, nil, 200},
+			{"POST /api/suppliers/{code}/reinstate", "/api/suppliers/FS-TENT-CO/reinstate", "", nil, 200},
+			{"POST /api/suppliers/{code}/remove", "/api/suppliers/FS-TENT-CO/remove", `{"reason":"停产"}`, nil, 200},
+			{"POST /api/requisitions", "/api/requisitions", requisitionOf("r1"), nil, 201},
+			{"POST /api/requisitions", "/api/requisitions", requisitionOf("r2"), nil, 201},
+			{"POST /api/requisitions/{id}/return", "/api/requisitions/1/return", `{"lines":[{"n":1,"condition":"intact"}]}`, nil, 200},
+			{"POST /api/requisitions/{id}/assess", "/api/requisitions/1/assess", `{"amount_yuan":"800.00","basis":"租金标准"}`, nil, 200},
+			{"POST /api/requisitions/{id}/pay", "/api/requisitions/1/pay", `{"voucher":"记-1"}`, nil, 200},
+			{"POST /api/requisitions/{id}/cancel", "/api/requisitions/2/cancel", `{"reason":"误录"}`, nil, 200},
 			{"POST /api/categories", "/api/categories", `{"code":"305","name_zh":"其他工程类","local":true}`, nil, 201},
 			{"PUT /api/categories/{code}", "/api/categories/305", `{"name_zh":"其他工程保障类","local":true,"version":1}`, nil, 200},
 			{"POST /api/categories/{code}/retire", "/api/categories/305/retire", "", nil, 200},
@@ -564,9 +579,9 @@ func TestAnonymousChangesNothing(t *testing.T) {
 			// From order to site (shipments_test.go): the dispatch order of plan 1
 			// (#3, to SITE:P1:S1) shipped whole, cancelled, shipped again and
 			// received; the site consumes a tent.
-			{"POST /api/transfers/{id}/shipments", "/api/transfers/3/shipments", `{"vehicle":"京A·12345"}`, nil, 201},
+			{"POST /api/transfers/{id}/shipments", "/api/transfers/3/shipments", `{"vehicle":"京A·12345","all":true}`, nil, 201},
 			{"POST /api/shipments/{id}/cancel", "/api/shipments/1/cancel", "", nil, 200},
-			{"POST /api/transfers/{id}/shipments", "/api/transfers/3/shipments", `{"vehicle":"京A·12345"}`, nil, 201},
+			{"POST /api/transfers/{id}/shipments", "/api/transfers/3/shipments", `{"vehicle":"京A·12345","all":true}`, nil, 201},
 			{"POST /api/shipments/{id}/load", "/api/shipments/2/load", "", nil, 200},
 			{"POST /api/shipments/{id}/depart", "/api/shipments/2/depart", "", nil, 200},
 			{"POST /api/shipments/{id}/deliver", "/api/shipments/2/deliver", "", nil, 200},
@@ -574,6 +589,25 @@ func TestAnonymousChangesNothing(t *testing.T) {
 				`{"idempotency_key":"r1","signer":"收货人","lines":[{"n":1,"received":10}]}`, nil, 201},
 			{"POST /api/sites/{code}/uses", "/api/sites/SITE:P1:S1/uses",
 				`{"kind":"consume","idempotency_key":"u1","lines":[{"item":"1010101","quantity":1}]}`, nil, 201},
+			// Requests (requests_test.go): street X1's first request approved on and
+			// accepted by the city into incident I1, the second rejected, the third withdrawn.
+			{"POST /api/requests", "/api/requests", supplyRequest("q1"), nil, 201},
+			{"POST /api/requests", "/api/requests", supplyRequest("q2"), nil, 201},
+			{"POST /api/requests", "/api/requests", supplyRequest("q3"), nil, 201},
+			{"POST /api/requests/{id}/approve", "/api/requests/1/approve", "", nil, 200},
+			{"POST /api/requests/{id}/accept", "/api/requests/1/accept", `{"incident":"I1"}`, nil, 200},
+			{"POST /api/requests/{id}/reject", "/api/requests/2/reject", `{"note":"重复申报"}`, nil, 200},
+			{"POST /api/requests/{id}/withdraw", "/api/requests/3/withdraw", "", nil, 200},
+			// The city led plan 1's response (level 2) with Fangshan's tents: it owes them back.
+			{"POST /api/replenishments/{id}/settle", "/api/replenishments/1/settle", `{"note":"调拨单 #9 补库"}`, nil, 200},
+			// Donations and emergency purchase (donations_test.go): a donation; two
+			// call-offs of the agreement, the first received, the second cancelled.
+			{"POST /api/donations", "/api/donations", `{"donor":"爱心企业","donor_kind":"enterprise","depot":"D-TEST-B",
+				"idempotency_key":"d1","lines":[{"item":"1010101","quantity":3,"check":"accepted"}]}`, nil, 201},
+			{"POST /api/purchases", "/api/purchases", callOff("c1", 2), nil, 201},
+			{"POST /api/purchases", "/api/purchases", callOff("c2", 1), nil, 201},
+			{"POST /api/purchases/{id}/receive", "/api/purchases/1/receive", `{"quantity":2,"batch":"B1"}`, nil, 200},
+			{"POST /api/purchases/{id}/cancel", "/api/purchases/2/cancel", "", nil, 200},
 			// The care of stock (care_test.go): a schedule, a record under it, its edit
 			// and retirement; a third rotation, the first carried out, the second cancelled.
 			{"POST /api/care/schedules", "/api/care/schedules", tentSchedule, nil, 201},

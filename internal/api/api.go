@@ -26,9 +26,12 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/httpx"
 	"github.com/stockpile-dev/stockpile/internal/ops"
+	"github.com/stockpile-dev/stockpile/internal/request"
+	"github.com/stockpile-dev/stockpile/internal/requisition"
 	"github.com/stockpile-dev/stockpile/internal/shipment"
 	"github.com/stockpile-dev/stockpile/internal/stocktake"
 	"github.com/stockpile-dev/stockpile/internal/store"
+	"github.com/stockpile-dev/stockpile/internal/supplier"
 )
 
 // openAPIDoc is the OpenAPI 3.1 description of every route below.
@@ -295,10 +298,51 @@ func (h *handler) routes() []route {
 		{"POST", "/api/shipments/{id}/deliver", access.ShipmentRun, h.shipmentStep(shipment.StepDeliver)},
 		{"POST", "/api/shipments/{id}/cancel", access.ShipmentRun, h.shipmentStep(shipment.StepCancel)},
 		{"POST", "/api/shipments/{id}/receipts", access.ShipmentReceive, h.receiveShipment},
+		// The supplier directory, requisitions and incident costs (suppliers.go, BRIEF C4, C11).
+		{"GET", "/api/suppliers", access.ReferenceRead, h.listSuppliers},
+		{"POST", "/api/suppliers", access.SupplierWrite, h.createSupplier},
+		{"GET", "/api/suppliers/{code}", access.ReferenceRead, h.getSupplier},
+		{"PUT", "/api/suppliers/{code}", access.SupplierWrite, h.updateSupplier},
+		{"POST", "/api/suppliers/{code}/suspend", access.SupplierWrite, h.supplierStep(supplier.StepSuspend)},
+		{"POST", "/api/suppliers/{code}/reinstate", access.SupplierWrite, h.supplierStep(supplier.StepReinstate)},
+		{"POST", "/api/suppliers/{code}/remove", access.SupplierWrite, h.supplierStep(supplier.StepRemove)},
+		{"GET", "/api/requisitions", access.DispatchRead, h.listRequisitions},
+		{"POST", "/api/requisitions", access.RequisitionWrite, h.createRequisition},
+		{"GET", "/api/requisitions/totals", access.DispatchRead, h.requisitionTotals},
+		{"GET", "/api/requisitions/{id}", access.DispatchRead, h.getRequisition},
+		{"POST", "/api/requisitions/{id}/return", access.RequisitionWrite, h.requisitionStep(requisition.StepReturn)},
+		{"POST", "/api/requisitions/{id}/assess", access.RequisitionWrite, h.requisitionStep(requisition.StepAssess)},
+		{"POST", "/api/requisitions/{id}/pay", access.RequisitionWrite, h.requisitionStep(requisition.StepPay)},
+		{"POST", "/api/requisitions/{id}/cancel", access.RequisitionWrite, h.requisitionStep(requisition.StepCancel)},
+		{"GET", "/api/incidents/{code}/cost", access.DispatchRead, h.incidentCost},
+
 		{"GET", "/api/sites", access.DispatchRead, h.listSites},
 		{"GET", "/api/sites/{code}", access.DispatchRead, h.getSite},
 		{"POST", "/api/sites/{code}/uses", access.SiteUse, h.useSite},
 		{"GET", "/api/plans/{id}/progress", access.DispatchRead, h.planProgress},
+
+		// Requests for supplies from lower tiers (requests.go, docs/flow.md).
+		{"GET", "/api/requests", access.DispatchRead, h.listRequests},
+		{"POST", "/api/requests", access.RequestSubmit, h.createRequest},
+		{"GET", "/api/requests/{id}", access.DispatchRead, h.getRequest},
+		{"POST", "/api/requests/{id}/approve", access.RequestDecide, h.decideRequest(request.Approve)},
+		{"POST", "/api/requests/{id}/accept", access.RequestDecide, h.decideRequest(request.Accept)},
+		{"POST", "/api/requests/{id}/reject", access.RequestDecide, h.decideRequest(request.Reject)},
+		{"POST", "/api/requests/{id}/withdraw", access.RequestSubmit, h.decideRequest(request.Withdraw)},
+		{"GET", "/api/replenishments", access.StockRead, h.listReplenishments},
+		{"POST", "/api/replenishments/{id}/settle", access.ReplenishSettle, h.settleReplenishment},
+
+		// Donations and emergency purchase (donations.go, docs/flow.md).
+		{"GET", "/api/donations", access.StockRead, h.listDonations},
+		{"POST", "/api/donations", access.DonationReceive, h.receiveDonation},
+		{"GET", "/api/donations/report", access.Public, h.donationReport},
+		{"GET", "/api/donations/{id}", access.StockRead, h.getDonation},
+		{"GET", "/api/donations/{id}/matches", access.DispatchRead, h.donationMatches},
+		{"GET", "/api/purchases", access.StockRead, h.listCallOffs},
+		{"POST", "/api/purchases", access.PurchaseOrder, h.createCallOff},
+		{"GET", "/api/purchases/{id}", access.StockRead, h.getCallOff},
+		{"POST", "/api/purchases/{id}/receive", access.PurchaseReceive, h.receiveCallOff},
+		{"POST", "/api/purchases/{id}/cancel", access.PurchaseOrder, h.cancelCallOff},
 
 		// The care of stock in store (care.go, docs/care.md).
 		{"GET", "/api/care/schedules", access.ReferenceRead, h.listCareSchedules},

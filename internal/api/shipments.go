@@ -18,11 +18,13 @@ import (
 // shipmentRequest is the body of POST /api/transfers/{id}/shipments: the
 // vehicle and the load, by order line (lot) and quantity.
 type shipmentRequest struct {
-	Vehicle string         `json:"vehicle"`
-	Driver  string         `json:"driver"`
-	Phone   string         `json:"phone"`
-	Note    string         `json:"note"`
-	Lines   []shipmentLoad `json:"lines"`
+	Vehicle        string         `json:"vehicle"`
+	Driver         string         `json:"driver"`
+	Phone          string         `json:"phone"`
+	Note           string         `json:"note"`
+	All            bool           `json:"all"` // everything left on the order's first route with anything left
+	Lines          []shipmentLoad `json:"lines"`
+	IdempotencyKey string         `json:"idempotency_key"`
 }
 
 type shipmentLoad struct {
@@ -37,15 +39,19 @@ func (h *handler) createShipment(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.decode(w, r, &req)
 	}
+	if err == nil {
+		req.IdempotencyKey, err = idempotencyKey(r, req.IdempotencyKey)
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	sh := shipment.Shipment{OrderID: id, Vehicle: req.Vehicle, Driver: req.Driver, Phone: req.Phone, Note: req.Note}
+	sh := shipment.Shipment{OrderID: id, Vehicle: req.Vehicle, Driver: req.Driver, Phone: req.Phone, Note: req.Note,
+		IdempotencyKey: req.IdempotencyKey}
 	for _, l := range req.Lines {
 		sh.Lines = append(sh.Lines, shipment.Line{OrderLine: l.OrderLine, Quantity: l.Quantity})
 	}
-	if sh, err = h.ops.CreateShipment(r.Context(), actor(r), sh); err != nil {
+	if sh, err = h.ops.CreateShipment(r.Context(), actor(r), sh, req.All); err != nil {
 		h.error(w, r, err)
 		return
 	}

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stockpile-dev/stockpile/internal/alloc"
@@ -30,6 +31,9 @@ const (
 	SourceDepot     SourceKind = "depot"     // physical stock in a depot
 	SourceAgreement SourceKind = "agreement" // 协议储备
 	SourceCapacity  SourceKind = "capacity"  // 生产能力储备
+	// SourcePurchase is an emergency purchase's call-off (紧急采购), counted
+	// as stock at its depot when due.
+	SourcePurchase SourceKind = "purchase"
 )
 
 // Plan is a dispatch plan: the lines that meet the open incidents' needs,
@@ -141,6 +145,20 @@ type Transition struct {
 	// source depot, to the sites' stores, holding the units the plan had
 	// reserved (the reservation passes to them; nothing is posted).
 	Orders []transfer.Order
+	// Purchases are the call-offs whose lines an execution orders once
+	// their goods arrive (at once if they have).
+	Purchases []string
+}
+
+// purchases lists the call-offs the plan's lines count on, once each.
+func (p Plan) purchases() []string {
+	var out []string
+	for _, l := range p.Lines {
+		if l.Source.Kind == SourcePurchase && !slices.Contains(out, l.Source.Code) {
+			out = append(out, l.Source.Code)
+		}
+	}
+	return out
 }
 
 // Promise changes what a contract reserve has promised to plans.
@@ -197,11 +215,18 @@ func (p Plan) Act(a Action, actor string) (Transition, error) {
 		return p.transition(PlanApproved, actor, "批准调度方案", []stock.Kind{stock.KindReserve}, 1), nil
 	case ActExecute:
 		t := p.transition(PlanExecuted, actor, "", nil, -1)
+		kept := t.Promises[:0]
 		for _, pr := range t.Promises {
-			if pr.Kind == SourceAgreement {
+			switch pr.Kind {
+			case SourceAgreement:
 				t.Drawn = append(t.Drawn, Promise{Kind: pr.Kind, Code: pr.Code, Quantity: -pr.Quantity})
+			case SourcePurchase:
+				continue // promised until the goods arrive and are ordered to the site
 			}
+			kept = append(kept, pr)
 		}
+		t.Promises = kept
+		t.Purchases = p.purchases()
 		t.Orders = p.orders(actor)
 		return t, nil
 	}

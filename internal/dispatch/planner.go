@@ -40,6 +40,23 @@ type Inventory interface {
 	Districts(ctx context.Context) ([]District, error)
 }
 
+// Incoming is stock on its way to a depot: an emergency purchase's
+// call-off, counted as there when due.
+type Incoming struct {
+	Code       string // the call-off, CO-<id>
+	SupplierZH string
+	Item       string
+	Quantity   stock.Quantity // what plans may still count on
+	DueAt      int64          // unix seconds
+	Depot      DepotInfo
+}
+
+// Incomings is an Inventory that also knows of stock on its way. The
+// planner asks for it when the Inventory has it (the store does).
+type Incomings interface {
+	CallOffs(ctx context.Context, items []string) ([]Incoming, error)
+}
+
 // OfItems keeps the elements of all whose item (read by itemOf) is one of
 // items, in order: how an Inventory that holds every item answers for some.
 func OfItems[T any](all []T, items []string, itemOf func(T) string) []T {
@@ -134,7 +151,8 @@ type run struct {
 
 type demandSite struct {
 	incident, site int
-	demands        []int // alloc demand index → incident demand index
+	district       string // the home district the site lies in, "" if none
+	demands        []int  // alloc demand index → incident demand index
 	// outside: the site lies outside the home city (see SiteOutside), so
 	// street and district stock does not supply it.
 	outside bool
@@ -143,6 +161,10 @@ type demandSite struct {
 type depotSource struct {
 	source int                   // alloc source index
 	lots   map[string][]lotState // item → FEFO lots
+	// restriction is the donors' restriction its lots share: a depot's
+	// restricted lots form sources of their own, which reach only the
+	// sites the restriction allows.
+	restriction stock.Restriction
 }
 
 type lotState struct {
@@ -265,7 +287,7 @@ func (r *run) addSites() {
 			far := !r.inRegion(s.Point)
 			district, outside := locate(r.districts, s)
 			as := alloc.Site{Key: in.Code + "/" + s.Code, Incident: in.Code, District: district, Outside: outside, Priority: prio}
-			ds := demandSite{incident: ii, site: si, outside: outside}
+			ds := demandSite{incident: ii, site: si, district: district, outside: outside}
 			for di, d := range s.Demands {
 				ref := demandRef{ii, si, di}
 				cov := &Coverage{Incident: in.Code, Site: s.Code, Item: d.Item, Demand: d.Quantity,
@@ -408,6 +430,9 @@ func (r *run) addSources(ctx context.Context) error {
 					Supplies: []alloc.Supply{{Item: a.Item, Qty: int64(a.Free()), ReadyAfter: ready}}})
 		}
 	}
+	if err := r.addIncoming(ctx, items); err != nil {
+		return err
+	}
 	capacities, err := r.pl.Inventory.Capacities(ctx, items)
 	if err != nil {
 		return fmt.Errorf("dispatch: capacities: %w", err)
@@ -427,36 +452,104 @@ func (r *run) addDepots(ctx context.Context, items []string) error {
 	if err != nil {
 		return fmt.Errorf("dispatch: depot stock: %w", err)
 	}
-	byCode := map[string]*depotSource{}
+	byKey := map[string]*depotSource{}
 	for _, ds := range stocks {
-		var free stock.Quantity
+		groups := map[string][]stock.Candidate{} // restriction key → lots, FEFO kept
+		var keys []string
 		for _, c := range ds.Lots {
-			free += c.Available
+			k := c.Restriction.Key()
+			if _, ok := groups[k]; !ok {
+				keys = append(keys, k)
+			}
+			groups[k] = append(groups[k], c)
 		}
-		if free <= 0 {
+		for _, k := range keys {
+			r.addDepotLots(ds, groups[k], byKey)
+		}
+	}
+	return nil
+}
+
+// addDepotLots adds one item's lots of one restriction at a depot to the
+// depot's source for that restriction, making it on first use.
+func (r *run) addDepotLots(ds DepotStock, lots []stock.Candidate, byKey map[string]*depotSource) {
+	var free stock.Quantity
+	for _, c := range lots {
+		free += c.Available
+	}
+	if free <= 0 {
+		return
+	}
+	res := lots[0].Restriction
+	key := ds.Depot.Code
+	if res.Binding() {
+		key += "#" + res.Key()
+	}
+	d := byKey[key]
+	if d == nil {
+		tier := map[area.Level]alloc.Tier{area.LevelCity: alloc.TierCity, area.LevelDistrict: alloc.TierDistrict}[ds.Depot.Tier]
+		if tier == 0 {
+			tier = alloc.TierStreet
+		}
+		if ds.Depot.Outside {
+			tier = alloc.TierProvince
+		}
+		d = &depotSource{source: len(r.problem.Sources), lots: map[string][]lotState{}}
+		if res.Binding() {
+			d.restriction = res
+		}
+		byKey[key] = d
+		r.depots = append(r.depots, d)
+		r.addSource(Source{Kind: SourceDepot, Code: ds.Depot.Code, NameZH: ds.Depot.NameZH, NameEN: ds.Depot.NameEN,
+			Tier: string(ds.Depot.Tier)},
+			ds.Depot.Point, alloc.Source{Key: key, Tier: tier, District: ds.Depot.District})
+	}
+	src := &r.problem.Sources[d.source]
+	src.Supplies = append(src.Supplies, alloc.Supply{Item: ds.Item, Qty: int64(free)})
+	for _, c := range lots {
+		d.lots[ds.Item] = append(d.lots[ds.Item], lotState{c: c, left: c.Available})
+	}
+}
+
+// allows reports whether lots of restriction res may go to solver site i:
+// an incident of the restriction's type, in its district, or (for an area
+// that is not a home district: the city) anywhere in the home city.
+func (r *run) allows(res stock.Restriction, i int) bool {
+	ds := r.siteOf[i]
+	if res.IncidentType != "" && r.incidents[ds.incident].Type != res.IncidentType {
+		return false
+	}
+	if res.Area == "" {
+		return true
+	}
+	for _, d := range r.districts {
+		if d.Code == res.Area {
+			return ds.district == res.Area
+		}
+	}
+	return !ds.outside
+}
+
+// addIncoming counts call-offs as stock at their depots when due, drawn on
+// like agreement reserves (promised on approval).
+func (r *run) addIncoming(ctx context.Context, items []string) error {
+	in, ok := r.pl.Inventory.(Incomings)
+	if !ok {
+		return nil
+	}
+	calls, err := in.CallOffs(ctx, items)
+	if err != nil {
+		return fmt.Errorf("dispatch: call-offs: %w", err)
+	}
+	for _, c := range calls {
+		if c.Quantity <= 0 {
 			continue
 		}
-		d := byCode[ds.Depot.Code]
-		if d == nil {
-			tier := map[area.Level]alloc.Tier{area.LevelCity: alloc.TierCity, area.LevelDistrict: alloc.TierDistrict}[ds.Depot.Tier]
-			if tier == 0 {
-				tier = alloc.TierStreet
-			}
-			if ds.Depot.Outside {
-				tier = alloc.TierProvince
-			}
-			d = &depotSource{source: len(r.problem.Sources), lots: map[string][]lotState{}}
-			byCode[ds.Depot.Code] = d
-			r.depots = append(r.depots, d)
-			r.addSource(Source{Kind: SourceDepot, Code: ds.Depot.Code, NameZH: ds.Depot.NameZH, NameEN: ds.Depot.NameEN,
-				Tier: string(ds.Depot.Tier)},
-				ds.Depot.Point, alloc.Source{Key: ds.Depot.Code, Tier: tier, District: ds.Depot.District})
-		}
-		src := &r.problem.Sources[d.source]
-		src.Supplies = append(src.Supplies, alloc.Supply{Item: ds.Item, Qty: int64(free)})
-		for _, c := range ds.Lots {
-			d.lots[ds.Item] = append(d.lots[ds.Item], lotState{c: c, left: c.Available})
-		}
+		ready := max(time.Unix(c.DueAt, 0).Sub(r.now), 0)
+		r.addSource(Source{Kind: SourcePurchase, Code: c.Code, NameZH: c.SupplierZH + "（紧急采购，交" + c.Depot.NameZH + "）",
+			Tier: "purchase"}, c.Depot.Point,
+			alloc.Source{Key: c.Code, Tier: alloc.TierAgreement,
+				Supplies: []alloc.Supply{{Item: c.Item, Qty: int64(c.Quantity), ReadyAfter: ready}}})
 	}
 	return nil
 }
@@ -507,7 +600,16 @@ func (r *run) route(ctx context.Context) error {
 			r.stats.Unreachable++
 		}
 	}
+	restricted := map[int]stock.Restriction{}
+	for _, d := range r.depots {
+		if d.restriction.Binding() {
+			restricted[d.source] = d.restriction
+		}
+	}
 	r.problem.Travel = func(src, site int) (time.Duration, bool) {
+		if res, ok := restricted[src]; ok && !r.allows(res, site) {
+			return 0, false // the donor's restriction keeps these lots from the site
+		}
 		return time.Duration(m.At(src, site)) * time.Second, m.Reachable(src, site)
 	}
 	return nil

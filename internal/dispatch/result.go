@@ -33,6 +33,10 @@ func (r *run) plan(sol *alloc.Solution) Plan {
 			line.Lots = d.take(l.Item, stock.Quantity(l.Qty))
 		}
 		line.ExplainZH, line.ExplainEN = r.explain(line, sol.Alternatives(i))
+		if d := depotOf[l.Source]; d != nil && d.restriction.Binding() {
+			line.ExplainZH += "；捐赠物资，按捐赠方限定使用（" + restrictionZH(d.restriction) + "）"
+			line.ExplainEN += "; donated stock, used as the donor allows (" + restrictionEN(d.restriction) + ")"
+		}
 		if r.siteOf[l.Site].outside {
 			line.ExplainZH += "；需求点在本市以外，不调用区级、街道储备"
 			line.ExplainEN += "; the site lies outside the city, so no district or street depot supplies it"
@@ -198,4 +202,26 @@ func durationEN(min int) string {
 		return fmt.Sprintf("%d min", min)
 	}
 	return fmt.Sprintf("%d h %02d min", min/60, min%60)
+}
+
+func restrictionZH(res stock.Restriction) string {
+	var parts []string
+	if res.Area != "" {
+		parts = append(parts, "限区域 "+res.Area)
+	}
+	if res.IncidentType != "" {
+		parts = append(parts, "限事件类型 "+res.IncidentType)
+	}
+	return strings.Join(parts, "，")
+}
+
+func restrictionEN(res stock.Restriction) string {
+	var parts []string
+	if res.Area != "" {
+		parts = append(parts, "area "+res.Area)
+	}
+	if res.IncidentType != "" {
+		parts = append(parts, "incidents of type "+res.IncidentType)
+	}
+	return strings.Join(parts, ", ")
 }

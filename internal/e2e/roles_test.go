@@ -71,11 +71,11 @@ func TestRoleScreens(t *testing.T) {
 		name     string
 		has, not []string // on the incidents page and the plan's page
 	}{
-		{"viewer-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness"}, "市级只读用户",
+		{"viewer-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness"}, "市级只读用户",
 			nil, []string{"#new-incident", "#approve", "#cancel", "#recompute"}},
-		{"commander-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness"}, "市级值班指挥",
+		{"commander-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness"}, "市级值班指挥",
 			[]string{"#new-incident", "#approve", "#cancel", "#recompute"}, nil},
-		{"admin-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness", "masterdata", "import", "admin"}, "市级系统管理员",
+		{"admin-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness", "masterdata", "import", "admin"}, "市级系统管理员",
 			nil, []string{"#new-incident", "#approve", "#cancel", "#recompute"}},
 	} {
 		t.Run(c.user, func(t *testing.T) {
@@ -215,7 +215,7 @@ func TestAdminUsersAndTokens(t *testing.T) {
 // depot's stock, on the stock screen and on the map, and nothing else.
 func TestKeeperScope(t *testing.T) {
 	s := open(t, 1366, 768, "keeper-mentougou")
-	if got := navKeys(s); !slices.Equal(got, []string{"dashboard", "map", "work", "stock", "dispatch", "import"}) {
+	if got := navKeys(s); !slices.Equal(got, []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "import"}) {
 		t.Errorf("a keeper's navigation: %v", got)
 	}
 	s.shot("dashboard")

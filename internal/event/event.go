@@ -69,7 +69,10 @@ var reads = map[string]access.Action{
 	"org":      access.ReferenceRead,
 	"incident": access.DispatchRead, "plan": access.DispatchRead, "transfer": access.DispatchRead,
 	"preposition": access.DispatchRead, "shipment": access.DispatchRead, "site": access.DispatchRead,
-	"readiness":   access.ReadinessRead, "scenario": access.ReadinessRead,
+	"donation": access.StockRead, "purchase": access.StockRead, "request": access.DispatchRead,
+	"replenish": access.StockRead,
+	"readiness": access.ReadinessRead, "scenario": access.ReadinessRead,
+	"supplier": access.ReferenceRead, "requisition": access.DispatchRead,
 	"import": access.DataImport,
 	"user":   access.UserManage, "token": access.TokenManage,
 	// The care of stock (package care): schedules are the city's, records

@@ -19,6 +19,10 @@ const (
 	LotsExpired  Kind = "lots_expired"  // lots past their expiry, still on hand
 	LotsExpiring Kind = "lots_expiring" // lots expiring within ExpiringDays
 	DepotsFull   Kind = "depots_full"   // depots at or above the near-full share of their capacity
+	// From plan to site (docs/flow.md).
+	RequestsWaiting   Kind = "requests_waiting"   // requests for supplies waiting for one's area
+	ShipmentsArriving Kind = "shipments_arriving" // shipments on the road to a place one signs for
+	ReplenishOwed     Kind = "replenish_owed"     // replenishment owed to one's area, not yet settled
 )
 
 // Severity orders the lines: what is late or blocks someone first.

@@ -23,6 +23,21 @@ func (s *Service) allow(ctx context.Context, who access.Actor, act access.Action
 	return who.Allow(act, places...)
 }
 
+// May reports whether who may take act at the places of kind named by
+// codes — what allow checks before a use case acts — so that a screen shows
+// only the buttons that will work. It fails only when the places cannot be
+// read.
+func (s *Service) May(ctx context.Context, who access.Actor, act access.Action, kind string, codes ...string) (bool, error) {
+	if !who.Can(act) {
+		return false, nil
+	}
+	places, err := s.store.Places(ctx, kind, codes...)
+	if err != nil {
+		return false, err
+	}
+	return who.Allow(act, places...) == nil, nil
+}
+
 // allowCity checks that who may take act at the city level (the catalogue,
 // the readiness settings): the root area must be in their scope.
 func (s *Service) allowCity(ctx context.Context, who access.Actor, act access.Action) error {

@@ -7,6 +7,9 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/approval"
 	"github.com/stockpile-dev/stockpile/internal/care"
 	"github.com/stockpile-dev/stockpile/internal/inbox"
+	"github.com/stockpile-dev/stockpile/internal/replenish"
+	"github.com/stockpile-dev/stockpile/internal/request"
+	"github.com/stockpile-dev/stockpile/internal/shipment"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 	"github.com/stockpile-dev/stockpile/internal/stocktake"
 	"github.com/stockpile-dev/stockpile/internal/store"
@@ -19,7 +22,7 @@ import (
 func (s *Service) Inbox(ctx context.Context, who access.Actor) (inbox.Inbox, error) {
 	var b inbox.Inbox
 	for _, gather := range []func(context.Context, access.Actor, *inbox.Inbox) error{
-		s.inboxApprovals, s.inboxCounts, s.inboxCare, s.inboxLots, s.inboxDepots,
+		s.inboxApprovals, s.inboxCounts, s.inboxCare, s.inboxLots, s.inboxDepots, s.inboxFlow,
 	} {
 		if err := gather(ctx, who, &b); err != nil {
 			return b, err
@@ -135,4 +138,73 @@ func (s *Service) inboxDepots(ctx context.Context, who access.Actor, b *inbox.In
 	}
 	b.Add(inbox.Item{Kind: inbox.DepotsFull, Count: n, Severity: inbox.Warn, Link: "/work/care#capacity"})
 	return err
+}
+
+// inboxFlow: requests waiting for who's area, shipments on the road to
+// places who signs for, replenishment owed to who's area. Each reads at
+// most store's page of 1,000 open rows and keeps those in who's reach.
+func (s *Service) inboxFlow(ctx context.Context, who access.Actor, b *inbox.Inbox) error {
+	if who.Can(access.RequestDecide) {
+		reqs, err := s.store.Requests(ctx, store.RequestFilter{Status: string(request.StatusPending), Limit: 1000})
+		if err != nil {
+			return err
+		}
+		n, err := s.reached(ctx, who, access.RequestDecide, "area", len(reqs), func(i int) string { return reqs[i].AtArea })
+		if err != nil {
+			return err
+		}
+		b.Add(inbox.Item{Kind: inbox.RequestsWaiting, Count: n, Severity: inbox.Urgent, Link: "/requests?waiting=1"})
+	}
+	if who.Can(access.ShipmentReceive) {
+		var ships []shipment.Shipment
+		for _, st := range []shipment.Status{shipment.StatusInTransit, shipment.StatusDelivered} {
+			got, err := s.store.Shipments(ctx, store.ShipmentFilter{Status: string(st), Limit: 1000})
+			if err != nil {
+				return err
+			}
+			ships = append(ships, got...)
+		}
+		n, err := s.reached(ctx, who, access.ShipmentReceive, "depot", len(ships), func(i int) string { return ships[i].To })
+		if err != nil {
+			return err
+		}
+		b.Add(inbox.Item{Kind: inbox.ShipmentsArriving, Count: n, Severity: inbox.Warn, Link: "/shipments?arriving=1"})
+	}
+	if who.Can(access.ReplenishSettle) {
+		needs, err := s.store.Replenishments(ctx, store.ReplenishFilter{Status: string(replenish.StatusOpen), Limit: 1000})
+		if err != nil {
+			return err
+		}
+		n, err := s.reached(ctx, who, access.ReplenishSettle, "area", len(needs), func(i int) string { return needs[i].Holder })
+		if err != nil {
+			return err
+		}
+		b.Add(inbox.Item{Kind: inbox.ReplenishOwed, Count: n, Severity: inbox.Info, Link: "/replenishments"})
+	}
+	return nil
+}
+
+// reached counts the n things (whose place of kind is placeOf(i)) where
+// who may take act.
+func (s *Service) reached(ctx context.Context, who access.Actor, act access.Action, kind string, n int,
+	placeOf func(int) string) (int, error) {
+	codes := map[string]bool{}
+	for i := range n {
+		codes[placeOf(i)] = true
+	}
+	ok := map[string]bool{}
+	for code := range codes {
+		places, err := s.store.Places(ctx, kind, code)
+		if err != nil {
+			return 0, err
+		}
+		ok[code] = who.Allow(act, places...) == nil
+	}
+	count := 0
+	for i := range n {
+		if ok[placeOf(i)] {
+			count++
+		}
+	}
+	return count, nil
 }

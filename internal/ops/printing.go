@@ -56,7 +56,7 @@ func (n *namer) item(code string) (name, unit, spec string) {
 
 // docNumber is a document's number in the form bureaus use: 调〔2026〕12号.
 func docNumber(prefix string, at int64, id int64) string {
-	return fmt.Sprintf("%s〔%d〕%d号", prefix, time.Unix(at, 0).Year(), id)
+	return fmt.Sprintf("%s〔%d〕%d号", prefix, time.Unix(at, 0).In(cst.Zone).Year(), id)
 }
 
 // OrderDocument is the printable dispatch order (调令) or transfer order
@@ -117,10 +117,14 @@ func (s *Service) WaybillDocument(ctx context.Context, who access.Actor, id int6
 	if err != nil {
 		return orderdoc.Document{}, err
 	}
+	o, err := s.store.TransferOrder(ctx, sh.OrderID)
+	if err != nil {
+		return orderdoc.Document{}, err
+	}
 	n := s.namer(ctx)
 	d := orderdoc.Document{Title: "应急物资运输交接单", Number: docNumber("运", sh.CreatedAt, sh.ID),
 		IssuedAt: time.Unix(sh.CreatedAt, 0), QR: link,
-		Fields: []orderdoc.Field{{Label: "调拨单", Value: docNumber("调", sh.CreatedAt, sh.OrderID)},
+		Fields: []orderdoc.Field{{Label: "调拨单", Value: docNumber("调", o.CreatedAt, o.ID)},
 			{Label: "状态", Value: sh.Status.NameZH()}, {Label: "车辆", Value: sh.Vehicle}, {Label: "驾驶员", Value: sh.Driver},
 			{Label: "联系电话", Value: sh.Phone}, {Label: "发车时间", Value: clock(sh.DepartedAt)},
 			{Label: "调出", Value: n.depot(sh.From)}, {Label: "送达", Value: n.depot(sh.To)}},

@@ -39,8 +39,11 @@ func route(o transfer.Order, sh shipment.Shipment) []string {
 }
 
 // CreateShipment arranges a shipment of an order: who must reach its
-// source or its destination (shipment.run).
-func (s *Service) CreateShipment(ctx context.Context, who access.Actor, sh shipment.Shipment) (shipment.Shipment, error) {
+// source or its destination (shipment.run). With all, the load is
+// everything left of the order's first route with anything left, and sh
+// names no lines. Arranged again under its idempotency key, it is
+// answered as arranged and recorded once.
+func (s *Service) CreateShipment(ctx context.Context, who access.Actor, sh shipment.Shipment, all bool) (shipment.Shipment, error) {
 	if !who.Can(access.ShipmentRun) {
 		return sh, who.Allow(access.ShipmentRun)
 	}
@@ -48,7 +51,11 @@ func (s *Service) CreateShipment(ctx context.Context, who access.Actor, sh shipm
 	if err != nil {
 		return sh, withFieldOf(err, "order_id")
 	}
-	if len(sh.Lines) == 0 {
+	if all {
+		if len(sh.Lines) > 0 {
+			return sh, apperr.New(apperr.Invalid, "shipment.all_and_lines", "全部装载与逐行装载只能选一种",
+				"a shipment loads all that is left or the lines it names, not both").WithField("all")
+		}
 		sh.Lines = whatIsLeft(o)
 	}
 	ends := route(o, sh)
@@ -60,7 +67,8 @@ func (s *Service) CreateShipment(ctx context.Context, who access.Actor, sh shipm
 	}
 	sh.CreatedBy = who.ID
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		if sh, err = tx.CreateShipment(ctx, sh); err != nil {
+		var replayed bool
+		if sh, replayed, err = tx.CreateShipment(ctx, sh); err != nil || replayed {
 			return err
 		}
 		return record(ctx, tx, who, "shipment.create", shipmentObject(sh), nil, sh)

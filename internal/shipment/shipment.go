@@ -63,7 +63,9 @@ type Shipment struct {
 	ReceivedAt  int64  `json:"received_at,omitempty"`
 	PostingID   int64  `json:"posting_id,omitempty"` // the ledger posting of the last step that moved stock
 	Version     int64  `json:"version"`
-	Lines       []Line `json:"lines"`
+	// IdempotencyKey, when given, stores a retried arrangement once.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	Lines          []Line `json:"lines"`
 }
 
 // Line is one lot on a shipment, and what became of it at receipt.
@@ -108,6 +110,10 @@ func (s Shipment) Validate() error {
 		if err := checkText(f.name, f.zh, f.value, f.max); err != nil {
 			return err
 		}
+	}
+	if len(s.IdempotencyKey) > 200 {
+		return apperr.New(apperr.Invalid, "shipment.key", "幂等键最多 200 个字符", "the idempotency key holds at most 200 characters").
+			WithField("idempotency_key")
 	}
 	if len(s.Lines) == 0 {
 		return apperr.New(apperr.Invalid, "shipment.empty", "运单没有装载明细", "the shipment loads nothing").WithField("lines")

@@ -15,6 +15,8 @@ type Candidate struct {
 	ProducedOn string
 	Quality    Quality
 	Available  Quantity
+	// Restriction is the donor's restriction of the lot, if any.
+	Restriction Restriction
 }
 
 // Pick is an amount taken from one lot.

@@ -146,7 +146,7 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 	}
 	args := append([]any{inv.s.Today()}, anySlice(items)...)
 	rows, err := inv.s.query(ctx, `SELECT d.code, d.name_zh, d.name_en, d.tier, a.path, d.lat, d.lon, i.code,
-		l.id, l.code, l.expires_on, l.produced_on, b.quantity - b.reserved
+		l.id, l.code, l.expires_on, l.produced_on, b.quantity - b.reserved, l.restrict_area, l.restrict_type, l.restrict_purpose
 		FROM balances b JOIN depots d ON d.id = b.depot_id JOIN areas a ON a.id = d.area_id
 		JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
 		WHERE l.quality = 'good' AND (l.expires_on = '' OR l.expires_on >= ?) AND b.quantity > b.reserved
@@ -162,7 +162,8 @@ func (inv *inventory) DepotStock(ctx context.Context, items []string) ([]dispatc
 		var tier, path, item string
 		c := stock.Candidate{Quality: stock.QualityGood}
 		if err := rows.Scan(&d.Code, &d.NameZH, &d.NameEN, &tier, &path, &d.Point.Lat, &d.Point.Lon, &item,
-			&c.LotID, &c.LotCode, &c.ExpiresOn, &c.ProducedOn, &c.Available); err != nil {
+			&c.LotID, &c.LotCode, &c.ExpiresOn, &c.ProducedOn, &c.Available, &c.Restriction.Area, &c.Restriction.IncidentType,
+			&c.Restriction.Purpose); err != nil {
 			return nil, fmt.Errorf("store: depot stock: %w", err)
 		}
 		d.Tier, d.District, d.Outside = area.Level(tier), idx.district(path), rootOf(path) != idx.home
@@ -424,6 +425,11 @@ func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Tran
 	}
 	if err := s.dispatchOrders(ctx, p, t.Orders); err != nil {
 		return p, err
+	}
+	for _, code := range t.Purchases {
+		if err := s.orderPurchaseLines(ctx, code); err != nil {
+			return p, stale(p.ID, err)
+		}
 	}
 	p.Status = t.To
 	return p, nil

@@ -10,9 +10,9 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/routing"
 	"github.com/stockpile-dev/stockpile/internal/stock"
-	"github.com/stockpile-dev/stockpile/internal/transfer"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/store/storetest"
+	"github.com/stockpile-dev/stockpile/internal/transfer"
 )
 
 // dispatchWorld is the World with 100 tents in the district depot, an

@@ -695,125 +695,8 @@ var migrations = []migration{
 		// of it, and whether it is a candidate for rotation still.
 		`CREATE INDEX rotations_lot ON rotations (lot_id, status)`,
 	}},
-	{name: "plan lines and order lines as rows, shipments, incident sites and their use", stmts: []string{
-		// A ledger location is a depot (role depot), an incident site's
-		// temporary store (现场库, role site) or one shipment on the road
-		// (role transit): stock moves between them by ledger entries, so
-		// nothing vanishes or doubles between two balances. Only depots are
-		// reserves: area totals, readiness, planning and depot lists leave
-		// the other roles out.
-		`ALTER TABLE depots ADD COLUMN role TEXT NOT NULL DEFAULT 'depot' CHECK (role IN ('depot', 'site', 'transit'))`,
-		`CREATE INDEX depots_role ON depots (role, id)`,
-		`CREATE TABLE plan_lines (
-			id          {{id}},
-			plan_id     BIGINT NOT NULL REFERENCES plans (id),
-			n           INTEGER NOT NULL,
-			incident    TEXT NOT NULL,
-			site        TEXT NOT NULL,
-			item        TEXT NOT NULL,
-			source_kind TEXT NOT NULL,
-			source_code TEXT NOT NULL,
-			quantity    BIGINT NOT NULL CHECK (quantity > 0),
-			eta         BIGINT NOT NULL,
-			deadline    BIGINT NOT NULL,
-			body        TEXT NOT NULL,
-			UNIQUE (plan_id, n)
-		)`,
-		`ALTER TABLE plans ADD COLUMN body_version INTEGER NOT NULL DEFAULT 1`,
-		`ALTER TABLE transfer_orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'transfer' CHECK (kind IN ('transfer', 'dispatch'))`,
-		`ALTER TABLE transfer_orders ADD COLUMN plan_id BIGINT REFERENCES plans (id)`,
-		`ALTER TABLE transfer_orders ADD COLUMN body_version INTEGER NOT NULL DEFAULT 1`,
-		`CREATE INDEX transfer_orders_plan ON transfer_orders (plan_id)`,
-		// An order's lines, one per lot; shipped counts what left on
-		// shipments or on execution, so the rest stays reserved.
-		`CREATE TABLE order_lines (
-			id           {{id}},
-			order_id     BIGINT NOT NULL REFERENCES transfer_orders (id),
-			n            INTEGER NOT NULL,
-			from_id      BIGINT NOT NULL REFERENCES depots (id),
-			to_id        BIGINT NOT NULL REFERENCES depots (id),
-			item_id      BIGINT NOT NULL REFERENCES items (id),
-			lot_id       BIGINT NOT NULL REFERENCES lots (id),
-			quantity     BIGINT NOT NULL CHECK (quantity > 0),
-			shipped      BIGINT NOT NULL DEFAULT 0 CHECK (shipped >= 0 AND shipped <= quantity),
-			plan_line_id BIGINT REFERENCES plan_lines (id)
-		)`,
-		`CREATE INDEX order_lines_order ON order_lines (order_id, n, id)`,
-		`CREATE INDEX order_lines_plan_line ON order_lines (plan_line_id)`,
-		`CREATE TABLE shipments (
-			id           {{id}},
-			order_id     BIGINT NOT NULL REFERENCES transfer_orders (id),
-			from_id      BIGINT NOT NULL REFERENCES depots (id),
-			to_id        BIGINT NOT NULL REFERENCES depots (id),
-			location_id  BIGINT NOT NULL UNIQUE REFERENCES depots (id),
-			status       TEXT NOT NULL CHECK (status IN ('planned', 'loading', 'in_transit', 'delivered', 'received', 'cancelled')),
-			vehicle      TEXT NOT NULL DEFAULT '',
-			driver       TEXT NOT NULL DEFAULT '',
-			phone        TEXT NOT NULL DEFAULT '',
-			note         TEXT NOT NULL DEFAULT '',
-			created_by   TEXT NOT NULL,
-			created_at   BIGINT NOT NULL,
-			updated_at   BIGINT NOT NULL,
-			departed_at  BIGINT NOT NULL DEFAULT 0,
-			delivered_at BIGINT NOT NULL DEFAULT 0,
-			received_at  BIGINT NOT NULL DEFAULT 0,
-			posting_id   BIGINT,
-			version      BIGINT NOT NULL DEFAULT 1
-		)`,
-		`CREATE INDEX shipments_order ON shipments (order_id, id)`,
-		`CREATE INDEX shipments_status ON shipments (status, id)`,
-		`CREATE INDEX shipments_to ON shipments (to_id, id)`,
-		`CREATE TABLE shipment_lines (
-			shipment_id   BIGINT NOT NULL REFERENCES shipments (id),
-			n             INTEGER NOT NULL,
-			order_line_id BIGINT NOT NULL REFERENCES order_lines (id),
-			item_id       BIGINT NOT NULL REFERENCES items (id),
-			lot_id        BIGINT NOT NULL REFERENCES lots (id),
-			quantity      BIGINT NOT NULL CHECK (quantity > 0),
-			received      BIGINT NOT NULL DEFAULT 0 CHECK (received >= 0),
-			damaged       BIGINT NOT NULL DEFAULT 0 CHECK (damaged >= 0),
-			missing       BIGINT NOT NULL DEFAULT 0 CHECK (missing >= 0),
-			CHECK (received + damaged + missing <= quantity),
-			PRIMARY KEY (shipment_id, n)
-		)`,
-		`CREATE INDEX shipment_lines_order_line ON shipment_lines (order_line_id)`,
-		// A receipt (签收) of some or all of a shipment, stored once under
-		// its idempotency key; body holds its lines and discrepancies.
-		`CREATE TABLE receipts (
-			id              {{id}},
-			shipment_id     BIGINT NOT NULL REFERENCES shipments (id),
-			idempotency_key TEXT NOT NULL,
-			request_hash    TEXT NOT NULL,
-			posting_id      BIGINT NOT NULL REFERENCES postings (id),
-			signer          TEXT NOT NULL DEFAULT '',
-			note            TEXT NOT NULL DEFAULT '',
-			body            TEXT NOT NULL,
-			created_by      TEXT NOT NULL,
-			created_at      BIGINT NOT NULL,
-			UNIQUE (shipment_id, idempotency_key)
-		)`,
-		`CREATE TABLE incident_sites (
-			location_id BIGINT PRIMARY KEY REFERENCES depots (id),
-			incident    TEXT NOT NULL,
-			site        TEXT NOT NULL,
-			UNIQUE (incident, site)
-		)`,
-		// What was done with stock at a site: distributed to people or
-		// units (发放), written off as consumed (消耗核销) or returned to a
-		// depot (回收).
-		`CREATE TABLE site_uses (
-			id          {{id}},
-			location_id BIGINT NOT NULL REFERENCES depots (id),
-			kind        TEXT NOT NULL CHECK (kind IN ('distribute', 'consume', 'return')),
-			recipient   TEXT NOT NULL DEFAULT '',
-			to_id       BIGINT REFERENCES depots (id),
-			note        TEXT NOT NULL DEFAULT '',
-			posting_id  BIGINT NOT NULL REFERENCES postings (id),
-			created_by  TEXT NOT NULL,
-			created_at  BIGINT NOT NULL
-		)`,
-		`CREATE INDEX site_uses_location ON site_uses (location_id, id)`,
-	}, run: linesToRows},
+	{name: "plan lines and order lines as rows, shipments, incident sites and their use",
+		stmts: concat(flowSchema, donationSchema, purchaseSchema, requestSchema, replenishSchema, supplierSchema, requisitionSchema), run: linesToRows},
 }
 
 // LatestVersion is the schema version this binary expects.
@@ -898,4 +781,137 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 			"database schema is at version %d, this program needs %d: run stockpile migrate first", v, len(migrations))
 	}
 	return nil
+}
+
+// concat joins the statement lists of one step.
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// flowSchema is step 15's part for plans, orders, shipments and sites.
+var flowSchema = []string{
+	// A ledger location is a depot (role depot), an incident site's
+	// temporary store (现场库, role site) or one shipment on the road
+	// (role transit): stock moves between them by ledger entries, so
+	// nothing vanishes or doubles between two balances. Only depots are
+	// reserves: area totals, readiness, planning and depot lists leave
+	// the other roles out.
+	`ALTER TABLE depots ADD COLUMN role TEXT NOT NULL DEFAULT 'depot' CHECK (role IN ('depot', 'site', 'transit'))`,
+	`CREATE INDEX depots_role ON depots (role, id)`,
+	`CREATE TABLE plan_lines (
+		id          {{id}},
+		plan_id     BIGINT NOT NULL REFERENCES plans (id),
+		n           INTEGER NOT NULL,
+		incident    TEXT NOT NULL,
+		site        TEXT NOT NULL,
+		item        TEXT NOT NULL,
+		source_kind TEXT NOT NULL,
+		source_code TEXT NOT NULL,
+		quantity    BIGINT NOT NULL CHECK (quantity > 0),
+		eta         BIGINT NOT NULL,
+		deadline    BIGINT NOT NULL,
+		body        TEXT NOT NULL,
+		UNIQUE (plan_id, n)
+	)`,
+	`ALTER TABLE plans ADD COLUMN body_version INTEGER NOT NULL DEFAULT 1`,
+	`ALTER TABLE transfer_orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'transfer' CHECK (kind IN ('transfer', 'dispatch'))`,
+	`ALTER TABLE transfer_orders ADD COLUMN plan_id BIGINT REFERENCES plans (id)`,
+	`ALTER TABLE transfer_orders ADD COLUMN body_version INTEGER NOT NULL DEFAULT 1`,
+	`CREATE INDEX transfer_orders_plan ON transfer_orders (plan_id)`,
+	// An order's lines, one per lot; shipped counts what left on
+	// shipments or on execution, so the rest stays reserved.
+	`CREATE TABLE order_lines (
+		id           {{id}},
+		order_id     BIGINT NOT NULL REFERENCES transfer_orders (id),
+		n            INTEGER NOT NULL,
+		from_id      BIGINT NOT NULL REFERENCES depots (id),
+		to_id        BIGINT NOT NULL REFERENCES depots (id),
+		item_id      BIGINT NOT NULL REFERENCES items (id),
+		lot_id       BIGINT NOT NULL REFERENCES lots (id),
+		quantity     BIGINT NOT NULL CHECK (quantity > 0),
+		shipped      BIGINT NOT NULL DEFAULT 0 CHECK (shipped >= 0 AND shipped <= quantity),
+		plan_line_id BIGINT REFERENCES plan_lines (id)
+	)`,
+	`CREATE INDEX order_lines_order ON order_lines (order_id, n, id)`,
+	`CREATE INDEX order_lines_plan_line ON order_lines (plan_line_id)`,
+	`CREATE TABLE shipments (
+		id           {{id}},
+		order_id     BIGINT NOT NULL REFERENCES transfer_orders (id),
+		from_id      BIGINT NOT NULL REFERENCES depots (id),
+		to_id        BIGINT NOT NULL REFERENCES depots (id),
+		location_id  BIGINT NOT NULL UNIQUE REFERENCES depots (id),
+		status       TEXT NOT NULL CHECK (status IN ('planned', 'loading', 'in_transit', 'delivered', 'received', 'cancelled')),
+		vehicle      TEXT NOT NULL DEFAULT '',
+		driver       TEXT NOT NULL DEFAULT '',
+		phone        TEXT NOT NULL DEFAULT '',
+		note         TEXT NOT NULL DEFAULT '',
+		created_by   TEXT NOT NULL,
+		created_at   BIGINT NOT NULL,
+		updated_at   BIGINT NOT NULL,
+		departed_at  BIGINT NOT NULL DEFAULT 0,
+		delivered_at BIGINT NOT NULL DEFAULT 0,
+		received_at  BIGINT NOT NULL DEFAULT 0,
+		posting_id   BIGINT,
+		version      BIGINT NOT NULL DEFAULT 1,
+		idempotency_key TEXT
+	)`,
+	// A retried request to arrange a shipment is stored once.
+	`CREATE UNIQUE INDEX shipments_key ON shipments (created_by, idempotency_key)`,
+	`CREATE INDEX shipments_order ON shipments (order_id, id)`,
+	`CREATE INDEX shipments_status ON shipments (status, id)`,
+	`CREATE INDEX shipments_to ON shipments (to_id, id)`,
+	`CREATE TABLE shipment_lines (
+		shipment_id   BIGINT NOT NULL REFERENCES shipments (id),
+		n             INTEGER NOT NULL,
+		order_line_id BIGINT NOT NULL REFERENCES order_lines (id),
+		item_id       BIGINT NOT NULL REFERENCES items (id),
+		lot_id        BIGINT NOT NULL REFERENCES lots (id),
+		quantity      BIGINT NOT NULL CHECK (quantity > 0),
+		received      BIGINT NOT NULL DEFAULT 0 CHECK (received >= 0),
+		damaged       BIGINT NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+		missing       BIGINT NOT NULL DEFAULT 0 CHECK (missing >= 0),
+		CHECK (received + damaged + missing <= quantity),
+		PRIMARY KEY (shipment_id, n)
+	)`,
+	`CREATE INDEX shipment_lines_order_line ON shipment_lines (order_line_id)`,
+	// A receipt (签收) of some or all of a shipment, stored once under
+	// its idempotency key; body holds its lines and discrepancies.
+	`CREATE TABLE receipts (
+		id              {{id}},
+		shipment_id     BIGINT NOT NULL REFERENCES shipments (id),
+		idempotency_key TEXT NOT NULL,
+		request_hash    TEXT NOT NULL,
+		posting_id      BIGINT NOT NULL REFERENCES postings (id),
+		signer          TEXT NOT NULL DEFAULT '',
+		note            TEXT NOT NULL DEFAULT '',
+		body            TEXT NOT NULL,
+		created_by      TEXT NOT NULL,
+		created_at      BIGINT NOT NULL,
+		UNIQUE (shipment_id, idempotency_key)
+	)`,
+	`CREATE TABLE incident_sites (
+		location_id BIGINT PRIMARY KEY REFERENCES depots (id),
+		incident    TEXT NOT NULL,
+		site        TEXT NOT NULL,
+		UNIQUE (incident, site)
+	)`,
+	// What was done with stock at a site: distributed to people or
+	// units (发放), written off as consumed (消耗核销) or returned to a
+	// depot (回收).
+	`CREATE TABLE site_uses (
+		id          {{id}},
+		location_id BIGINT NOT NULL REFERENCES depots (id),
+		kind        TEXT NOT NULL CHECK (kind IN ('distribute', 'consume', 'return')),
+		recipient   TEXT NOT NULL DEFAULT '',
+		to_id       BIGINT REFERENCES depots (id),
+		note        TEXT NOT NULL DEFAULT '',
+		posting_id  BIGINT NOT NULL REFERENCES postings (id),
+		created_by  TEXT NOT NULL,
+		created_at  BIGINT NOT NULL
+	)`,
+	`CREATE INDEX site_uses_location ON site_uses (location_id, id)`,
 }

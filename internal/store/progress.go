@@ -9,7 +9,8 @@ import (
 )
 
 // LineProgress is how far one line of an executed plan has come: ordered
-// (on a dispatch order), on shipments not yet gone, on the road, received
+// (on a dispatch order; of a cancelled order, what left before it was
+// cancelled), on shipments not yet gone, on the road, received
 // at the site, damaged or missing on the way, and sent without a shipment
 // (the order executed at once, straight into the site's store).
 type LineProgress struct {
@@ -68,7 +69,8 @@ func (s *Store) PlanProgress(ctx context.Context, planID int64) ([]LineProgress,
 }
 
 func (s *Store) lineProgress(ctx context.Context, planID int64) ([]LineProgress, error) {
-	rows, err := s.query(ctx, `SELECT ol.plan_line_id, SUM(ol.quantity), SUM(ol.shipped),
+	rows, err := s.query(ctx, `SELECT ol.plan_line_id,
+		SUM(CASE WHEN o.status = 'cancelled' THEN ol.shipped ELSE ol.quantity END), SUM(ol.shipped),
 		COALESCE(SUM((SELECT SUM(sl.quantity) FROM shipment_lines sl JOIN shipments sh ON sh.id = sl.shipment_id
 			WHERE sl.order_line_id = ol.id AND sh.status IN ('planned', 'loading'))), 0),
 		COALESCE(SUM((SELECT SUM(sl.quantity - sl.received - sl.damaged - sl.missing) FROM shipment_lines sl

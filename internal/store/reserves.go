@@ -7,6 +7,7 @@ import (
 
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
+	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/reserve"
 	"github.com/stockpile-dev/stockpile/internal/stock"
 )
@@ -311,6 +312,9 @@ func (s *Store) SetCapacityRetired(ctx context.Context, code string, retired boo
 // agreement holds, or a release of more than was promised, changes nothing
 // and is a conflict, so two plans can never promise the same units.
 func (s *Store) PromiseReserve(ctx context.Context, kind, code string, delta stock.Quantity) error {
+	if kind == string(dispatch.SourcePurchase) {
+		return s.promiseCallOff(ctx, code, delta)
+	}
 	query := `UPDATE capacity_reserves SET reserved = reserved + ? WHERE code = ? AND reserved + ? >= 0`
 	args := []any{int64(delta), code, int64(delta)}
 	if kind == "agreement" {

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,13 +28,31 @@ const (
 // lines name order lines (lots) of one source and one destination, and may
 // take at most what of each is not yet on a shipment (shipment.over_order);
 // the units stay reserved at the source until departure. When nothing of
-// the order is left to ship, the order becomes executed.
-func (s *Store) CreateShipment(ctx context.Context, sh shipment.Shipment) (shipment.Shipment, error) {
+// the order is left to ship, the order becomes executed. A shipment
+// arranged again under its idempotency key (by the same person) is stored
+// once: replayed reports it.
+func (s *Store) CreateShipment(ctx context.Context, sh shipment.Shipment) (_ shipment.Shipment, replayed bool, err error) {
 	given := sh
 	if err := sh.Validate(); err != nil {
-		return given, err
+		return given, false, err
 	}
-	err := s.InTx(ctx, func(tx *Store) error {
+	err = s.InTx(ctx, func(tx *Store) error {
+		if sh.IdempotencyKey != "" {
+			var id, order int64
+			err := tx.queryRow(ctx, `SELECT id, order_id FROM shipments WHERE created_by = ? AND idempotency_key = ?`,
+				sh.CreatedBy, sh.IdempotencyKey).Scan(&id, &order)
+			switch {
+			case err == nil && order == sh.OrderID:
+				sh.ID, replayed = id, true // arranged before: answer with it
+				return nil
+			case err == nil:
+				return apperr.New(apperr.Conflict, "idempotency.key_reused", "幂等键「%s」已用于另一张调拨单的运单",
+					"idempotency key %q was already used for a shipment of another order", sh.IdempotencyKey).
+					WithField("idempotency_key")
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
 		// Touching the order first serialises shipments of one order.
 		if err := tx.touchOrder(ctx, sh.OrderID); err != nil {
 			return err
@@ -59,19 +75,21 @@ func (s *Store) CreateShipment(ctx context.Context, sh shipment.Shipment) (shipm
 		if err != nil {
 			return err
 		}
+		key := sql.NullString{String: sh.IdempotencyKey, Valid: sh.IdempotencyKey != ""}
 		if err := tx.queryRow(ctx, `INSERT INTO shipments (order_id, from_id, to_id, location_id, status, vehicle, driver,
-			phone, note, created_by, created_at, updated_at) VALUES (?, (SELECT id FROM depots WHERE code = ?),
-			(SELECT id FROM depots WHERE code = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			phone, note, created_by, created_at, updated_at, idempotency_key) VALUES (?, (SELECT id FROM depots WHERE code = ?),
+			(SELECT id FROM depots WHERE code = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			o.ID, sh.From, sh.To, locID, string(sh.Status), sh.Vehicle, sh.Driver, sh.Phone, sh.Note, sh.CreatedBy,
-			now, now).Scan(&sh.ID); err != nil {
+			now, now, key).Scan(&sh.ID); err != nil {
 			return fmt.Errorf("store: create shipment: %w", err)
 		}
 		return tx.loadLines(ctx, o, sh)
 	})
 	if err != nil {
-		return given, err
+		return given, false, err
 	}
-	return s.Shipment(ctx, sh.ID)
+	sh, err = s.Shipment(ctx, sh.ID)
+	return sh, replayed, err
 }
 
 // touchOrder locks an ordered order's row for the transaction, or says
@@ -304,6 +322,13 @@ func (s *Store) ActOnShipment(ctx context.Context, id int64, st shipment.Step, a
 		if err := tx.applyShipment(ctx, sh, t, stamp); err != nil {
 			return err
 		}
+		if st == shipment.StepDepart {
+			moved := map[int64]stock.Quantity{}
+			for _, l := range sh.Lines {
+				moved[l.OrderLine] += l.Quantity
+			}
+			return tx.recordReplenishment(ctx, moved)
+		}
 		if st != shipment.StepCancel {
 			return nil
 		}
@@ -357,8 +382,10 @@ func (s *Store) ReceiveShipment(ctx context.Context, id int64, r shipment.Receip
 	if err != nil {
 		return sh, false, fmt.Errorf("store: receipt: %w", err)
 	}
-	sum := sha256.Sum256([]byte(r.Signer + "\x00" + r.Note + "\x00" + string(body)))
-	hash := hex.EncodeToString(sum[:])
+	hash, err := hashRequest(r.Signer, r.Note, r.Lines)
+	if err != nil {
+		return sh, false, err
+	}
 	err = s.InTx(ctx, func(tx *Store) error {
 		if replayed, err = tx.receiptReplayed(ctx, id, r.IdempotencyKey, hash); err != nil || replayed {
 			return err

@@ -71,7 +71,7 @@ func TestPlanToSiteAndBack(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w, o := executedOrder(t, s)
-		sh, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, Vehicle: "京A·12345", Driver: "张师傅",
+		sh, _, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, Vehicle: "京A·12345", Driver: "张师傅",
 			Phone: "13800000000", CreatedBy: "user:2", Lines: load(o)})
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +82,7 @@ func TestPlanToSiteAndBack(t *testing.T) {
 		if o2, _ := s.TransferOrder(ctx, o.ID); o2.Status != transfer.StatusExecuted || o2.Left() != 0 {
 			t.Fatalf("order after the whole load is on a shipment: %s, %s left", o2.Status, o2.Left())
 		}
-		if _, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, CreatedBy: "user:2", Lines: load(o)}); errCode(err) != "shipment.order_status" {
+		if _, _, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, CreatedBy: "user:2", Lines: load(o)}); errCode(err) != "shipment.order_status" {
 			t.Fatalf("a second shipment of a fully shipped order: %v", err)
 		}
 		if _, err := s.ActOnShipment(ctx, sh.ID, shipment.StepDeliver, "user:2"); errCode(err) != "shipment.status" {
@@ -98,6 +98,19 @@ func TestPlanToSiteAndBack(t *testing.T) {
 		}
 		if q, _ := at(t, s, sh.Location); q != stock.Units(100) {
 			t.Fatalf("on the road: %s, want 100", q)
+		}
+		// The city leads a level-2 response with Fangshan's stock: it owes
+		// Fangshan the 100 tents until settled.
+		needs, err := s.Replenishments(ctx, store.ReplenishFilter{Status: "open"})
+		if err != nil || len(needs) != 1 || needs[0].Holder != w.District || needs[0].OwedBy != w.City ||
+			needs[0].Quantity != stock.Units(100) || needs[0].Incident != "FS-FLOOD" {
+			t.Fatalf("replenishment needs %+v %v", needs, err)
+		}
+		if _, err := s.SettleReplenishment(ctx, needs[0].ID, "user:1", ""); errCode(err) != "replenish.note" {
+			t.Fatalf("settling without saying how: %v", err)
+		}
+		if n, err := s.SettleReplenishment(ctx, needs[0].ID, "user:1", "市级调拨单 #9 补库"); err != nil || n.Status != "settled" {
+			t.Fatalf("settle: %+v %v", n, err)
 		}
 		verified(t, s)
 		if sh, err = s.ActOnShipment(ctx, sh.ID, shipment.StepDeliver, "user:3"); err != nil || sh.Status != shipment.StatusDelivered {
@@ -197,7 +210,7 @@ func TestTwoKeepersReceiveOneShipment(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		_, o := executedOrder(t, s)
-		sh, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, CreatedBy: "user:2", Lines: load(o)})
+		sh, _, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, CreatedBy: "user:2", Lines: load(o)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,7 +263,7 @@ func TestCancelledShipmentGivesItsLoadBack(t *testing.T) {
 		w, o := executedOrder(t, s)
 		lines := load(o)[:1]
 		lines[0].Quantity = stock.Units(30)
-		sh, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, CreatedBy: "user:2", Lines: lines})
+		sh, _, err := s.CreateShipment(ctx, shipment.Shipment{OrderID: o.ID, CreatedBy: "user:2", Lines: lines})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,6 +29,15 @@ import (
 // transaction; on error the order's row may be written already, so the
 // caller must roll back, as InTx does when the callback returns the error.
 func (s *Store) CreateTransferOrder(ctx context.Context, o transfer.Order) (transfer.Order, error) {
+	o.Kind, o.PlanID = transfer.KindTransfer, 0 // only a plan's execution makes dispatch orders
+	o.Lines = append([]transfer.Line(nil), o.Lines...)
+	for i := range o.Lines {
+		lots := append([]transfer.LotQuantity(nil), o.Lines[i].Lots...)
+		for j := range lots {
+			lots[j].PlanLine = 0
+		}
+		o.Lines[i].Lots = lots
+	}
 	return s.createOrder(ctx, o, true)
 }
 
@@ -49,9 +58,6 @@ func (s *Store) createOrder(ctx context.Context, o transfer.Order, reserve bool)
 		lots := append([]transfer.LotQuantity(nil), o.Lines[i].Lots...)
 		for j := range lots {
 			lots[j].Shipped, lots[j].LineID = 0, 0
-			if reserve {
-				lots[j].PlanLine = 0 // only a plan's execution names its lines
-			}
 		}
 		o.Lines[i].Lots = lots
 	}
@@ -325,6 +331,15 @@ func (s *Store) stepTransfer(ctx context.Context, id int64, actor string, to tra
 		if to == transfer.StatusExecuted { // what was still to ship has left
 			if _, err := tx.exec(ctx, `UPDATE order_lines SET shipped = quantity WHERE order_id = ?`, id); err != nil {
 				return fmt.Errorf("store: transfer order %d: %w", id, err)
+			}
+			moved := map[int64]stock.Quantity{}
+			for _, l := range o.Lines {
+				for _, lq := range l.Lots {
+					moved[lq.LineID] += lq.Left()
+				}
+			}
+			if err := tx.recordReplenishment(ctx, moved); err != nil {
+				return err
 			}
 		}
 		if err := tx.saveTransfer(ctx, o); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/account"
 	"github.com/stockpile-dev/stockpile/internal/demo"
+	"github.com/stockpile-dev/stockpile/internal/shipment"
 	"github.com/stockpile-dev/stockpile/internal/stocktake"
 	"github.com/stockpile-dev/stockpile/internal/store"
 	"github.com/stockpile-dev/stockpile/internal/web"
@@ -85,8 +86,14 @@ func screenPaths(t *testing.T, site *testSite) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An executed plan's order, a shipment of it and the site it goes to.
+	_, o := flowOrder(t, site, "T-ACCESS-FLOW")
+	var sh shipment.Shipment
+	site.post(t, fmt.Sprintf("/api/transfers/%d/shipments", o.ID), `{"vehicle": "京A00001", "all": true}`, &sh)
 	return map[string]string{"/{$}": "/", "/stock/{tab}": "/stock/depots", "/plans/{id}": fmt.Sprintf("/plans/%d", p.ID),
-		"/work/lots/{code}": "/work/lots/" + lots[0].Lot, "/work/counts/{id}": fmt.Sprintf("/work/counts/%d", c.ID)}
+		"/work/lots/{code}": "/work/lots/" + lots[0].Lot, "/work/counts/{id}": fmt.Sprintf("/work/counts/%d", c.ID),
+		"/transfers/{id}": fmt.Sprintf("/transfers/%d", o.ID), "/shipments/{id}": fmt.Sprintf("/shipments/%d", sh.ID),
+		"/sites/{code}": "/sites/" + o.Lines[0].To}
 }
 
 // scopedPaths are pages of one thing that lies in some scopes only: a role
@@ -443,24 +450,24 @@ func TestRoleButtons(t *testing.T) {
 			nav      []string
 			has, not []string // element ids on the pages below
 		}{
-			{"viewer-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness"},
+			{"viewer-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness"},
 				[]string{"verify-ledger", "district-chart"},
 				[]string{"new-incident", "approve", "cancel", "recompute", "save-scenario", "preposition-form"}},
-			{"commander-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness"},
+			{"commander-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness"},
 				[]string{"new-incident", "approve", "cancel", "recompute", "save-scenario", "preposition-form"},
 				[]string{"verify-ledger"}},
 			// The demo plan draws on city and other districts' depots: a
 			// district commander may see it but not act on it.
-			{"commander-mentougou", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness"},
+			{"commander-mentougou", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness"},
 				[]string{"new-incident", "save-scenario"},
 				[]string{"approve", "cancel", "recompute", "verify-ledger"}},
-			{"manager-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness", "masterdata", "import", "admin"},
+			{"manager-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness", "masterdata", "import", "admin"},
 				[]string{"verify-ledger", "save-scenario", "preposition-form"},
 				[]string{"new-incident", "approve", "cancel", "recompute"}},
-			{"admin-city", []string{"dashboard", "map", "work", "stock", "dispatch", "readiness", "masterdata", "import", "admin"},
+			{"admin-city", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "readiness", "masterdata", "import", "admin"},
 				[]string{"verify-ledger"},
 				[]string{"new-incident", "approve", "save-scenario", "preposition-form"}},
-			{"keeper-datai", []string{"dashboard", "map", "work", "stock", "dispatch", "import"}, nil,
+			{"keeper-datai", []string{"dashboard", "map", "work", "stock", "dispatch", "transfers", "import"}, nil,
 				[]string{"district-chart", "verify-ledger", "new-incident", "approve"}},
 			// 基础数据 and 系统管理 lead a partner to the tabs it may open:
 			// its reserves and its webhooks.

@@ -255,8 +255,9 @@ type planView struct {
 	Totals      planTotals
 	Coverage    []coverageRow
 	Lines       []lineRow
-	Reserved    []reservedDepot // depot stock held for the plan, while it is approved
-	Promised    []lineRow       // agreement and capacity lines, promised while approved
+	Reserved    []reservedDepot   // depot stock held for the plan, while it is approved
+	Promised    []lineRow         // agreement and capacity lines, promised while approved
+	Progress    *planProgressView // once executed: its orders, shipments and sites (执行情况)
 	Map         planMap
 	// The actions the user may take on the plan now
 	// (ops.Service.PlanActions): its status allows them, the user's roles
@@ -362,6 +363,11 @@ func (h *handler) buildPlanView(ctx context.Context, lang string, p dispatch.Pla
 	v.Totals.Sources, v.Totals.Sites = len(v.Map.Sources), len(v.Map.Sites)
 	if p.Status == dispatch.PlanApproved {
 		if v.Reserved, err = h.reservedStock(ctx, p); err != nil {
+			return v, err
+		}
+	}
+	if p.Status == dispatch.PlanExecuted {
+		if v.Progress, err = h.planProgress(ctx, p, v.Lines, incidents, items); err != nil {
 			return v, err
 		}
 	}

@@ -21,6 +21,22 @@ var systemReasons = []struct{ zh, en string }{
 	{"取消调拨单", "transfer cancelled"},
 	{"前置：", "pre-positioning: "},
 	{"前置:", "pre-positioning: "},
+	// Site uses (site.Use.Posting): the kind, then who received or why.
+	{"现场发放：", "distributed at the site to "},
+	{"现场发放", "distributed at the site"},
+	{"现场消耗核销", "written off as used at the site"},
+	{"现场回收入库", "returned from the site"},
+}
+
+// systemPatterns are the system's reasons with numbers or names inside,
+// translated whole: a shipment's departure (shipment.Shipment.Act) and
+// receipt (shipment.Shipment.Receive).
+var systemPatterns = []struct {
+	zh *regexp.Regexp
+	en string
+}{
+	{regexp.MustCompile(`^运单 #(\d+) 发车（调拨单 #(\d+)）$`), "shipment #$1 departed (order #$2)"},
+	{regexp.MustCompile(`^运单 #(\d+) 签收（签收人 (.*)）$`), "shipment #$1 received, signed by $2"},
 }
 
 // legacyReasonsZH are reasons once stored in both languages, shown in
@@ -58,6 +74,11 @@ func reasonText(lang, reason string) string {
 
 // translateReason replaces a system reason's Chinese start with English.
 func translateReason(reason string) (string, bool) {
+	for _, p := range systemPatterns {
+		if p.zh.MatchString(reason) {
+			return p.zh.ReplaceAllString(reason, p.en), true
+		}
+	}
 	for _, r := range systemReasons {
 		if strings.HasPrefix(reason, r.zh) {
 			return r.en + reason[len(r.zh):], true

@@ -78,6 +78,7 @@ var storeChecks = map[string]bool{
 	"TestStockFilters":    true, // StockLots and its filters: web-only SQL
 	"TestStockLotScan":    true, // StockLots by lot code, on every depot holding it: web-only SQL
 	"TestReadScope":       true, // what each demo account sees: the store's View filters, web-only queries
+	"TestFlowScreens":     true, // a plan executed, shipped and signed for through the API; progress and sites as the store keeps them
 }
 
 // newTestSite serves the site over s, signed in as the tester.

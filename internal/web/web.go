@@ -107,8 +107,7 @@ func NewHandler(svc *ops.Service, opts Options) (http.Handler, error) {
 }
 
 // screen is one entry of the navigation and the routes behind it. Later
-// capabilities (orders and shipments, donations, stock-take, teams) add
-// their screens here.
+// capabilities (donations, teams) add their screens here.
 type screen struct {
 	key    string // page template name and locale key nav.<key>
 	path   string // where the navigation links to; "" keeps it out of the navigation
@@ -171,6 +170,7 @@ func (h *handler) screens() []screen {
 			{"GET", "/incidents/new", access.IncidentWrite, h.newIncidentPage},
 			{"GET", "/plans/{id}", access.DispatchRead, h.planPage},
 		}},
+		{key: "transfers", path: "/transfers", icon: "⇄", routes: h.flowRoutes()},
 		{key: "readiness", path: "/readiness", icon: "◔", routes: []route{
 			{"GET", "/readiness", access.ReadinessRead, h.readinessPage},
 			{"GET", "/readiness/saved", access.ReadinessRead, h.readinessSaved},

@@ -12,6 +12,12 @@ function statusBadge(status) {
   const cls = { proposed: 'warn', approved: 'ok', cancelled: '' }[status] || '';
   return el('span', { class: 'badge ' + cls + ' rd-status', 'data-status': status }, t('readiness.status.' + status));
 }
+// transferLink is the badge of the transfer order a recommendation made,
+// leading to the order's page.
+function transferLink(id, attrs) {
+  return el('a', Object.assign({ class: 'badge info transfer-order', 'data-id': id, href: '/transfers/' + encodeURIComponent(id) }, attrs),
+    t('readiness.transfer', id));
+}
 function warningText(w) {
   return [w.headline || null, hazardName(w.hazard) + ' ' + levelName(w.level) + ' ' + t('readiness.colour.' + w.level),
     (w.areas || []).map((a) => districtName(a)).join(LIST_SEP),
@@ -33,7 +39,7 @@ export async function showRecommendation(rec) {
   box.replaceChildren(...[
     el('div', { class: 'rd-rec-head' },
       el('h3', null, t('readiness.rec_title', rec.id)), statusBadge(rec.status),
-      rec.transfer_id ? el('span', { class: 'badge info', id: 'transfer-order', 'data-id': rec.transfer_id }, t('readiness.transfer', rec.transfer_id)) : null,
+      rec.transfer_id ? transferLink(rec.transfer_id, { id: 'transfer-order' }) : null,
       el('span', { class: 'muted' }, time(rec.created_at))),
     el('p', { class: 'muted' }, warningText(rec.warning), ' · ', t('readiness.keep_deadline', pct(rec.keep_share), num(rec.deadline_hours))),
     el('div', { class: 'kpis' },
@@ -146,7 +152,7 @@ export async function loadRecent() {
       { label: t('readiness.col.warning'), get: (r) => warningText(r.warning) },
       { label: t('readiness.k.moves'), num: true, get: (r) => num(r.moves.length) },
       { label: t('readiness.col.in_time_change'), num: true, get: (r) => pct(r.before.in_time) + ' → ' + pct(r.after.in_time) },
-      { label: t('readiness.col.status'), get: (r) => [statusBadge(r.status), r.transfer_id ? ' ' + t('readiness.transfer', r.transfer_id) : null] },
+      { label: t('readiness.col.status'), get: (r) => [statusBadge(r.status), r.transfer_id ? ' ' : null, r.transfer_id ? transferLink(r.transfer_id) : null] },
       { label: '', get: (r) => el('button', { type: 'button', onclick: () => { showRecommendation(r); $('preposition-result').scrollIntoView({ behavior: 'smooth', block: 'start' }); } }, t('readiness.open')) },
     ], recs.slice(0, 20)));
   } catch (err) {
