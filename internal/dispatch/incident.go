@@ -7,7 +7,8 @@
 // reserves, production-capacity reserves — asks a routing.Router for travel
 // times, and solves one exact min-cost allocation over all open incidents
 // (package alloc). A plan is stored, approved (its units are reserved in the
-// ledger), executed (reservations become issues) or cancelled.
+// ledger), executed (its dispatch orders take the reservations over, see
+// package transfer and package shipment) or cancelled.
 package dispatch
 
 import (
