@@ -35,23 +35,10 @@ func (s *Service) Post(ctx context.Context, who access.Actor, p stock.Posting) (
 	return s.store.Post(ctx, p)
 }
 
-// ends returns the source depots of an order's lines and, with both, the
-// destinations too.
-func ends(o transfer.Order, both bool) []string {
-	var out []string
-	for _, l := range o.Lines {
-		out = append(out, l.From)
-		if both {
-			out = append(out, l.To)
-		}
-	}
-	return out
-}
-
 // CreateTransfer orders a transfer between depots, reserving its units at
 // the sources, which must be in who's scope.
 func (s *Service) CreateTransfer(ctx context.Context, who access.Actor, o transfer.Order) (transfer.Order, error) {
-	if err := s.allow(ctx, who, access.TransferCreate, "depot", ends(o, false)...); err != nil {
+	if err := s.allow(ctx, who, access.TransferCreate, "depot", o.Sources()...); err != nil {
 		return o, err
 	}
 	o.CreatedBy = who.ID
@@ -91,7 +78,11 @@ func (s *Service) stepTransfer(ctx context.Context, who access.Actor, id int64, 
 	if err != nil {
 		return before, err
 	}
-	if err := s.allow(ctx, who, act, "depot", ends(before, act == access.TransferRun)...); err != nil {
+	places := before.Sources()
+	if act == access.TransferRun {
+		places = before.Ends()
+	}
+	if err := s.allow(ctx, who, act, "depot", places...); err != nil {
 		return before, err
 	}
 	var after transfer.Order

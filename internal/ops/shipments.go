@@ -60,7 +60,7 @@ func (s *Service) CreateShipment(ctx context.Context, who access.Actor, sh shipm
 	}
 	ends := route(o, sh)
 	if ends == nil {
-		ends = transferEnds(o)
+		ends = o.Ends()
 	}
 	if err := s.allow(ctx, who, access.ShipmentRun, "depot", ends...); err != nil {
 		return sh, err
@@ -92,9 +92,6 @@ func whatIsLeft(o transfer.Order) []shipment.Line {
 	}
 	return out
 }
-
-// transferEnds lists every end of an order's lines.
-func transferEnds(o transfer.Order) []string { return ends(o, true) }
 
 func withFieldOf(err error, field string) error {
 	if e, ok := apperr.As(err); ok && e.Field == "" {

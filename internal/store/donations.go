@@ -62,19 +62,11 @@ func (s *Store) ReceiveDonation(ctx context.Context, d donation.Donation, actor 
 	}
 	var replayed bool
 	err = s.InTx(ctx, func(tx *Store) error {
-		var id int64
-		var stored string
-		err := tx.queryRow(ctx, `SELECT id, request_hash FROM donations WHERE created_by = ? AND idempotency_key = ?`,
-			actor, d.IdempotencyKey).Scan(&id, &stored)
-		switch {
-		case err == nil && stored == hash:
-			replayed = true
-			d, err = tx.Donation(ctx, id)
-			return err
-		case err == nil:
-			return apperr.New(apperr.Conflict, "idempotency.key_reused", "幂等键「%s」已用于另一笔不同的捐赠",
-				"idempotency key %q was already used for a different donation", d.IdempotencyKey).WithField("idempotency_key")
-		case !errors.Is(err, sql.ErrNoRows):
+		if id, err := tx.storedUnder(ctx, "donations", actor, d.IdempotencyKey, hash); err != nil || id != 0 {
+			if err == nil {
+				replayed = true
+				d, err = tx.Donation(ctx, id)
+			}
 			return err
 		}
 		if d.Restriction.Area != "" {
@@ -304,6 +296,27 @@ func mergeTrace(items []DonationItemTrace, t DonationItemTrace) []DonationItemTr
 		}
 	}
 	return append(items, t)
+}
+
+// storedUnder returns the id of the row of table that createdBy stored
+// under idempotency key, 0 when there is none, or idempotency.key_reused
+// when that row came from a different request (hash, see hashRequest).
+// The tables keep created_by, idempotency_key and request_hash.
+func (s *Store) storedUnder(ctx context.Context, table, createdBy, key, hash string) (int64, error) {
+	var id int64
+	var stored string
+	err := s.queryRow(ctx, `SELECT id, request_hash FROM `+table+` WHERE created_by = ? AND idempotency_key = ?`,
+		createdBy, key).Scan(&id, &stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("store: %s by idempotency key: %w", table, err)
+	case stored != hash:
+		return 0, apperr.New(apperr.Conflict, "idempotency.key_reused", "幂等键「%s」已用于另一笔不同的请求",
+			"idempotency key %q was already used for a different request", key).WithField("idempotency_key")
+	}
+	return id, nil
 }
 
 // hashRequest is the SHA-256 of a request's parts as JSON: what a retry

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -34,6 +33,7 @@ var purchaseSchema = []string{
 		received_at     BIGINT NOT NULL DEFAULT 0,
 		posting_id      BIGINT REFERENCES postings (id),
 		idempotency_key TEXT NOT NULL,
+		request_hash    TEXT NOT NULL,
 		created_by      TEXT NOT NULL,
 		created_at      BIGINT NOT NULL,
 		version         BIGINT NOT NULL DEFAULT 1,
@@ -51,16 +51,16 @@ func (s *Store) CreateCallOff(ctx context.Context, c purchase.CallOff) (purchase
 	if err := c.Validate(s.now().Unix()); err != nil {
 		return c, err
 	}
+	hash, err := hashRequest(c.Agreement, c.Depot, c.Quantity, c.DueAt, c.Note)
+	if err != nil {
+		return c, err
+	}
 	var out purchase.CallOff
-	err := s.InTx(ctx, func(tx *Store) error {
-		var id int64
-		err := tx.queryRow(ctx, `SELECT id FROM call_offs WHERE created_by = ? AND idempotency_key = ?`, c.CreatedBy,
-			c.IdempotencyKey).Scan(&id)
-		if err == nil {
-			out, err = tx.CallOff(ctx, id)
-			return err
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+	err = s.InTx(ctx, func(tx *Store) error {
+		if id, err := tx.storedUnder(ctx, "call_offs", c.CreatedBy, c.IdempotencyKey, hash); err != nil || id != 0 {
+			if err == nil {
+				out, err = tx.CallOff(ctx, id)
+			}
 			return err
 		}
 		a, err := tx.Agreement(ctx, c.Agreement)
@@ -87,11 +87,12 @@ func (s *Store) CreateCallOff(ctx context.Context, c purchase.CallOff) (purchase
 				WithField("quantity")
 		}
 		now := tx.now().Unix()
+		var id int64
 		if err := tx.queryRow(ctx, `INSERT INTO call_offs (code, agreement_id, item_id, depot_id, quantity, due_at, status,
-			note, idempotency_key, created_by, created_at) SELECT ?, a.id, a.item_id, ?, ?, ?, ?, ?, ?, ?, ?
+			note, idempotency_key, request_hash, created_by, created_at) SELECT ?, a.id, a.item_id, ?, ?, ?, ?, ?, ?, ?, ?, ?
 			FROM agreement_reserves a WHERE a.code = ? RETURNING id`, "CO-new-"+c.IdempotencyKey+"-"+c.CreatedBy, depotID,
-			int64(c.Quantity), c.DueAt, string(purchase.StatusOrdered), c.Note, c.IdempotencyKey, c.CreatedBy, now, c.Agreement).
-			Scan(&id); err != nil {
+			int64(c.Quantity), c.DueAt, string(purchase.StatusOrdered), c.Note, c.IdempotencyKey, hash, c.CreatedBy, now,
+			c.Agreement).Scan(&id); err != nil {
 			return fmt.Errorf("store: call-off: %w", err)
 		}
 		if _, err := tx.exec(ctx, `UPDATE call_offs SET code = ? WHERE id = ?`, "CO-"+strconv.FormatInt(id, 10), id); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -23,6 +22,7 @@ var requestSchema = []string{
 		status          TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'withdrawn')),
 		body            TEXT NOT NULL,
 		idempotency_key TEXT NOT NULL,
+		request_hash    TEXT NOT NULL,
 		created_by      TEXT NOT NULL,
 		created_at      BIGINT NOT NULL,
 		version         BIGINT NOT NULL DEFAULT 1,
@@ -38,16 +38,16 @@ func (s *Store) CreateRequest(ctx context.Context, r request.Request) (request.R
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
+	hash, err := hashRequest(r.Area, r.SiteName, r.Point, r.WithinHours, r.Lines, r.Note)
+	if err != nil {
+		return r, err
+	}
 	var out request.Request
-	err := s.InTx(ctx, func(tx *Store) error {
-		var id int64
-		err := tx.queryRow(ctx, `SELECT id FROM requests WHERE created_by = ? AND idempotency_key = ?`, r.CreatedBy,
-			r.IdempotencyKey).Scan(&id)
-		if err == nil {
-			out, err = tx.Request(ctx, id)
-			return err
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+	err = s.InTx(ctx, func(tx *Store) error {
+		if id, err := tx.storedUnder(ctx, "requests", r.CreatedBy, r.IdempotencyKey, hash); err != nil || id != 0 {
+			if err == nil {
+				out, err = tx.Request(ctx, id)
+			}
 			return err
 		}
 		a, err := tx.Area(ctx, r.Area)
@@ -60,9 +60,9 @@ func (s *Store) CreateRequest(ctx context.Context, r request.Request) (request.R
 		}
 		r.Status, r.AtArea, r.Steps, r.CreatedAt, r.Version = request.StatusPending, a.ParentCode, nil, tx.now().Unix(), 1
 		r.Incident, r.Site = "", ""
-		if err := tx.queryRow(ctx, `INSERT INTO requests (area, at_area, status, body, idempotency_key, created_by, created_at)
-			VALUES (?, ?, ?, '{}', ?, ?, ?) RETURNING id`, r.Area, r.AtArea, string(r.Status), r.IdempotencyKey, r.CreatedBy,
-			r.CreatedAt).Scan(&r.ID); err != nil {
+		if err := tx.queryRow(ctx, `INSERT INTO requests (area, at_area, status, body, idempotency_key, request_hash, created_by,
+			created_at) VALUES (?, ?, ?, '{}', ?, ?, ?, ?) RETURNING id`, r.Area, r.AtArea, string(r.Status), r.IdempotencyKey, hash,
+			r.CreatedBy, r.CreatedAt).Scan(&r.ID); err != nil {
 			return fmt.Errorf("store: request: %w", err)
 		}
 		out = r

@@ -219,22 +219,12 @@ func (s *Store) CreateRequisition(ctx context.Context, x requisition.Requisition
 		var nullKey sql.NullString
 		if key != "" {
 			nullKey = sql.NullString{String: key, Valid: true}
-			var id int64
-			var stored string
-			err := tx.queryRow(ctx, `SELECT id, request_hash FROM requisitions WHERE created_by = ? AND idempotency_key = ?`,
-				x.CreatedBy, key).Scan(&id, &stored)
-			if err == nil {
-				if stored != hash {
-					return apperr.New(apperr.Conflict, "idempotency.key_reused",
-						"幂等键「%s」已用于另一笔不同的征用记录", "idempotency key %q was already used for a different requisition",
-						key).WithField("idempotency_key")
+			if id, err := tx.storedUnder(ctx, "requisitions", x.CreatedBy, key, hash); err != nil || id != 0 {
+				if err == nil {
+					replayed = true
+					out, err = tx.Requisition(ctx, id)
 				}
-				replayed = true
-				out, err = tx.Requisition(ctx, id)
 				return err
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("store: requisition by key: %w", err)
 			}
 		}
 		if _, err := tx.Incident(ctx, out.Incident); err != nil {

@@ -84,6 +84,26 @@ type LotQuantity struct {
 // Left is what is still to ship: reserved at the source.
 func (lq LotQuantity) Left() stock.Quantity { return lq.Quantity - lq.Shipped }
 
+// Sources lists the source depots of the order's lines: the places a
+// person must reach to order or cancel it.
+func (o Order) Sources() []string {
+	var out []string
+	for _, l := range o.Lines {
+		out = append(out, l.From)
+	}
+	return out
+}
+
+// Ends lists the sources and destinations of the order's lines: executing
+// it is for a person at either end.
+func (o Order) Ends() []string {
+	var out []string
+	for _, l := range o.Lines {
+		out = append(out, l.From, l.To)
+	}
+	return out
+}
+
 // Left is what of the whole order is still to ship.
 func (o Order) Left() stock.Quantity {
 	var n stock.Quantity
