@@ -333,10 +333,10 @@ func (h *handler) routes() []route {
 		{"POST", "/api/replenishments/{id}/settle", access.ReplenishSettle, h.settleReplenishment},
 
 		// Donations and emergency purchase (donations.go, docs/flow.md).
-		{"GET", "/api/donations", access.StockRead, h.listDonations},
+		{"GET", "/api/donations", access.DispatchRead, h.listDonations},
 		{"POST", "/api/donations", access.DonationReceive, h.receiveDonation},
 		{"GET", "/api/donations/report", access.Public, h.donationReport},
-		{"GET", "/api/donations/{id}", access.StockRead, h.getDonation},
+		{"GET", "/api/donations/{id}", access.DispatchRead, h.getDonation},
 		{"GET", "/api/donations/{id}/matches", access.DispatchRead, h.donationMatches},
 		{"GET", "/api/purchases", access.StockRead, h.listCallOffs},
 		{"POST", "/api/purchases", access.PurchaseOrder, h.createCallOff},

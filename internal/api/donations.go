@@ -58,7 +58,7 @@ func (h *handler) listDonations(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	out, err := h.store.Donations(r.Context(), r.URL.Query().Get("depot"), int(limit))
+	out, err := h.ops.Donations(r.Context(), actor(r), r.URL.Query().Get("depot"), int(limit))
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -70,7 +70,7 @@ func (h *handler) getDonation(w http.ResponseWriter, r *http.Request) {
 	id, err := httpx.ID(r, "id")
 	var d donation.Donation
 	if err == nil {
-		d, err = h.store.Donation(r.Context(), id)
+		d, err = h.ops.Donation(r.Context(), actor(r), id)
 	}
 	if err != nil {
 		h.error(w, r, err)
@@ -149,7 +149,7 @@ func (h *handler) listCallOffs(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	out, err := h.store.CallOffs(r.Context(), status, int(limit))
+	out, err := h.store.CallOffs(r.Context(), stockView(r), status, int(limit))
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -114,7 +114,7 @@ func (h *handler) listReplenishments(w http.ResponseWriter, r *http.Request) {
 	var out []replenish.Need
 	if err == nil {
 		out, err = h.store.Replenishments(r.Context(), store.ReplenishFilter{Status: status, Holder: q.Get("holder"),
-			OwedBy: q.Get("owed_by"), Limit: int(limit)})
+			OwedBy: q.Get("owed_by"), Limit: int(limit), View: stockView(r)})
 	}
 	if err != nil {
 		h.error(w, r, err)

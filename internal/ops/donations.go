@@ -29,6 +29,54 @@ func (s *Service) ReceiveDonation(ctx context.Context, who access.Actor, d donat
 	return d, replayed, err
 }
 
+// Donations lists donations, newest first (dispatch.read: relief goods
+// are for whoever plans relief); a donor's contact only to those who may
+// receive donations at its depot.
+func (s *Service) Donations(ctx context.Context, who access.Actor, depot string, limit int) ([]donation.Donation, error) {
+	if err := who.Allow(access.DispatchRead); err != nil {
+		return nil, err
+	}
+	ds, err := s.store.Donations(ctx, nil, depot, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.hideContacts(ctx, who, ds)
+}
+
+// Donation returns a donation (dispatch.read), its donor's contact only to
+// those who may receive donations at its depot.
+func (s *Service) Donation(ctx context.Context, who access.Actor, id int64) (donation.Donation, error) {
+	if err := who.Allow(access.DispatchRead); err != nil {
+		return donation.Donation{}, err
+	}
+	d, err := s.store.Donation(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	ds, err := s.hideContacts(ctx, who, []donation.Donation{d})
+	return ds[0], err
+}
+
+// hideContacts blanks the donors' contacts where who may not receive
+// donations: personal data is for the depot that deals with the donor.
+func (s *Service) hideContacts(ctx context.Context, who access.Actor, ds []donation.Donation) ([]donation.Donation, error) {
+	may := map[string]bool{}
+	for i, d := range ds {
+		ok, seen := may[d.Depot]
+		if !seen {
+			var err error
+			if ok, err = s.May(ctx, who, access.DonationReceive, "depot", d.Depot); err != nil {
+				return ds, err
+			}
+			may[d.Depot] = ok
+		}
+		if !ok {
+			ds[i].Contact = ""
+		}
+	}
+	return ds, nil
+}
+
 // DonationMatches pairs a donation with the open needs its restriction
 // allows, nearest first from its depot.
 func (s *Service) DonationMatches(ctx context.Context, who access.Actor, id int64) ([]donation.Match, error) {
@@ -60,9 +108,17 @@ func callOffObject(c purchase.CallOff) audit.Object {
 
 // CreateCallOff orders an emergency purchase against an agreement reserve,
 // delivered to a depot in who's scope (purchase.order).
+//
+// The agreement's contracting party (the bureau that signed it) must be in
+// who's scope too: a district does not call off the city's agreements.
 func (s *Service) CreateCallOff(ctx context.Context, who access.Actor, c purchase.CallOff) (purchase.CallOff, error) {
 	if err := s.allow(ctx, who, access.PurchaseOrder, "depot", c.Depot); err != nil {
 		return c, err
+	}
+	if a, err := s.store.Agreement(ctx, c.Agreement); err == nil && a.Party != "" {
+		if err := s.allow(ctx, who, access.PurchaseOrder, "org", a.Party); err != nil {
+			return c, err
+		}
 	}
 	c.CreatedBy = who.ID
 	err := s.store.InTx(ctx, func(tx *store.Store) error {

@@ -77,7 +77,33 @@ func (s *Service) Requisition(ctx context.Context, who access.Actor, id int64) (
 	if err := who.Allow(actRequisitionRead); err != nil {
 		return requisition.Requisition{}, err
 	}
-	return s.store.Requisition(ctx, id)
+	x, err := s.store.Requisition(ctx, id)
+	if err != nil {
+		return x, err
+	}
+	xs, err := s.maskOwners(ctx, who, []requisition.Requisition{x})
+	return xs[0], err
+}
+
+// maskOwners hides the owners' ID numbers of the requisitions who may not
+// act on (requisition.write in their area): personal data is for those who
+// handle the compensation.
+func (s *Service) maskOwners(ctx context.Context, who access.Actor, xs []requisition.Requisition) ([]requisition.Requisition, error) {
+	may := map[string]bool{}
+	for i, x := range xs {
+		ok, seen := may[x.Area]
+		if !seen {
+			var err error
+			if ok, err = s.May(ctx, who, access.RequisitionWrite, "area", x.Area); err != nil {
+				return xs, err
+			}
+			may[x.Area] = ok
+		}
+		if !ok {
+			xs[i].Owner = x.Owner.Masked()
+		}
+	}
+	return xs, nil
 }
 
 // Requisitions lists requisitions by incident, status and area, newest
@@ -86,7 +112,11 @@ func (s *Service) Requisitions(ctx context.Context, who access.Actor, f store.Re
 	if err := who.Allow(actRequisitionRead); err != nil {
 		return nil, err
 	}
-	return s.store.Requisitions(ctx, f)
+	xs, err := s.store.Requisitions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.maskOwners(ctx, who, xs)
 }
 
 // RequisitionTotals sums the requisitions per incident, or of one

@@ -533,3 +533,14 @@ type Totals struct {
 	// Unpaid is the compensation assessed but not yet paid.
 	Unpaid money.Fen `json:"unpaid_yuan"`
 }
+
+// Masked returns o with its ID number hidden but for its last four
+// characters (****002X): what people who may not act on the requisition
+// see of the owner.
+func (o Owner) Masked() Owner {
+	r := []rune(o.IDNumber)
+	if len(r) > 4 {
+		o.IDNumber = strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+	}
+	return o
+}

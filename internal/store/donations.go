@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
 	"github.com/stockpile-dev/stockpile/internal/donation"
@@ -123,14 +124,16 @@ func (s *Store) Donation(ctx context.Context, id int64) (donation.Donation, erro
 }
 
 // Donations lists donations, newest first, at most limit (1 to 1000,
-// else 100), of one depot if given.
-func (s *Store) Donations(ctx context.Context, depot string, limit int) ([]donation.Donation, error) {
+// else 100), of one depot if given, received at depots in view (nil: all).
+func (s *Store) Donations(ctx context.Context, view *access.View, depot string, limit int) ([]donation.Donation, error) {
 	var w where
-	w.addIf(depot, "depot_id = (SELECT id FROM depots WHERE code = ?)")
+	w.addIf(depot, "d.code = ?")
+	w.visible(view, "d", "")
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := s.query(ctx, `SELECT body FROM donations`+w.String()+`ORDER BY id DESC LIMIT `+strconv.Itoa(limit), w.args...)
+	rows, err := s.query(ctx, `SELECT x.body FROM donations x JOIN depots d ON d.id = x.depot_id`+w.String()+
+		`ORDER BY x.id DESC LIMIT `+strconv.Itoa(limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: donations: %w", err)
 	}
@@ -198,6 +201,7 @@ func (s *Store) OpenNeeds(ctx context.Context, items []string) ([]donation.Need,
 type DonationReport struct {
 	ID        int64               `json:"id"`
 	Donor     string              `json:"donor"`
+	Anonymous bool                `json:"anonymous"` // Donor is then 匿名捐赠
 	DonorKind donation.DonorKind  `json:"donor_kind"`
 	At        int64               `json:"at"`
 	Depot     string              `json:"depot"`
@@ -230,14 +234,14 @@ func (s *Store) DonationsReport(ctx context.Context, limit int) ([]DonationRepor
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	ds, err := s.Donations(ctx, "", limit)
+	ds, err := s.Donations(ctx, nil, "", limit)
 	if err != nil || len(ds) == 0 {
 		return nil, err
 	}
 	out := make([]DonationReport, len(ds))
 	at := map[int64]int{}
 	for i, d := range ds {
-		out[i] = DonationReport{ID: d.ID, Donor: d.PublicDonor(), DonorKind: d.DonorKind, At: d.CreatedAt,
+		out[i] = DonationReport{ID: d.ID, Donor: d.PublicDonor(), Anonymous: d.Anonymous, DonorKind: d.DonorKind, At: d.CreatedAt,
 			Depot: d.Depot, Purpose: d.Restriction.Purpose}
 		at[d.ID] = i
 	}

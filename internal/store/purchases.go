@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/area"
 	"github.com/stockpile-dev/stockpile/internal/dispatch"
@@ -127,10 +128,11 @@ func (s *Store) CallOff(ctx context.Context, id int64) (purchase.CallOff, error)
 }
 
 // CallOffs lists call-offs, newest first, of one status if given, at most
-// limit (1 to 1000, else 100).
-func (s *Store) CallOffs(ctx context.Context, status string, limit int) ([]purchase.CallOff, error) {
+// limit (1 to 1000, else 100), delivered to depots in view (nil: all).
+func (s *Store) CallOffs(ctx context.Context, view *access.View, status string, limit int) ([]purchase.CallOff, error) {
 	var w where
 	w.addIf(status, "c.status = ?")
+	w.visible(view, "d", "")
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
@@ -144,12 +146,16 @@ func (s *Store) CallOffs(ctx context.Context, status string, limit int) ([]purch
 // ReceiveCallOff puts a call-off's delivery into its depot in one
 // transaction: the receipt of a new lot, the call-off received (what did
 // not arrive goes back to the agreement), and dispatch orders for the
-// executed plans that counted on it, from what arrived.
+// executed plans that counted on it, from what arrived. The same quantity
+// received again is answered with the call-off as received.
 func (s *Store) ReceiveCallOff(ctx context.Context, id int64, d purchase.Delivery, actor string) (purchase.CallOff, error) {
 	err := s.InTx(ctx, func(tx *Store) error {
 		c, err := tx.CallOff(ctx, id)
 		if err != nil {
 			return err
+		}
+		if c.Status == purchase.StatusReceived && c.Received == d.Quantity {
+			return nil // the same delivery again, after a lost answer: recorded once
 		}
 		p, err := c.Receive(d, actor)
 		if err != nil {

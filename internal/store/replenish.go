@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/stockpile-dev/stockpile/internal/access"
 	"github.com/stockpile-dev/stockpile/internal/apperr"
 	"github.com/stockpile-dev/stockpile/internal/replenish"
 	"github.com/stockpile-dev/stockpile/internal/stock"
@@ -126,9 +127,10 @@ func scanNeed(r interface{ Scan(...any) error }) (n replenish.Need, err error) {
 // ReplenishFilter selects replenishment needs.
 type ReplenishFilter struct {
 	Status string
-	Holder string // area code
-	OwedBy string // area code
-	Limit  int    // 1 to 1000, else 100
+	Holder string       // area code
+	OwedBy string       // area code
+	Limit  int          // 1 to 1000, else 100
+	View   *access.View // of the depots whose stock was used; nil: all
 }
 
 // Replenishments lists replenishment needs, newest first.
@@ -137,6 +139,7 @@ func (s *Store) Replenishments(ctx context.Context, f ReplenishFilter) ([]replen
 	w.addIf(f.Status, "r.status = ?")
 	w.addIf(f.Holder, "r.holder = ?")
 	w.addIf(f.OwedBy, "r.owed_by = ?")
+	w.visible(f.View, "d", "")
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 100

@@ -90,10 +90,20 @@ func screenPaths(t *testing.T, site *testSite) map[string]string {
 	_, o := flowOrder(t, site, "T-ACCESS-FLOW")
 	var sh shipment.Shipment
 	site.post(t, fmt.Sprintf("/api/transfers/%d/shipments", o.ID), `{"vehicle": "京A00001", "all": true}`, &sh)
+	// A request, a donation, a requisition and a supplier, as the tester
+	// (a city manager and commander) records them.
+	var req, don, rq struct{ ID int64 }
+	site.post(t, "/api/requests", reliefRequest("110109004", "access-request"), &req)
+	site.post(t, "/api/donations", reliefDonation("C-DX-FLOOD", "access-donation", false), &don)
+	site.post(t, "/api/requisitions", reliefRequisition("T-ACCESS-FLOW", "110109004", "access-requisition"), &rq)
+	var sup struct{ Org string }
+	site.post(t, "/api/suppliers", reliefSupplier("ENT-TENT"), &sup)
 	return map[string]string{"/{$}": "/", "/stock/{tab}": "/stock/depots", "/plans/{id}": fmt.Sprintf("/plans/%d", p.ID),
 		"/work/lots/{code}": "/work/lots/" + lots[0].Lot, "/work/counts/{id}": fmt.Sprintf("/work/counts/%d", c.ID),
 		"/transfers/{id}": fmt.Sprintf("/transfers/%d", o.ID), "/shipments/{id}": fmt.Sprintf("/shipments/%d", sh.ID),
-		"/sites/{code}": "/sites/" + o.Lines[0].To}
+		"/sites/{code}": "/sites/" + o.Lines[0].To, "/requests/{id}": fmt.Sprintf("/requests/%d", req.ID),
+		"/donations/{id}": fmt.Sprintf("/donations/%d", don.ID), "/requisitions/{id}": fmt.Sprintf("/requisitions/%d", rq.ID),
+		"/masterdata/suppliers/{code}": "/masterdata/suppliers/" + sup.Org}
 }
 
 // scopedPaths are pages of one thing that lies in some scopes only: a role

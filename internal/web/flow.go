@@ -36,15 +36,33 @@ func (h *handler) flowRoutes() []route {
 	return []route{
 		{"GET", "/transfers", access.DispatchRead, h.transfersPage},
 		{"GET", "/transfers/{id}", access.DispatchRead, h.transferPage},
+		{"GET", "/shipments", access.DispatchRead, h.shipmentsPage},
 		{"GET", "/shipments/{id}", access.DispatchRead, h.shipmentPage},
 		{"GET", "/sites", access.DispatchRead, h.sitesPage},
 		{"GET", "/sites/{code}", access.DispatchRead, h.sitePage},
+		// Requests from below, replenishment, donations, emergency
+		// purchase and requisitions (requests.go, relief.go,
+		// requisitions.go). Their lists read what the JSON API lists under
+		// stock.read too, but they are pages of this screen and so open to
+		// those who may read dispatch, as the screen's navigation entry is:
+		// a partner department (stock.read, not dispatch.read) reads them
+		// through the API only.
+		{"GET", "/requests", access.DispatchRead, h.requestsPage},
+		{"GET", "/requests/{id}", access.DispatchRead, h.requestPage},
+		{"GET", "/replenishments", access.DispatchRead, h.replenishmentsPage},
+		{"GET", "/donations", access.DispatchRead, h.donationsPage},
+		{"GET", "/donations/{id}", access.DispatchRead, h.donationPage},
+		{"GET", "/purchases", access.DispatchRead, h.purchasesPage},
+		{"GET", "/requisitions", access.DispatchRead, h.requisitionsPage},
+		{"GET", "/requisitions/{id}", access.DispatchRead, h.requisitionPage},
 	}
 }
 
-// flowTabs are the screen's two lists; every page of it is open to all
-// who may read dispatch.
-var flowTabs = []struct{ key, href string }{{"transfers", "/transfers"}, {"sites", "/sites"}}
+// flowTabs are the screen's lists; every page of it is open to all who
+// may read dispatch.
+var flowTabs = []struct{ key, href string }{{"transfers", "/transfers"}, {"shipments", "/shipments"}, {"sites", "/sites"},
+	{"requests", "/requests"}, {"replenishments", "/replenishments"}, {"donations", "/donations"},
+	{"purchases", "/purchases"}, {"requisitions", "/requisitions"}}
 
 // flowPage is what every page of the screen carries besides its own data.
 type flowPage struct {
@@ -785,4 +803,83 @@ func (h *handler) planProgress(ctx context.Context, p dispatch.Plan, rows []line
 			SiteName: cmp.Or(siteNames[sp.Incident+"\x00"+sp.Site], sp.Site)})
 	}
 	return v, n.err
+}
+
+// shipmentsLimit is how many shipments the list shows, newest first.
+const shipmentsLimit = 200
+
+// shipmentsView lists shipments, of one status if asked; Arriving keeps
+// those on the road or delivered to a place the signed-in person signs
+// for (shipment.receive), as the inbox counts them (ops.Service.Inbox).
+type shipmentsView struct {
+	Rows     []shipmentRow
+	Status   string
+	Statuses []shipment.Status
+	Arriving bool
+	Limit    int
+	Full     bool
+}
+
+func (h *handler) shipmentsPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	v := shipmentsView{Statuses: shipment.Statuses, Arriving: q.Get("arriving") == "1", Limit: shipmentsLimit}
+	var all []string
+	for _, s := range shipment.Statuses {
+		all = append(all, string(s))
+	}
+	status, err := httpx.OneOf(q, "status", all...)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var ships []shipment.Shipment
+	if v.Arriving {
+		ships, err = h.arrivingShipments(ctx, access.FromContext(ctx))
+	} else {
+		v.Status = status
+		ships, err = h.store.Shipments(ctx, store.ShipmentFilter{Status: status, Limit: shipmentsLimit})
+		v.Full = len(ships) == shipmentsLimit
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n := h.flowNames(ctx)
+	for _, sh := range ships {
+		v.Rows = append(v.Rows, newShipmentRow(n, sh))
+	}
+	if n.err != nil {
+		h.fail(w, r, n.err)
+		return
+	}
+	h.renderFlow(w, r, "shipments", "shipments", "flow.shipments.list_title", v)
+}
+
+// arrivingShipments are the shipments on the road or delivered to a place
+// who may sign for (ops.Service.May of shipment.receive on the
+// destination), newest first.
+func (h *handler) arrivingShipments(ctx context.Context, who access.Actor) ([]shipment.Shipment, error) {
+	if !who.Can(access.ShipmentReceive) {
+		return nil, nil
+	}
+	var out []shipment.Shipment
+	may := h.mayCache(ctx, who, access.ShipmentReceive, "depot")
+	for _, st := range []shipment.Status{shipment.StatusInTransit, shipment.StatusDelivered} {
+		got, err := h.store.Shipments(ctx, store.ShipmentFilter{Status: string(st), Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range got {
+			ok, err := may.may(sh.To)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, sh)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b shipment.Shipment) int { return cmp.Compare(b.ID, a.ID) })
+	return out, nil
 }

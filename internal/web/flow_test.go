@@ -234,6 +234,10 @@ func TestFlowScreens(t *testing.T) {
 			`data-field="ordered">5<`, `data-field="received">2<`, `data-field="lost">1 / 0<`)
 		contains(t, "plan site", dispatchRow(t, body, `data-site="`+siteCode+`"`), `href="/sites/`+siteCode+`"`,
 			`data-field="on-hand">1 `, `data-field="distributed">1<`)
+		// What the incident used: the tent handed out and the one damaged
+		// on the way (物资消耗与成本).
+		contains(t, "incident cost", dispatchRow(t, body, `<tr data-item="1010101"`), "发放 1 · 消耗 0 · 损坏 1 · 短少 0")
+		contains(t, "incident cost", body, `id="incident-cost"`, `data-incident="T-FLOW"`)
 
 		// English.
 		site.fetch(t, f.clients["manager-datai"], "GET", "/lang/en?back=/", nil)

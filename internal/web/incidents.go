@@ -255,9 +255,10 @@ type planView struct {
 	Totals      planTotals
 	Coverage    []coverageRow
 	Lines       []lineRow
-	Reserved    []reservedDepot   // depot stock held for the plan, while it is approved
-	Promised    []lineRow         // agreement and capacity lines, promised while approved
-	Progress    *planProgressView // once executed: its orders, shipments and sites (执行情况)
+	Reserved    []reservedDepot    // depot stock held for the plan, while it is approved
+	Promised    []lineRow          // agreement and capacity lines, promised while approved
+	Progress    *planProgressView  // once executed: its orders, shipments and sites (执行情况)
+	Costs       []incidentCostView // once executed: what each incident used and cost (物资消耗与成本)
 	Map         planMap
 	// The actions the user may take on the plan now
 	// (ops.Service.PlanActions): its status allows them, the user's roles
@@ -368,6 +369,9 @@ func (h *handler) buildPlanView(ctx context.Context, lang string, p dispatch.Pla
 	}
 	if p.Status == dispatch.PlanExecuted {
 		if v.Progress, err = h.planProgress(ctx, p, v.Lines, incidents, items); err != nil {
+			return v, err
+		}
+		if v.Costs, err = h.incidentCosts(ctx, incidents); err != nil {
 			return v, err
 		}
 	}

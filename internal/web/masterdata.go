@@ -192,7 +192,8 @@ var masterKinds = []masterKind{
 // (catalog.write for items and categories, area.write, org.write,
 // depot.write, reserve.write for the contract reserves, which a partner
 // department may open at /masterdata/agreements). Depots and reserves are
-// listed as far as the user's stock.read reaches.
+// listed as far as the user's stock.read reaches. The supplier directory
+// is a tab of its own kind (suppliers.go), opened by supplier.write.
 func (h *handler) masterRoutes() []route {
 	routes := []route{{"GET", "/masterdata", access.DepotWrite, h.masterList}}
 	for _, k := range masterKinds {
@@ -202,7 +203,7 @@ func (h *handler) masterRoutes() []route {
 			route{"POST", "/masterdata/" + k.Key + "/{code}/retire", k.Write, h.masterRetire(true)},
 			route{"POST", "/masterdata/" + k.Key + "/{code}/restore", k.Write, h.masterRetire(false)})
 	}
-	return routes
+	return append(routes, h.supplierRoutes()...)
 }
 
 // kindOf is the tab a request's path names (/masterdata/<tab>…; the
@@ -282,6 +283,9 @@ func masterTabs(r *http.Request, active string) []masterTab {
 		if who.Can(k.Write) {
 			out = append(out, masterTab{Key: k.Key, Href: "/masterdata/" + k.Key, Active: k.Key == active})
 		}
+	}
+	if who.Can(supplierTab.read) {
+		out = append(out, masterTab{Key: supplierTab.key, Href: "/masterdata/" + supplierTab.key, Active: active == supplierTab.key})
 	}
 	return out
 }

@@ -79,6 +79,11 @@ var storeChecks = map[string]bool{
 	"TestStockLotScan":    true, // StockLots by lot code, on every depot holding it: web-only SQL
 	"TestReadScope":       true, // what each demo account sees: the store's View filters, web-only queries
 	"TestFlowScreens":     true, // a plan executed, shipped and signed for through the API; progress and sites as the store keeps them
+	// Requests, donations, call-offs, replenishment and requisitions
+	// decided through the API, each screen's figures as the store keeps them.
+	"TestRequestScreens":     true,
+	"TestSupplyScreens":      true,
+	"TestRequisitionScreens": true,
 }
 
 // newTestSite serves the site over s, signed in as the tester.

@@ -11,11 +11,12 @@
 // Every label is in Chinese and English: Chinese by default, English by the
 // switch in the header (a cookie). The locale files under locale/ hold both.
 //
-// Every screen but sign-in needs a signed-in user whose roles allow the
-// screen's action (access.Rules); the navigation and each screen's buttons
-// show only what the user may do, and lists show only the stock the user's
-// scope reaches (access.Actor.View). The JSON API checks the same rules
-// again for every change the pages ask of it.
+// Every screen but sign-in and the public report of donations (捐赠公示)
+// needs a signed-in user whose roles allow the screen's action
+// (access.Rules); the navigation and each screen's buttons show only what
+// the user may do, and lists show only the stock the user's scope reaches
+// (access.Actor.View). The JSON API checks the same rules again for every
+// change the pages ask of it.
 package web
 
 import (
@@ -184,6 +185,12 @@ func (h *handler) screens() []screen {
 			{"GET", "/admin/tokens", access.TokenManage, h.tokensPage},
 			{"GET", "/admin/webhooks", access.WebhookManage, h.webhooksPage},
 			{"GET", "/admin/audit", access.AuditRead, h.auditPage},
+		}},
+		// The public report of donations (捐赠公示), which anyone may read
+		// without signing in: out of the navigation, so that it opens no
+		// screen's entry to anyone.
+		{key: "donation-report", routes: []route{
+			{"GET", "/donations/report", access.Public, h.donationReportPage},
 		}},
 		{key: "account", routes: []route{
 			{"GET", "/login", access.Public, h.loginPage},

@@ -1,10 +1,14 @@
 // 调运 screen: an order's steps and shipments, a shipment's steps and its
-// signed receipt, a site's distribution, write-off and return. Each form
-// or button calls the JSON API and shows the answer: a refusal by the form
-// or box that sent it, in the page's language (the API's message_zh or
-// message), and on success the page as it now stands. Who acts is the
-// signed-in user, known to the server: no form sends a name but the
-// signer's, who may be someone else at the destination.
+// signed receipt, a site's distribution, write-off and return; requests
+// for supplies and their decisions, replenishment settled, donations
+// received, call-offs ordered, received and cancelled, requisitions and
+// their steps; and the supplier directory of 基础数据, which shares the
+// forms' ways. Each form or button calls the JSON API and shows the
+// answer: a refusal by the form or box that sent it, in the page's
+// language (the API's message_zh or message), and on success the page as
+// it now stands. Who acts is the signed-in user, known to the server: no
+// form sends a name but the signer's, who may be someone else at the
+// destination.
 (function () {
   'use strict';
   const S = window.Stockpile;
@@ -236,6 +240,390 @@
         reload(t('flow.done.use.' + k));
       });
     });
+  }
+
+  // ---- forms with lines: requests, donations, requisitions, suppliers ----
+  // A fieldset.form-lines holds .form-line rows; its add button
+  // (button.line-add[data-lines=<the fieldset's id>]) adds a copy of the
+  // first row, emptied, and each row but a lone one has a remove button.
+  for (const box of document.querySelectorAll('fieldset.form-lines')) {
+    const template = box.querySelector('.form-line').cloneNode(true);
+    for (const f of template.querySelectorAll('input')) { if (f.type === 'checkbox') f.checked = false; else f.value = ''; }
+    for (const f of template.querySelectorAll('select')) f.selectedIndex = 0;
+    template.classList.remove('discrepancy');
+    const removable = () => {
+      const rows = box.querySelectorAll('.form-line');
+      for (const r of rows) r.querySelector('.line-remove').hidden = rows.length < 2;
+    };
+    const wire = (row) => row.querySelector('.line-remove').addEventListener('click', () => { row.remove(); removable(); });
+    for (const row of box.querySelectorAll('.form-line')) wire(row);
+    removable();
+    const add = document.querySelector('button.line-add[data-lines="' + box.id + '"]');
+    if (add) {
+      add.addEventListener('click', () => {
+        const row = template.cloneNode(true);
+        box.append(row);
+        wire(row);
+        removable();
+        row.dispatchEvent(new Event('change', { bubbles: true }));
+        const first = row.querySelector('input, select');
+        if (first) first.focus();
+      });
+    }
+  }
+  const field = (row, name) => row.querySelector('[name=' + name + ']');
+  const value = (row, name) => { const f = field(row, name); return f ? f.value.trim() : ''; };
+
+  // Times are typed and shown in China time (UTC+8, no summer time),
+  // wherever the browser is: chinaTime reads a datetime-local value as
+  // unix seconds (0 for none), chinaLocal writes one.
+  function chinaTime(v) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || '');
+    return m ? Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]) / 1000 - 8 * 3600 : 0;
+  }
+  const chinaLocal = (unix) => new Date((unix + 8 * 3600) * 1000).toISOString().slice(0, 16);
+
+  // ---- a request for supplies (需求申报): submit one ----
+  const reqForm = document.getElementById('request-form');
+  if (reqForm) {
+    const key = newKey();
+    reqForm.dataset.key = key;
+    const area = document.getElementById('request-area');
+    const lon = document.getElementById('request-lon'), lat = document.getElementById('request-lat');
+    // The area's position stands in for the place's until one is typed.
+    let typed = false;
+    for (const f of [lon, lat]) f.addEventListener('input', () => { typed = true; });
+    const fillPoint = () => {
+      const o = area.selectedOptions[0];
+      if (!typed && o) { lon.value = o.dataset.lon; lat.value = o.dataset.lat; }
+    };
+    area.addEventListener('change', fillPoint);
+    fillPoint();
+    reqForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(reqForm);
+      const site = document.getElementById('request-site-name');
+      if (!site.value.trim()) { invalid(reqForm, site, t('flow.request.site_needed')); return; }
+      const x = Number(lon.value.trim()), y = Number(lat.value.trim());
+      if (!lon.value.trim() || !Number.isFinite(x) || x < -180 || x > 180) { invalid(reqForm, lon, t('flow.request.point_needed')); return; }
+      if (!lat.value.trim() || !Number.isFinite(y) || y < -90 || y > 90) { invalid(reqForm, lat, t('flow.request.point_needed')); return; }
+      const within = document.getElementById('request-within');
+      if (!positive(within.value)) { invalid(reqForm, within, t('flow.request.within_needed')); return; }
+      const lines = [];
+      for (const row of reqForm.querySelectorAll('.req-line')) {
+        const q = field(row, 'quantity');
+        if (qty(q.value) === '') continue;
+        if (!positive(q.value)) { invalid(reqForm, q, t('flow.line.quantity_needed')); return; }
+        lines.push({ item: value(row, 'item'), quantity: qty(q.value) });
+      }
+      if (!lines.length) { invalid(reqForm, reqForm.querySelector('.req-line .line-quantity'), t('flow.use.nothing')); return; }
+      busy(reqForm, async () => {
+        const r = await S.api('POST', '/api/requests', { area: area.value, site_name: site.value.trim(), point: { lon: x, lat: y },
+          within_hours: Number(qty(within.value)), lines, note: document.getElementById('request-note').value.trim(),
+          idempotency_key: key });
+        go('/requests/' + r.id, t('flow.done.request', r.id));
+      });
+    });
+  }
+
+  // ---- a request's decision: approve on, accept, reject, withdraw ----
+  const decide = document.getElementById('request-decide');
+  if (decide) {
+    const id = decide.dataset.request;
+    const note = document.getElementById('request-decision-note');
+    const incident = document.getElementById('request-incident');
+    decide.querySelector('form').addEventListener('submit', (e) => e.preventDefault());
+    for (const b of decide.querySelectorAll('button[data-decision]')) {
+      b.addEventListener('click', async () => {
+        clearError(decide);
+        const d = b.dataset.decision;
+        const body = { note: note.value.trim() };
+        if (d === 'reject' && !body.note) { invalid(decide, note, t('flow.request.reason_needed')); return; }
+        if (d === 'accept') {
+          if (!incident.value) { invalid(decide, incident, t('flow.request.incident_needed')); return; }
+          body.incident = incident.value;
+        }
+        if (!window.confirm(t('flow.confirm.request.' + d, id))) return;
+        b.disabled = true;
+        try {
+          await S.api('POST', '/api/requests/' + id + '/' + d, body);
+          reload(t('flow.done.request.' + d, id));
+        } catch (err) { showError(decide, err); b.disabled = false; }
+      });
+    }
+  }
+
+  // ---- replenishment owed: mark it settled, saying how ----
+  for (const form of document.querySelectorAll('form.settle-form')) {
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(form);
+      const note = field(form, 'note');
+      if (!note.value.trim()) { invalid(form, note, t('flow.replenish.how_needed')); return; }
+      busy(form, async () => {
+        await S.api('POST', '/api/replenishments/' + form.dataset.need + '/settle', { note: note.value.trim() });
+        reload(t('flow.done.settle', form.dataset.need));
+      });
+    });
+  }
+
+  // ---- a donation's intake (捐赠入库), each line checked ----
+  const donation = document.getElementById('donation-form');
+  if (donation) {
+    const key = newKey();
+    donation.dataset.key = key;
+    // A line pending or rejected needs its reason: say so as it is chosen.
+    const mark = (row) => {
+      const need = field(row, 'check').value !== 'accepted';
+      field(row, 'reason').required = need;
+      row.classList.toggle('discrepancy', need);
+    };
+    const lines = document.getElementById('donation-lines');
+    lines.addEventListener('change', () => { for (const row of lines.querySelectorAll('.form-line')) mark(row); });
+    for (const row of lines.querySelectorAll('.form-line')) mark(row);
+    donation.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(donation);
+      const donor = document.getElementById('donation-donor');
+      if (!donor.value.trim()) { invalid(donation, donor, t('flow.donation.donor_needed')); return; }
+      const body = { donor: donor.value.trim(), donor_kind: document.getElementById('donation-kind').value,
+        contact: document.getElementById('donation-contact').value.trim(),
+        anonymous: document.getElementById('donation-anonymous').checked,
+        depot: document.getElementById('donation-depot').value,
+        restriction: { area: document.getElementById('donation-restrict-area').value,
+          incident_type: document.getElementById('donation-restrict-type').value,
+          purpose: document.getElementById('donation-purpose').value.trim() },
+        note: document.getElementById('donation-note').value.trim(), idempotency_key: key, lines: [] };
+      for (const row of lines.querySelectorAll('.form-line')) {
+        const q = field(row, 'quantity');
+        if (qty(q.value) === '') continue;
+        if (!positive(q.value)) { invalid(donation, q, t('flow.line.quantity_needed')); return; }
+        const line = { item: value(row, 'item'), quantity: qty(q.value), check: value(row, 'check'),
+          reason: value(row, 'reason') || undefined, batch: value(row, 'batch') || undefined,
+          expires_on: value(row, 'expires_on') || undefined };
+        if (line.check !== 'accepted' && !line.reason) { invalid(donation, field(row, 'reason'), t('flow.donation.reason_needed')); return; }
+        body.lines.push(line);
+      }
+      if (!body.lines.length) { invalid(donation, lines.querySelector('.line-quantity'), t('flow.use.nothing')); return; }
+      busy(donation, async () => {
+        const d = await S.api('POST', '/api/donations', body);
+        go('/donations/' + d.id, t('flow.done.donation', d.id));
+      });
+    });
+  }
+
+  // The public report prints as it stands.
+  const printButton = document.getElementById('report-print');
+  if (printButton) printButton.addEventListener('click', () => window.print());
+
+  // ---- emergency purchase: call off, receive, cancel ----
+  const callOff = document.getElementById('purchase-form');
+  if (callOff) {
+    const key = newKey();
+    callOff.dataset.key = key;
+    const agreement = document.getElementById('purchase-agreement');
+    const due = document.getElementById('purchase-due');
+    // The due time starts at now and the agreement's delivery hours.
+    let dueTyped = false;
+    due.addEventListener('input', () => { dueTyped = true; });
+    const fillDue = () => {
+      const o = agreement.selectedOptions[0];
+      const hours = Math.max(Number(o && o.dataset.hours) || 0, 1);
+      if (!dueTyped) due.value = chinaLocal(Math.ceil(Date.now() / 60000) * 60 + Math.ceil(hours * 60) * 60);
+    };
+    agreement.addEventListener('change', fillDue);
+    fillDue();
+    callOff.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(callOff);
+      const q = document.getElementById('purchase-quantity');
+      if (!positive(q.value)) { invalid(callOff, q, t('flow.line.quantity_needed')); return; }
+      const free = Number(agreement.selectedOptions[0].dataset.free);
+      if (Number(qty(q.value)) > free) { invalid(callOff, q, t('flow.purchase.too_much', S.num(free, 3))); return; }
+      const at = chinaTime(due.value);
+      if (!at) { invalid(callOff, due, t('flow.purchase.due_needed')); return; }
+      busy(callOff, async () => {
+        const c = await S.api('POST', '/api/purchases', { agreement: agreement.value, depot: document.getElementById('purchase-depot').value,
+          quantity: qty(q.value), due_at: at, note: document.getElementById('purchase-note').value.trim(), idempotency_key: key });
+        reload(t('flow.done.purchase', c.code));
+      });
+    });
+  }
+  for (const form of document.querySelectorAll('form.receive-form')) {
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(form);
+      const q = field(form, 'quantity');
+      if (!positive(q.value)) { invalid(form, q, t('flow.line.quantity_needed')); return; }
+      if (Number(qty(q.value)) > Number(form.dataset.quantity)) { invalid(form, q, t('flow.purchase.over', form.dataset.quantity)); return; }
+      busy(form, async () => {
+        const c = await S.api('POST', '/api/purchases/' + form.dataset.purchase + '/receive', { quantity: qty(q.value),
+          batch: value(form, 'batch'), produced_on: value(form, 'produced_on') || undefined,
+          expires_on: value(form, 'expires_on') || undefined, pending: field(form, 'pending').checked });
+        reload(t('flow.done.receive', c.code));
+      });
+    });
+  }
+  for (const b of document.querySelectorAll('button.purchase-cancel')) {
+    b.addEventListener('click', async () => {
+      const box = b.closest('.purchase-cancel-box');
+      clearError(box);
+      if (!window.confirm(t('flow.confirm.purchase_cancel', b.dataset.code))) return;
+      b.disabled = true;
+      try {
+        await S.api('POST', '/api/purchases/' + b.dataset.purchase + '/cancel', {});
+        reload(t('flow.done.purchase_cancel', b.dataset.code));
+      } catch (err) { showError(box, err); b.disabled = false; }
+    });
+  }
+
+  // ---- a requisition (征用): record one, then its steps ----
+  const reqn = document.getElementById('requisition-form');
+  if (reqn) {
+    const key = newKey();
+    reqn.dataset.key = key;
+    // A line's unit follows its catalogue item until one is typed.
+    reqn.addEventListener('change', (e) => {
+      if (!e.target.matches || !e.target.matches('.line-item')) return;
+      const row = e.target.closest('.form-line');
+      const unit = field(row, 'unit'), o = e.target.selectedOptions[0];
+      if (o && o.dataset.unit && !unit.value.trim()) unit.value = o.dataset.unit;
+      const desc = field(row, 'description');
+      if (o && o.value && !desc.value.trim()) desc.value = o.textContent.split(' · ')[0];
+    });
+    reqn.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(reqn);
+      for (const id of ['req-owner-name', 'req-owner-phone', 'req-reason', 'req-place']) {
+        const f = document.getElementById(id);
+        if (!f.value.trim()) { invalid(reqn, f, t('flow.requisition.needed', f.closest('label').firstChild.textContent.trim())); return; }
+      }
+      const body = { incident: document.getElementById('req-incident').value, area: document.getElementById('req-area').value,
+        owner: { kind: document.getElementById('req-owner-kind').value, name: document.getElementById('req-owner-name').value.trim(),
+          id_number: document.getElementById('req-owner-id').value.trim() || undefined,
+          phone: document.getElementById('req-owner-phone').value.trim() },
+        reason: document.getElementById('req-reason').value.trim(), place: document.getElementById('req-place').value.trim(),
+        requisitioned_at: chinaTime(document.getElementById('req-at').value) || undefined, idempotency_key: key, lines: [] };
+      for (const row of reqn.querySelectorAll('.rq-line')) {
+        const d = field(row, 'description'), q = field(row, 'quantity');
+        if (!d.value.trim() && qty(q.value) === '') continue;
+        if (!d.value.trim()) { invalid(reqn, d, t('flow.requisition.description_needed')); return; }
+        if (!positive(q.value)) { invalid(reqn, q, t('flow.line.quantity_needed')); return; }
+        if (!value(row, 'unit')) { invalid(reqn, field(row, 'unit'), t('flow.requisition.unit_needed')); return; }
+        body.lines.push({ description: d.value.trim(), item: value(row, 'item') || undefined, quantity: qty(q.value),
+          unit: value(row, 'unit'), value_yuan: qty(value(row, 'value')) || '0' });
+      }
+      if (!body.lines.length) { invalid(reqn, reqn.querySelector('.line-description'), t('flow.requisition.nothing')); return; }
+      busy(reqn, async () => {
+        const x = await S.api('POST', '/api/requisitions', body);
+        go('/requisitions/' + x.id, t('flow.done.requisition', x.id));
+      });
+    });
+  }
+  const steps = document.getElementById('requisition-steps');
+  if (steps) {
+    const id = steps.dataset.requisition;
+    for (const form of steps.querySelectorAll('form.step-form')) {
+      const step = form.dataset.step;
+      // A line returned damaged or lost needs a note: say so as it is chosen.
+      const mark = () => {
+        for (const fs of form.querySelectorAll('fieldset.return-line')) {
+          const need = field(fs, 'condition').value !== 'intact';
+          field(fs, 'note').required = need;
+          fs.classList.toggle('discrepancy', need);
+        }
+      };
+      form.addEventListener('change', mark);
+      mark();
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        clearError(form);
+        let body;
+        if (step === 'return') {
+          body = { at: chinaTime(value(form, 'at')) || undefined, note: value(form, 'return_note'), lines: [] };
+          for (const fs of form.querySelectorAll('fieldset.return-line')) {
+            const line = { n: Number(fs.dataset.n), condition: field(fs, 'condition').value, note: value(fs, 'note') };
+            if (line.condition !== 'intact' && !line.note) { invalid(form, field(fs, 'note'), t('flow.requisition.condition_needed', line.n)); return; }
+            body.lines.push(line);
+          }
+        } else if (step === 'assess') {
+          const amount = field(form, 'amount');
+          if (qty(amount.value) === '' || !(Number(qty(amount.value)) >= 0)) { invalid(form, amount, t('flow.requisition.amount_needed')); return; }
+          if (!value(form, 'basis')) { invalid(form, field(form, 'basis'), t('flow.requisition.basis_needed')); return; }
+          body = { amount_yuan: qty(amount.value), basis: value(form, 'basis') };
+        } else if (step === 'pay') {
+          if (!value(form, 'voucher')) { invalid(form, field(form, 'voucher'), t('flow.requisition.voucher_needed')); return; }
+          body = { voucher: value(form, 'voucher'), at: chinaTime(value(form, 'at')) || undefined };
+        } else {
+          if (!value(form, 'reason')) { invalid(form, field(form, 'reason'), t('flow.requisition.cancel_needed')); return; }
+          if (!window.confirm(t('flow.confirm.requisition_cancel', id))) return;
+          body = { reason: value(form, 'reason') };
+        }
+        busy(form, async () => {
+          await S.api('POST', '/api/requisitions/' + id + '/' + step, body);
+          reload(t('flow.done.requisition.' + step, id));
+        });
+      });
+    }
+  }
+
+  // ---- the supplier directory: list an enterprise, edit an entry, change its status ----
+  const supplierForm = document.getElementById('supplier-form');
+  if (supplierForm) {
+    const org = supplierForm.dataset.org;
+    supplierForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearError(supplierForm);
+      const body = { contacts: [], qualifications: [], note: document.getElementById('supplier-note').value.trim(),
+        categories: document.getElementById('supplier-categories-input').value.split(/[,，、\s]+/).filter(Boolean) };
+      for (const row of supplierForm.querySelectorAll('.contact-line')) {
+        const c = { name: value(row, 'name'), role: value(row, 'role') || undefined, phone: value(row, 'phone') || undefined,
+          email: value(row, 'email') || undefined };
+        if (!c.name && !c.role && !c.phone && !c.email) continue;
+        if (!c.name) { invalid(supplierForm, field(row, 'name'), t('flow.supplier.contact_needed')); return; }
+        body.contacts.push(c);
+      }
+      for (const row of supplierForm.querySelectorAll('.qualification-line')) {
+        const q = { name: value(row, 'name'), number: value(row, 'number'), valid_until: value(row, 'valid_until') };
+        if (!q.name && !q.number && !q.valid_until) continue;
+        for (const k of ['name', 'number', 'valid_until']) {
+          if (!q[k]) { invalid(supplierForm, field(row, k), t('flow.supplier.qualification_needed')); return; }
+        }
+        body.qualifications.push(q);
+      }
+      busy(supplierForm, async () => {
+        if (org) {
+          body.org = org;
+          body.version = Number(supplierForm.dataset.version);
+          await S.api('PUT', '/api/suppliers/' + encodeURIComponent(org), body);
+          reload(t('flow.done.supplier_saved'));
+        } else {
+          body.org = document.getElementById('supplier-org').value;
+          const x = await S.api('POST', '/api/suppliers', body);
+          go('/masterdata/suppliers/' + encodeURIComponent(x.org), t('flow.done.supplier_added'));
+        }
+      });
+    });
+  }
+  const supplierSteps = document.getElementById('supplier-steps');
+  if (supplierSteps) {
+    const org = supplierSteps.dataset.supplier;
+    const reason = document.getElementById('supplier-reason');
+    supplierSteps.querySelector('form').addEventListener('submit', (e) => e.preventDefault());
+    for (const b of supplierSteps.querySelectorAll('button[data-step]')) {
+      b.addEventListener('click', async () => {
+        clearError(supplierSteps);
+        const step = b.dataset.step;
+        if (step !== 'reinstate' && !reason.value.trim()) { invalid(supplierSteps, reason, t('flow.supplier.reason_needed')); return; }
+        if (!window.confirm(t('flow.confirm.supplier', b.textContent.trim()))) return;
+        b.disabled = true;
+        try {
+          await S.api('POST', '/api/suppliers/' + encodeURIComponent(org) + '/' + step,
+            { reason: reason.value.trim(), version: Number(supplierSteps.dataset.version) });
+          reload(t('flow.done.supplier_step', b.textContent.trim()));
+        } catch (err) { showError(supplierSteps, err); b.disabled = false; }
+      });
+    }
   }
 
   // A page restored from the back-forward cache keeps the buttons held by
