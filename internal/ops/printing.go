@@ -54,6 +54,17 @@ func (n *namer) item(code string) (name, unit, spec string) {
 	return x[0], x[1], x[2]
 }
 
+// sign names the city's bureau as the document's issuer, when there is
+// one, and marks a cancelled document 已取消 on every page.
+func (s *Service) sign(ctx context.Context, d *orderdoc.Document, cancelled bool) {
+	if b, err := s.store.CityBureau(ctx); err == nil {
+		d.Issuer = b.NameZH
+	}
+	if cancelled {
+		d.Watermark = "已取消"
+	}
+}
+
 // docNumber is a document's number in the form bureaus use: 调〔2026〕12号.
 func docNumber(prefix string, at int64, id int64) string {
 	return fmt.Sprintf("%s〔%d〕%d号", prefix, time.Unix(at, 0).In(cst.Zone).Year(), id)
@@ -81,12 +92,7 @@ func (s *Service) OrderDocument(ctx context.Context, who access.Actor, id int64,
 		d.Title = "应急物资调令"
 		d.Fields = append(d.Fields, orderdoc.Field{Label: "依据", Value: fmt.Sprintf("调度方案 #%d", o.PlanID)})
 	}
-	if b, err := s.store.CityBureau(ctx); err == nil {
-		d.Issuer = b.NameZH
-	}
-	if o.Status == transfer.StatusCancelled {
-		d.Watermark = "已取消"
-	}
+	s.sign(ctx, &d, o.Status == transfer.StatusCancelled)
 	for _, l := range o.Lines {
 		name, unit, spec := n.item(l.Item)
 		var lots, note []string
@@ -130,12 +136,7 @@ func (s *Service) WaybillDocument(ctx context.Context, who access.Actor, id int6
 			{Label: "调出", Value: n.depot(sh.From)}, {Label: "送达", Value: n.depot(sh.To)}},
 		Notes:      []string{"装车时由调出单位和承运人逐批次核对；到达后接收单位清点，实收、损坏、短少分别填写。"},
 		Signatures: []string{"调出单位经办人", "承运人", "接收单位签收人"}}
-	if b, err := s.store.CityBureau(ctx); err == nil {
-		d.Issuer = b.NameZH
-	}
-	if sh.Status == shipment.StatusCancelled {
-		d.Watermark = "已取消"
-	}
+	s.sign(ctx, &d, sh.Status == shipment.StatusCancelled)
 	for _, l := range sh.Lines {
 		name, unit, spec := n.item(l.Item)
 		d.Lines = append(d.Lines, orderdoc.Line{No: l.N, Item: name, Spec: spec, Unit: unit, Quantity: l.Quantity.String(),

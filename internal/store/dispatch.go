@@ -440,6 +440,7 @@ func (s *Store) transition(ctx context.Context, p dispatch.Plan, t dispatch.Tran
 // to.
 func (s *Store) dispatchOrders(ctx context.Context, p dispatch.Plan, orders []transfer.Order) error {
 	made := map[string]bool{}
+	inv := s.Inventory() // reads the districts once for every site
 	for _, l := range p.Lines {
 		key := l.Incident + "\x00" + l.Site
 		if l.Source.Kind != dispatch.SourceDepot || made[key] {
@@ -454,7 +455,7 @@ func (s *Store) dispatchOrders(ctx context.Context, p dispatch.Plan, orders []tr
 		if i >= 0 {
 			st = in.Sites[i]
 		}
-		if _, err := s.SiteLocation(ctx, in, st); err != nil {
+		if _, err := s.siteLocation(ctx, inv, in, st); err != nil {
 			return err
 		}
 		made[key] = true

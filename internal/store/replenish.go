@@ -46,6 +46,16 @@ func (s *Store) recordReplenishment(ctx context.Context, moved map[int64]stock.Q
 	}
 	owed := map[key]stock.Quantity{}
 	var keys []key
+	levels := map[string]int{}   // incident → response level, read once
+	codes := map[string]string{} // area path → code, read once
+	areaAt := func(path string) (string, error) {
+		if c, ok := codes[path]; ok {
+			return c, nil
+		}
+		c, err := s.areaCodeAt(ctx, path)
+		codes[path] = c
+		return c, err
+	}
 	for _, line := range slices.Sorted(maps.Keys(moved)) {
 		q := moved[line]
 		if q <= 0 {
@@ -63,27 +73,31 @@ func (s *Store) recordReplenishment(ctx context.Context, moved map[int64]stock.Q
 		if err != nil {
 			return fmt.Errorf("store: replenishment of order line %d: %w", line, err)
 		}
-		in, err := s.Incident(ctx, incident)
-		if err != nil {
-			return err
+		level, ok := levels[incident]
+		if !ok {
+			in, err := s.Incident(ctx, incident)
+			if err != nil {
+				return err
+			}
+			level, levels[incident] = in.Level, in.Level
 		}
-		city, err := s.areaCodeAt(ctx, tierPath(fromPath, "city"))
+		city, err := areaAt(tierPath(fromPath, "city"))
 		if err != nil {
 			return err
 		}
 		holder := city
 		if tier != "city" {
-			if holder, err = s.areaCodeAt(ctx, tierPath(fromPath, "district")); err != nil {
+			if holder, err = areaAt(tierPath(fromPath, "district")); err != nil {
 				return err
 			}
 		}
 		district := ""
 		if p := tierPath(toPath, "district"); p != tierPath(toPath, "city") {
-			if district, err = s.areaCodeAt(ctx, p); err != nil {
+			if district, err = areaAt(p); err != nil {
 				return err
 			}
 		}
-		leader := replenish.Leader(in.Level, city, district)
+		leader := replenish.Leader(level, city, district)
 		if !replenish.Owed(holder, leader) {
 			continue
 		}

@@ -19,6 +19,12 @@ import (
 // names one, else in the nearest district of the home city, held by the
 // city's emergency bureau.
 func (s *Store) SiteLocation(ctx context.Context, in dispatch.Incident, st dispatch.Site) (string, error) {
+	return s.siteLocation(ctx, s.Inventory(), in, st)
+}
+
+// siteLocation is SiteLocation with the districts read once by inv, so
+// that the stores of a plan's many sites are made from one read of them.
+func (s *Store) siteLocation(ctx context.Context, inv dispatch.Inventory, in dispatch.Incident, st dispatch.Site) (string, error) {
 	code := site.LocationCode(in.Code, st.Code)
 	var id int64
 	err := s.queryRow(ctx, `SELECT location_id FROM incident_sites WHERE incident = ? AND site = ?`, in.Code, st.Code).Scan(&id)
@@ -28,7 +34,7 @@ func (s *Store) SiteLocation(ctx context.Context, in dispatch.Incident, st dispa
 	if !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("store: site %s: %w", code, err)
 	}
-	areaID, tier, err := s.siteArea(ctx, st)
+	areaID, tier, err := s.siteArea(ctx, inv, st)
 	if err != nil {
 		return "", err
 	}
@@ -70,7 +76,7 @@ func (s *Store) CityBureau(ctx context.Context) (org.Org, error) {
 }
 
 // siteArea is the area a site's store lies in and that area's level.
-func (s *Store) siteArea(ctx context.Context, st dispatch.Site) (int64, string, error) {
+func (s *Store) siteArea(ctx context.Context, inv dispatch.Inventory, st dispatch.Site) (int64, string, error) {
 	var id int64
 	var level string
 	if st.Area != "" {
@@ -82,7 +88,7 @@ func (s *Store) siteArea(ctx context.Context, st dispatch.Site) (int64, string, 
 			return 0, "", err
 		}
 	}
-	districts, err := s.Inventory().Districts(ctx)
+	districts, err := inv.Districts(ctx)
 	if err != nil {
 		return 0, "", err
 	}
